@@ -1,0 +1,45 @@
+import TollgateCore
+import Logging
+import ArgumentParser
+import Foundation
+import TollgateServer
+
+/// `tollgate serve --config FILE`.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the gateway with a configuration file.")
+
+    @Option(name: .shortAndLong, help: "Path of the YAML configuration.")
+    var config: String = "tollgate.yaml"
+
+    @Option(help: "Override the configured port.")
+    var port: Int?
+
+    func run() async throws {
+        var loaded = try loadRuntime(config)
+        if let port {
+            var configuration = loaded.configuration
+            configuration.server.port = port
+            loaded = try GatewayRuntime(configuration: configuration, environment: ProcessInfo.processInfo.environment)
+        }
+        let runtime = loaded
+        let logger = makeLogger("tollgate")
+        let server = try GatewayServer(runtime: runtime, logger: logger)
+        try await server.run(logger: logger) { port in
+            logger.info(
+                "tollgate listening",
+                metadata: [
+                    "address": "http://\(runtime.configuration.server.host):\(port)", "ledger": "\(runtime.configuration.storage.sqlitePath)",
+                    "prices": "\(server.catalog.version)",
+                ])
+        }
+    }
+}
+
+/// Loads a configuration or exits with its problems.
+func loadRuntime(_ path: String) throws -> GatewayRuntime {
+    do {
+        return try ConfigurationLoader.load(path: path)
+    } catch let error as ConfigurationLoader.LoadError {
+        throw ValidationError(error.description)
+    }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// The `tollgate` command.
+@main
+struct TollgateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tollgate",
+        abstract: "An AI FinOps gateway and cost ledger: meter, price and attribute every LLM call.",
+        subcommands: [
+            Serve.self, Demo.self, Simulate.self, LedgerCommand.self, ReportCommand.self, PricesCommand.self,
+            ConfigCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// The changes the gateway makes to a request body before forwarding it; everything else passes
+/// through byte for byte, unknown fields included.
+public enum RequestRewrite {
+    /// Prepares the upstream body.
+    /// - Parameters:
+    ///   - body: The caller's body.
+    ///   - route: The route.
+    ///   - probe: What was read from the body.
+    ///   - upstreamModel: The model name to send upstream.
+    /// - Returns: The body to send (the caller's own bytes when nothing had to change).
+    public static func upstreamBody(_ body: [UInt8], route: RouteKind, probe: RequestProbe, upstreamModel: String) -> [UInt8] {
+        let needsUsage = route == .chatCompletions && probe.stream && !probe.clientRequestedStreamUsage
+        let renames = upstreamModel != probe.model
+        if !needsUsage && !renames { return body }
+        if needsUsage && !renames && !probe.hasStreamOptions, let brace = body.firstIndex(of: UInt8(ascii: "{")) {
+            var out = [UInt8]()
+            out.reserveCapacity(body.count + injection.count)
+            out.append(contentsOf: body[...brace])
+            out.append(contentsOf: injection)
+            out.append(contentsOf: body[(brace + 1)...])
+            return out
+        }
+        guard var object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else { return body }
+        if renames { object["model"] = upstreamModel }
+        if needsUsage {
+            var options = object["stream_options"] as? [String: Any] ?? [:]
+            options["include_usage"] = true
+            object["stream_options"] = options
+        }
+        guard let data = try? JSONSerialization.data(withJSONObject: object) else { return body }
+        return [UInt8](data)
+    }
+
+    private static let injection: [UInt8] = Array("\"stream_options\":{\"include_usage\":true},".utf8)
+}

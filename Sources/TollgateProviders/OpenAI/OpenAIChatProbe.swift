@@ -1,0 +1,91 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import TollgateCore
+
+/// Reads an OpenAI chat completions request.
+enum OpenAIChatProbe {
+    struct Body: Decodable {
+        var model: String
+        var messages: [Message]
+        var stream: Bool?
+        var stream_options: StreamOptions?
+        var max_tokens: Int?
+        var max_completion_tokens: Int?
+    }
+
+    struct Message: Decodable {
+        var role: String
+        var content: TextContent?
+    }
+
+    struct StreamOptions: Decodable {
+        var include_usage: Bool?
+    }
+
+    static func probe(_ data: Data) throws(RequestError) -> RequestProbe {
+        let body: Body
+        do {
+            body = try JSONDecoder().decode(Body.self, from: data)
+        } catch {
+            throw requestError(from: error)
+        }
+        if body.model.isEmpty { throw .missing("model") }
+        if body.messages.isEmpty {
+            throw RequestError(status: 400, message: "'messages' must contain at least one message.", code: "invalid_value", param: "messages")
+        }
+        let bytes = body.messages.reduce(0) { $0 + ($1.content?.byteCount ?? 0) }
+        return RequestProbe(
+            model: body.model,
+            stream: body.stream ?? false,
+            clientRequestedStreamUsage: body.stream_options?.include_usage ?? false,
+            hasStreamOptions: body.stream_options != nil,
+            maxTokens: body.max_completion_tokens ?? body.max_tokens,
+            estimatedInputTokens: TokenEstimator.tokens(byteCount: bytes)
+        )
+    }
+}
+
+/// Reads an OpenAI embeddings request.
+enum OpenAIEmbeddingsProbe {
+    struct Body: Decodable {
+        var model: String
+        var input: Input
+    }
+
+    /// `input` as a string, strings, token ids, or arrays of token ids.
+    struct Input: Decodable {
+        var tokens: Int64
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let text = try? c.decode(String.self) {
+                tokens = TokenEstimator.tokens(in: text)
+            } else if let texts = try? c.decode([String].self) {
+                tokens = texts.reduce(0) { $0 + TokenEstimator.tokens(in: $1) }
+            } else if let ids = try? c.decode([Int].self) {
+                tokens = Int64(ids.count)
+            } else if let batches = try? c.decode([[Int]].self) {
+                tokens = batches.reduce(0) { $0 + Int64($1.count) }
+            } else {
+                throw DecodingError.typeMismatch(
+                    [String].self, .init(codingPath: decoder.codingPath, debugDescription: "string, array of strings, or token arrays"))
+            }
+        }
+    }
+
+    static func probe(_ data: Data) throws(RequestError) -> RequestProbe {
+        let body: Body
+        do {
+            body = try JSONDecoder().decode(Body.self, from: data)
+        } catch {
+            throw requestError(from: error)
+        }
+        if body.model.isEmpty { throw .missing("model") }
+        return RequestProbe(
+            model: body.model, stream: false, clientRequestedStreamUsage: false, hasStreamOptions: false, maxTokens: nil,
+            estimatedInputTokens: body.input.tokens
+        )
+    }
+}

@@ -1,0 +1,86 @@
+public import Hummingbird
+public import Logging
+import NIOCore
+import Prometheus
+public import ServiceLifecycle
+import TollgateCore
+import TollgateProviders
+
+/// The request context for gateway routes.
+public struct GatewayRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+    }
+}
+
+/// Builds the gateway's HTTP application: proxy routes in both dialects, health, readiness and metrics.
+///
+/// - Parameters:
+///   - gateway: The request pipeline.
+///   - services: Services the app runs beside its server (the ledger journal first).
+///   - isReady: Answers `/readyz`.
+///   - onServerRunning: Called with the bound port once listening (tests use port 0).
+///   - logger: Logger.
+/// - Returns: An application; run it as a `Service`.
+public func buildGatewayApplication(
+    gateway: Gateway, services: [any Service] = [], isReady: @escaping @Sendable () -> Bool = { true },
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }, logger: Logger
+) -> some ApplicationProtocol {
+    let router = Router(context: GatewayRequestContext.self)
+    router.post("/v1/chat/completions") { request, context in
+        try await gateway.handle(request, context: context, route: .chatCompletions)
+    }
+    router.post("/v1/embeddings") { request, context in
+        try await gateway.handle(request, context: context, route: .embeddings)
+    }
+    router.post("/v1/messages") { request, context in
+        try await gateway.handle(request, context: context, route: .messages)
+    }
+    router.get("/v1/models") { request, _ -> Response in
+        let dialect: Dialect = request.headers[.anthropicVersion] != nil ? .anthropic : .openai
+        guard gateway.authenticate(request.headers, dialect: dialect) != nil else { throw GatewayError.unauthorized(dialect) }
+        return gateway.modelList(dialect: dialect)
+    }
+    router.get("/healthz") { _, _ in "ok\n" }
+    router.get("/readyz") { _, _ -> Response in
+        isReady()
+            ? Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
+            : Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "not ready\n")))
+    }
+    router.get("/metrics") { _, _ -> Response in
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: gateway.metrics.registry.emitToBuffer())))
+    }
+    let server = gateway.runtime.configuration.server
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(server.host, port: server.port), serverName: nil),
+        services: services,
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? server.port) },
+        logger: logger
+    )
+}
+
+extension Gateway {
+    /// `GET /v1/models` in the caller's dialect.
+    func modelList(dialect: Dialect) -> Response {
+        let names = runtime.modelNames
+        let body: String
+        switch dialect {
+        case .openai:
+            let items = names.map {
+                "{\"id\":\(JSONText.quote($0)),\"object\":\"model\",\"created\":1700000000,\"owned_by\":\(JSONText.quote(runtime.models[$0]?.provider.configuration.name ?? "tollgate"))}"
+            }
+            body = "{\"object\":\"list\",\"data\":[\(items.joined(separator: ","))]}"
+        case .anthropic:
+            let items = names.map {
+                "{\"id\":\(JSONText.quote($0)),\"type\":\"model\",\"display_name\":\(JSONText.quote($0)),\"created_at\":\"2024-01-01T00:00:00Z\"}"
+            }
+            body = "{\"data\":[\(items.joined(separator: ","))],\"has_more\":false,\"first_id\":\(names.first.map(JSONText.quote) ?? "null"),\"last_id\":\(names.last.map(JSONText.quote) ?? "null")}"
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}

@@ -1,0 +1,400 @@
+public import AsyncHTTPClient
+import Foundation
+public import Hummingbird
+public import Logging
+import NIOCore
+import HTTPTypes
+import NIOHTTP1
+public import TollgateCore
+import TollgateProviders
+
+/// The request pipeline: authenticate, attribute, admit, forward, meter, price, record.
+///
+/// One instance serves every route; routes differ only in their ``RouteKind`` (dialect, upstream
+/// path, how usage is read).
+public final class Gateway: Sendable {
+    /// The resolved configuration.
+    public let runtime: GatewayRuntime
+    let ledger: any LedgerSink
+    let pricer: LedgerPricer
+    let metrics: GatewayMetrics
+    let upstreams: [String: UpstreamClient]
+    let logger: Logger
+
+    /// Creates the pipeline.
+    /// - Parameters:
+    ///   - runtime: Resolved configuration.
+    ///   - ledger: Where admissions and entries go.
+    ///   - pricer: Prices entries with the dated catalog.
+    ///   - metrics: Prometheus metrics.
+    ///   - eventLoopGroup: Event loops for the upstream HTTP clients.
+    ///   - logger: Logger (secrets are never logged).
+    public init(
+        runtime: GatewayRuntime, ledger: any LedgerSink, pricer: LedgerPricer, metrics: GatewayMetrics,
+        eventLoopGroup: any EventLoopGroup, logger: Logger
+    ) {
+        self.runtime = runtime
+        self.ledger = ledger
+        self.pricer = pricer
+        self.metrics = metrics
+        self.logger = logger
+        var upstreams: [String: UpstreamClient] = [:]
+        for (name, provider) in runtime.providers {
+            upstreams[name] = UpstreamClient(provider: provider, eventLoopGroup: eventLoopGroup)
+        }
+        self.upstreams = upstreams
+    }
+
+    /// Shuts the upstream clients down.
+    public func shutdown() async {
+        for client in upstreams.values { try? await client.shutdown() }
+    }
+
+    // MARK: - Pipeline
+
+    func handle(_ request: Request, context: some RequestContext, route: RouteKind) async throws -> Response {
+        let dialect = route.dialect
+        let clock = ContinuousClock()
+        let started = clock.now
+        let startedMs = Self.nowMs()
+        var request = request
+
+        guard Self.isJSON(request.headers[.contentType]) else {
+            await Self.discard(&request)
+            throw GatewayError(
+                dialect: dialect,
+                RequestError(status: 415, message: "Content-Type must be application/json.", code: "unsupported_media_type"))
+        }
+        guard let principal = authenticate(request.headers, dialect: dialect) else {
+            await Self.discard(&request)
+            throw GatewayError.unauthorized(dialect)
+        }
+        let limit = runtime.configuration.server.maxBodyBytes
+        let bodyBuffer: ByteBuffer
+        do {
+            bodyBuffer = try await Self.collect(&request, limit: limit)
+        } catch {
+            throw GatewayError(
+                dialect: dialect,
+                RequestError(status: 413, message: "The request body exceeds the limit of \(limit) bytes.", code: "request_too_large"))
+        }
+        let body = [UInt8](bodyBuffer.readableBytesView)
+        let probe: RequestProbe
+        do {
+            probe = try route.probe(Data(body))
+        } catch {
+            throw GatewayError(dialect: dialect, error)
+        }
+        guard let model = runtime.models[probe.model] else {
+            throw GatewayError(
+                dialect: dialect,
+                RequestError(
+                    status: 404, message: "The model '\(probe.model)' does not exist or is not configured on this gateway.",
+                    code: "model_not_found", param: "model"))
+        }
+        guard model.provider.dialect == dialect, let upstream = upstreams[model.provider.configuration.name] else {
+            throw GatewayError(
+                dialect: dialect,
+                RequestError(
+                    status: 400,
+                    message: "The model '\(probe.model)' is served by a \(model.provider.dialect.rawValue) provider; call it on its own route.",
+                    code: "wrong_route", param: "model"))
+        }
+
+        let attribution = principal.attribute { name in request.headers[HTTPField.Name(name)!] }
+        let clientRetry = request.headers[.stainlessRetryCount].flatMap { Int($0) }
+        let id = RequestIdentifier.make()
+        let admission = Admission(
+            id: id, timestampMs: startedMs, route: route.rawValue, provider: model.provider.configuration.name,
+            requestedModel: model.name, upstreamModel: model.upstreamModel, priceModel: model.priceModel, stream: probe.stream,
+            estimatedInputTokens: probe.estimatedInputTokens, attribution: attribution, clientRetryCount: clientRetry
+        )
+        do {
+            try await ledger.admit(admission)
+        } catch {
+            logger.error("ledger admission failed", metadata: ["error": "\(error)"])
+            throw GatewayError(
+                dialect: dialect, RequestError(status: 503, message: "The ledger is unavailable; the call was not forwarded.", code: "ledger_unavailable"),
+                requestID: id, retryAfter: 1)
+        }
+
+        let upstreamBody = RequestRewrite.upstreamBody(body, route: route, probe: probe, upstreamModel: model.upstreamModel)
+        let headers = upstreamHeaders(request.headers, provider: model.provider, requestID: id)
+        let (outcome, attempts) = await upstream.send(route: route, body: upstreamBody, headers: headers)
+
+        var entry = LedgerEntry(
+            id: id, timestampMs: startedMs, route: route.rawValue, provider: admission.provider, requestedModel: model.name,
+            servedModel: model.upstreamModel, stream: probe.stream, status: .upstreamError, httpStatus: 502, usageSource: .none,
+            attribution: attribution, attempts: attempts, clientRetryCount: clientRetry
+        )
+
+        let response: HTTPClientResponse
+        switch outcome {
+        case .failure(let label, let timeout):
+            entry.httpStatus = timeout ? 504 : 502
+            entry.errorMessage = "upstream \(label)"
+            entry.durationMs = UpstreamClient.ms(clock.now - started)
+            if timeout {
+                // The provider may have generated (and billed) before the time-out: estimate input.
+                entry.usage = TokenUsage(inputUncached: probe.estimatedInputTokens)
+                entry.usageSource = .estimated
+            }
+            await finish(&entry, model: model)
+            throw GatewayError(
+                dialect: dialect,
+                RequestError(
+                    status: entry.httpStatus,
+                    message: timeout ? "The provider did not answer in time." : "The provider could not be reached (\(label)).",
+                    code: label),
+                requestID: id)
+        case .response(let r):
+            response = r
+        }
+
+        let status = Int(response.status.code)
+        entry.httpStatus = status
+        if probe.stream && (200..<300).contains(status) {
+            entry.status = .ok
+            return streamResponse(response, entry: entry, probe: probe, route: route, model: model, started: started)
+        }
+
+        // Non-streaming, or an error answer to a streaming request.
+        let responseBody: ByteBuffer
+        do {
+            responseBody = try await response.body.collect(upTo: runtime.configuration.server.maxResponseBytes)
+        } catch {
+            let (label, _) = UpstreamClient.classify(error)
+            entry.ttftMs = nil
+            entry.errorMessage = "upstream body: \(label)"
+            entry.status = .upstreamError
+            entry.httpStatus = 502
+            entry.usage = TokenUsage(inputUncached: probe.estimatedInputTokens)
+            entry.usageSource = .estimated
+            entry.durationMs = UpstreamClient.ms(clock.now - started)
+            await finish(&entry, model: model)
+            throw GatewayError(
+                dialect: dialect, RequestError(status: 502, message: "The provider's answer was cut off (\(label)).", code: label),
+                requestID: id)
+        }
+        entry.durationMs = UpstreamClient.ms(clock.now - started)
+        let metering = route.meter(responseBody: Data(responseBody.readableBytesView))
+        if let served = metering.servedModel { entry.servedModel = served }
+        if (200..<300).contains(status) {
+            entry.status = .ok
+            if let usage = metering.usage {
+                entry.usage = usage
+                entry.usageSource = .reported
+            } else {
+                // A success without usage is still billed: estimate rather than record zero.
+                entry.usage = TokenUsage(inputUncached: probe.estimatedInputTokens)
+                entry.usageSource = .estimated
+                entry.errorMessage = "the provider's answer carried no usage"
+            }
+        } else {
+            entry.status = .upstreamError
+            entry.errorMessage = "provider answered \(status)"
+            if let usage = metering.usage {
+                entry.usage = usage
+                entry.usageSource = .reported
+            }
+        }
+        await finish(&entry, model: model)
+
+        var out = HTTPFields()
+        out[.contentType] = response.headers.first(name: "content-type") ?? "application/json"
+        for name in ["retry-after", "retry-after-ms", "x-should-retry", "x-request-id", "request-id"] {
+            if let value = response.headers.first(name: name), let field = HTTPField.Name(name) { out[field] = value }
+        }
+        out[.tollgateRequestID] = id
+        out[.tollgateCost] = entry.costNanoUSD.map(Money.format(nanoUSD:)) ?? "unpriced"
+        return Response(status: .init(code: status), headers: out, body: .init(byteBuffer: responseBody))
+    }
+
+    /// Prices an entry, counts it, and hands it to the journal.
+    func finish(_ entry: inout LedgerEntry, model: GatewayRuntime.ResolvedModel) async {
+        pricer.price(&entry, priceModel: model.priceModel)
+        metrics.record(entry, model: model.name)
+        await ledger.record(entry)
+    }
+
+    // MARK: - Streaming
+
+    private func streamResponse(
+        _ response: HTTPClientResponse, entry: LedgerEntry, probe: RequestProbe, route: RouteKind, model: GatewayRuntime.ResolvedModel,
+        started: ContinuousClock.Instant
+    ) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = response.headers.first(name: "content-type") ?? "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        headers[.tollgateRequestID] = entry.id
+        let forwardUsage = route != .chatCompletions || probe.clientRequestedStreamUsage
+        let total = model.provider.configuration.timeouts.total
+        let body = ResponseBody { [self] writer in
+            var entry = entry
+            var meter = StreamMeter(dialect: route.dialect, forwardUsageChunk: forwardUsage)
+            var framer = SSEFramer()
+            var iterator = response.body.makeAsyncIterator()
+            let clock = ContinuousClock()
+            var clientGone = false
+            var upstreamError: String?
+            reading: while true {
+                let chunk: ByteBuffer?
+                do {
+                    chunk = try await iterator.next()
+                } catch {
+                    upstreamError = UpstreamClient.classify(error).0
+                    break reading
+                }
+                guard let chunk else { break reading }
+                if entry.ttftMs == nil { entry.ttftMs = UpstreamClient.ms(clock.now - started) }
+                var out = ByteBuffer()
+                for event in framer.push(chunk.readableBytesView) where meter.observe(event) {
+                    out.writeBytes(event)
+                }
+                if out.readableBytes > 0 {
+                    do {
+                        try await writer.write(out)
+                    } catch {
+                        clientGone = true
+                        break reading
+                    }
+                }
+                if clock.now - started > total {
+                    upstreamError = "stream_total_timeout"
+                    break reading
+                }
+            }
+            if !clientGone, upstreamError == nil, let rest = framer.flush(), meter.observe(rest) {
+                do { try await writer.write(ByteBuffer(bytes: rest)) } catch { clientGone = true }
+            }
+            let (usage, estimated) = meter.finalUsage(estimatedInputTokens: probe.estimatedInputTokens)
+            entry.usage = usage
+            entry.usageSource = estimated ? .estimated : .reported
+            if let served = meter.servedModel { entry.servedModel = served }
+            if clientGone {
+                entry.status = .cancelled
+                entry.errorMessage = "the client went away mid-stream"
+            } else if let upstreamError {
+                entry.status = .cancelled
+                entry.errorMessage = "the provider stream ended early (\(upstreamError))"
+            } else if !meter.completed {
+                entry.status = .cancelled
+                entry.errorMessage = "the provider stream ended without its final event"
+            } else if let error = meter.providerError {
+                entry.status = .upstreamError
+                entry.errorMessage = error
+            }
+            if !clientGone, !meter.completed {
+                // Tell the SDK the stream failed instead of letting it end silently.
+                let message = entry.errorMessage ?? "stream ended early"
+                let event: String
+                switch route.dialect {
+                case .openai:
+                    event = "data: " + ErrorBody.render(dialect: .openai, status: 502, message: message, code: "stream_interrupted") + "\n\n"
+                case .anthropic:
+                    event = "event: error\ndata: " + ErrorBody.render(dialect: .anthropic, status: 529, message: message) + "\n\n"
+                }
+                try? await writer.write(ByteBuffer(string: event))
+            }
+            entry.durationMs = UpstreamClient.ms(clock.now - started)
+            if clientGone { entry.httpStatus = 499 }
+            await self.finish(&entry, model: model)
+            if !clientGone { try? await writer.finish(nil) }
+        }
+        return Response(status: .init(code: Int(response.status.code)), headers: headers, body: body)
+    }
+
+    // MARK: - Helpers
+
+    func authenticate(_ headers: HTTPFields, dialect: Dialect) -> Principal? {
+        if let value = headers[.authorization] {
+            let prefix = "Bearer "
+            guard value.count > prefix.count, value.prefix(prefix.count).lowercased() == "bearer " else { return nil }
+            return runtime.principal(forKey: value.dropFirst(prefix.count).drop(while: { $0 == " " }))
+        }
+        if let key = headers[.xAPIKey] {
+            return runtime.principal(forKey: Substring(key))
+        }
+        return nil
+    }
+
+    func upstreamHeaders(_ incoming: HTTPFields, provider: GatewayRuntime.ResolvedProvider, requestID: String) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "user-agent", value: "tollgate/0.1")
+        headers.add(name: "x-tollgate-request-id", value: requestID)
+        switch provider.dialect {
+        case .openai:
+            if let key = provider.apiKey { headers.add(name: "authorization", value: "Bearer \(key)") }
+        case .anthropic:
+            if let key = provider.apiKey { headers.add(name: "x-api-key", value: key) }
+            headers.add(name: "anthropic-version", value: incoming[.anthropicVersion] ?? "2023-06-01")
+            if let beta = incoming[HTTPField.Name("anthropic-beta")!] { headers.add(name: "anthropic-beta", value: beta) }
+        }
+        let forward = provider.configuration.forwardHeaders
+        if !forward.isEmpty {
+            for field in incoming {
+                let name = field.name.canonicalName
+                if Self.neverForwarded.contains(name) { continue }
+                if forward.contains(where: { $0.hasSuffix("*") ? name.hasPrefix($0.dropLast().lowercased()) : name == $0.lowercased() }) {
+                    headers.add(name: name, value: field.value)
+                }
+            }
+        }
+        return headers
+    }
+
+    static let neverForwarded: Set<String> = [
+        "authorization", "x-api-key", "host", "content-length", "content-type", "connection", "transfer-encoding",
+        "anthropic-version", "anthropic-beta", "x-tollgate-request-id", "user-agent",
+    ]
+
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let media = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        return media == "application/json" || (media?.hasPrefix("application/") == true && media?.hasSuffix("+json") == true)
+    }
+
+    static func collect(_ request: inout Request, limit: Int) async throws -> ByteBuffer {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            await discard(&request)
+            throw RequestError(status: 413, message: "too large")
+        }
+        var buffer = ByteBuffer()
+        var iterator = request.body.makeAsyncIterator()
+        while let chunk = try await iterator.next() {
+            if buffer.readableBytes + chunk.readableBytes > limit {
+                while (try? await iterator.next()) != nil {}
+                throw RequestError(status: 413, message: "too large")
+            }
+            var chunk = chunk
+            buffer.writeBuffer(&chunk)
+        }
+        return buffer
+    }
+
+    /// Reads and drops the rest of a request body so the connection stays usable.
+    static func discard(_ request: inout Request) async {
+        var iterator = request.body.makeAsyncIterator()
+        while (try? await iterator.next()) != nil {}
+    }
+
+    static func nowMs() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down))
+    }
+}
+
+/// Request ids: `tg_` and 24 random hex digits.
+enum RequestIdentifier {
+    static func make() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let a = generator.next() as UInt64
+        let b = generator.next() as UInt32
+        return "tg_" + hex(a, 16) + hex(UInt64(b), 8)
+    }
+
+    private static func hex(_ value: UInt64, _ digits: Int) -> String {
+        let s = String(value, radix: 16)
+        return String(repeating: "0", count: digits - s.count) + s
+    }
+}

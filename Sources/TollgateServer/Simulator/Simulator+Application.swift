@@ -1,0 +1,44 @@
+public import Hummingbird
+public import Logging
+import NIOCore
+
+/// Builds the provider simulator: a real HTTP server that speaks the OpenAI and Anthropic dialects with
+/// deterministic token counts, prompt caching, latency, streaming and injected faults.
+///
+/// Routes:
+/// - `POST /v1/chat/completions`, `POST /v1/embeddings`, `GET /v1/models` (OpenAI shape, or Anthropic's
+///   when the request has an `anthropic-version` header), `POST /v1/messages`, `POST /v1/messages/count_tokens`.
+/// - `GET /healthz`.
+/// - `GET /_sim/requests[?request_id=ID]` lists received requests; `DELETE /_sim/requests` clears them;
+///   `DELETE /_sim/cache` forgets cached prompt prefixes; `DELETE /_sim/faults` resets fault counts.
+///
+/// Request headers: `x-sim-fault` (`rate_limit`, `server_error`, `overloaded`, `stall`, `disconnect`,
+/// `stream_error`, `none`), `x-sim-fault-count` and `x-sim-fault-key`, `x-sim-ttft-ms`, `x-sim-token-ms`,
+/// `x-sim-record-body: 1`, and `x-tollgate-request-id` (logged). Any credentials are accepted.
+///
+/// ```swift
+/// let app = buildSimulatorApplication(configuration: .init(port: 0), logger: logger) { port in
+///     print("simulator on \(port)")
+/// }
+/// try await app.runService()
+/// ```
+/// - Parameters:
+///   - configuration: Where to listen, latency and faults.
+///   - logger: The server's logger.
+///   - onServerRunning: Called with the bound port once the server accepts connections (useful with port 0).
+/// - Returns: The application, ready to run as a `Service`.
+public func buildSimulatorApplication(
+    configuration: SimulatorConfiguration,
+    logger: Logger,
+    onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let state = SimulatorState(configuration: configuration)
+    return Application(
+        responder: SimulatorResponder(state: state),
+        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
+        onServerRunning: { channel in
+            await onServerRunning(channel.localAddress?.port ?? configuration.port)
+        },
+        logger: logger
+    )
+}

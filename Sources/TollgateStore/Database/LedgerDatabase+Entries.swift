@@ -1,0 +1,158 @@
+import Foundation
+public import GRDB
+public import TollgateCore
+
+extension LedgerDatabase {
+    /// Writes admissions and entries in one transaction; each entry deletes its admission.
+    /// - Returns: Nothing; throws the database error when the transaction could not commit.
+    public func write(admissions: [Admission], entries: [LedgerEntry]) async throws {
+        try await writer.write { db in try Self.insert(db, admissions: admissions, entries: entries) }
+    }
+
+    /// Synchronous form of ``write(admissions:entries:)`` for tools and benchmarks.
+    public func writeNow(admissions: [Admission], entries: [LedgerEntry]) throws {
+        try writer.write { db in try Self.insert(db, admissions: admissions, entries: entries) }
+    }
+
+    static func insert(_ db: Database, admissions: [Admission], entries: [LedgerEntry]) throws {
+        if !admissions.isEmpty {
+            let statement = try db.cachedStatement(sql: "INSERT INTO admission (id, ts, payload) VALUES (?, ?, ?)")
+            let encoder = JSONEncoder()
+            for admission in admissions {
+                let payload = String(decoding: try encoder.encode(admission), as: UTF8.self)
+                try statement.execute(arguments: [admission.id, admission.timestampMs, payload])
+            }
+        }
+        guard !entries.isEmpty else { return }
+        let insert = try db.cachedStatement(sql: insertSQL)
+        let delete = try db.cachedStatement(sql: "DELETE FROM admission WHERE id = ?")
+        for entry in entries {
+            try insert.execute(arguments: arguments(entry))
+            try delete.execute(arguments: [entry.id])
+        }
+    }
+
+    /// Admissions left open (by a crash), oldest first.
+    public func openAdmissions() throws -> [Admission] {
+        try writer.read { db in
+            let decoder = JSONDecoder()
+            return try String.fetchAll(db, sql: "SELECT payload FROM admission ORDER BY ts").map {
+                try decoder.decode(Admission.self, from: Data($0.utf8))
+            }
+        }
+    }
+
+    /// Closes every open admission with an `interrupted`, estimated entry.
+    /// - Returns: How many admissions were closed.
+    @discardableResult
+    public func recover(pricer: LedgerPricer, nowMs: Int64) throws -> Int {
+        let open = try openAdmissions()
+        guard !open.isEmpty else { return 0 }
+        let entries = open.map { LedgerEntry.interrupted($0, at: nowMs, pricer: pricer) }
+        try writeNow(admissions: [], entries: entries)
+        return entries.count
+    }
+
+    /// Number of entries in the ledger.
+    public func entryCount() throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledgerEntry") ?? 0 }
+    }
+
+    /// One entry by request id.
+    public func entry(id: String) throws -> LedgerEntry? {
+        try writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM ledgerEntry WHERE id = ?", arguments: [id]).map(Self.entry) }
+    }
+
+    /// Entries after a row id, oldest first (for `ledger tail`).
+    /// - Returns: The entries and the last row id seen.
+    public func entries(afterRowID rowID: Int64, limit: Int) throws -> (entries: [LedgerEntry], lastRowID: Int64) {
+        try writer.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT rowid AS _rowid, * FROM ledgerEntry WHERE rowid > ? ORDER BY rowid LIMIT ?", arguments: [rowID, limit])
+            let last = rows.last.map { $0["_rowid"] as Int64 } ?? rowID
+            return (rows.map(Self.entry), last)
+        }
+    }
+
+    /// The most recent row id (for starting a tail at the end).
+    public func lastRowID() throws -> Int64 {
+        try writer.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(rowid) FROM ledgerEntry") ?? 0 }
+    }
+
+    /// The newest `limit` entries, oldest first.
+    public func latestEntries(limit: Int) throws -> [LedgerEntry] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM (SELECT rowid AS r, * FROM ledgerEntry ORDER BY rowid DESC LIMIT ?) ORDER BY r", arguments: [limit])
+                .map(Self.entry)
+        }
+    }
+
+    static let columns = [
+        "id", "ts", "durationMs", "ttftMs", "route", "provider", "requestedModel", "servedModel", "stream", "status",
+        "httpStatus", "inputUncached", "cacheRead", "cacheWrite5m", "cacheWrite1h", "output", "reasoning", "usageSource",
+        "pricing", "costNano", "costInputNano", "costCacheReadNano", "costCacheWriteNano", "costOutputNano",
+        "costReasoningNano", "priceVersion", "keyId", "org", "team", "app", "environment", "costCenter", "workflow",
+        "customer", "user", "promptId", "promptVersion", "traceId", "declared", "attemptCount", "attempts",
+        "clientRetryCount", "error",
+    ]
+
+    static let insertSQL =
+        "INSERT INTO ledgerEntry (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
+
+    static func arguments(_ e: LedgerEntry) -> StatementArguments {
+        let a = e.attribution
+        let values: [(any DatabaseValueConvertible)?] = [
+            e.id, e.timestampMs, e.durationMs, e.ttftMs, e.route, e.provider, e.requestedModel, e.servedModel, e.stream,
+            e.status.rawValue, e.httpStatus, e.usage.inputUncached, e.usage.cacheRead, e.usage.cacheWrite5m,
+            e.usage.cacheWrite1h, e.usage.output, e.usage.reasoning, e.usageSource.rawValue, e.pricing.rawValue,
+            e.costNanoUSD, e.costBreakdown.input, e.costBreakdown.cacheRead, e.costBreakdown.cacheWrite,
+            e.costBreakdown.output, e.costBreakdown.reasoning, e.priceVersion, a.keyID, a.org, a.team, a.app,
+            a.environment, a.costCenter, a.workflow, a.customer, a.user, a.promptID, a.promptVersion, a.traceID,
+            a.declared.map(\.rawValue).sorted().joined(separator: ","), e.attempts.count, attemptsJSON(e.attempts),
+            e.clientRetryCount, e.errorMessage,
+        ]
+        return StatementArguments(values)
+    }
+
+    static func attemptsJSON(_ attempts: [LedgerEntry.Attempt]) -> String {
+        var out = "["
+        for (i, attempt) in attempts.enumerated() {
+            if i > 0 { out += "," }
+            out += "{\"status\":\(attempt.status),\"ms\":\(attempt.ms)"
+            if let error = attempt.error { out += ",\"error\":\(jsonQuote(error))" }
+            out += "}"
+        }
+        return out + "]"
+    }
+
+    static func jsonQuote(_ s: String) -> String {
+        let data = (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func entry(_ row: Row) -> LedgerEntry {
+        let declared = Set((row["declared"] as String? ?? "").split(separator: ",").compactMap { Attribution.Dimension(rawValue: String($0)) })
+        let attribution = Attribution(
+            keyID: row["keyId"], org: row["org"], team: row["team"], app: row["app"], environment: row["environment"],
+            costCenter: row["costCenter"], workflow: row["workflow"], customer: row["customer"], user: row["user"],
+            promptID: row["promptId"], promptVersion: row["promptVersion"], traceID: row["traceId"], declared: declared
+        )
+        let attempts = (try? JSONDecoder().decode([LedgerEntry.Attempt].self, from: Data((row["attempts"] as String? ?? "[]").utf8))) ?? []
+        return LedgerEntry(
+            id: row["id"], timestampMs: row["ts"], durationMs: row["durationMs"], ttftMs: row["ttftMs"], route: row["route"],
+            provider: row["provider"], requestedModel: row["requestedModel"], servedModel: row["servedModel"],
+            stream: row["stream"], status: LedgerEntry.Status(rawValue: row["status"]) ?? .upstreamError,
+            httpStatus: row["httpStatus"],
+            usage: TokenUsage(
+                inputUncached: row["inputUncached"], cacheRead: row["cacheRead"], cacheWrite5m: row["cacheWrite5m"],
+                cacheWrite1h: row["cacheWrite1h"], output: row["output"], reasoning: row["reasoning"]),
+            usageSource: LedgerEntry.UsageSource(rawValue: row["usageSource"]) ?? .estimated,
+            pricing: LedgerEntry.PricingStatus(rawValue: row["pricing"]) ?? .unpriced, costNanoUSD: row["costNano"],
+            costBreakdown: CostBreakdown(
+                input: row["costInputNano"], cacheRead: row["costCacheReadNano"], cacheWrite: row["costCacheWriteNano"],
+                output: row["costOutputNano"], reasoning: row["costReasoningNano"]),
+            priceVersion: row["priceVersion"], attribution: attribution, attempts: attempts,
+            clientRetryCount: row["clientRetryCount"], errorMessage: row["error"]
+        )
+    }
+}

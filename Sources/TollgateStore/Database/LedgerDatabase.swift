@@ -1,0 +1,113 @@
+public import GRDB
+import TollgateCore
+
+/// The ledger database: owns its schema and the queries that keep its invariants.
+///
+/// Production opens a `DatabasePool` on a file (WAL mode, several readers beside one writer);
+/// tests may pass a `DatabaseQueue`. Entries are append-only; an admission is deleted in the
+/// same transaction that writes its entry, so each admitted call has exactly one entry.
+public struct LedgerDatabase: Sendable {
+    /// The underlying writer.
+    public let writer: any DatabaseWriter
+
+    /// Opens (and migrates) the ledger at `path`.
+    /// - Parameters:
+    ///   - path: The SQLite file; created if missing.
+    ///   - readOnly: Open for reading only (reports, `ledger tail`).
+    public static func open(path: String, readOnly: Bool = false) throws -> LedgerDatabase {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.readonly = readOnly
+        configuration.prepareDatabase { db in
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        return try LedgerDatabase(pool, migrate: !readOnly)
+    }
+
+    /// Wraps a writer, migrating the schema.
+    public init(_ writer: any DatabaseWriter, migrate: Bool = true) throws {
+        self.writer = writer
+        if migrate { try Self.migrator.migrate(writer) }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: ledger") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE ledgerEntry (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        ts INTEGER NOT NULL,
+                        durationMs INTEGER NOT NULL,
+                        ttftMs INTEGER,
+                        route TEXT NOT NULL,
+                        provider TEXT NOT NULL,
+                        requestedModel TEXT NOT NULL,
+                        servedModel TEXT NOT NULL,
+                        stream INTEGER NOT NULL,
+                        status TEXT NOT NULL,
+                        httpStatus INTEGER NOT NULL,
+                        inputUncached INTEGER NOT NULL,
+                        cacheRead INTEGER NOT NULL,
+                        cacheWrite5m INTEGER NOT NULL,
+                        cacheWrite1h INTEGER NOT NULL,
+                        output INTEGER NOT NULL,
+                        reasoning INTEGER NOT NULL,
+                        usageSource TEXT NOT NULL,
+                        pricing TEXT NOT NULL,
+                        costNano INTEGER,
+                        costInputNano INTEGER NOT NULL,
+                        costCacheReadNano INTEGER NOT NULL,
+                        costCacheWriteNano INTEGER NOT NULL,
+                        costOutputNano INTEGER NOT NULL,
+                        costReasoningNano INTEGER NOT NULL,
+                        priceVersion TEXT,
+                        keyId TEXT NOT NULL,
+                        org TEXT, team TEXT, app TEXT, environment TEXT, costCenter TEXT,
+                        workflow TEXT, customer TEXT, user TEXT,
+                        promptId TEXT, promptVersion TEXT, traceId TEXT,
+                        declared TEXT NOT NULL,
+                        attemptCount INTEGER NOT NULL,
+                        attempts TEXT NOT NULL,
+                        clientRetryCount INTEGER,
+                        error TEXT
+                    ) STRICT
+                    """)
+            try db.execute(sql: "CREATE INDEX ledgerEntry_ts ON ledgerEntry(ts)")
+            try db.execute(sql: "CREATE INDEX ledgerEntry_trace ON ledgerEntry(traceId) WHERE traceId IS NOT NULL")
+            try db.execute(
+                sql: """
+                    CREATE TABLE admission (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        ts INTEGER NOT NULL,
+                        payload TEXT NOT NULL
+                    ) STRICT
+                    """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE priceVersion (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        source TEXT NOT NULL,
+                        sha256 TEXT NOT NULL,
+                        importedAt INTEGER NOT NULL,
+                        effectiveFrom INTEGER NOT NULL,
+                        modelCount INTEGER NOT NULL
+                    ) STRICT
+                    """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE modelPrice (
+                        versionId TEXT NOT NULL REFERENCES priceVersion(id) ON DELETE CASCADE,
+                        model TEXT NOT NULL,
+                        effectiveFrom INTEGER NOT NULL,
+                        price TEXT NOT NULL,
+                        PRIMARY KEY (versionId, model)
+                    ) STRICT
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+public import GRDB
+public import TollgateCore
+
+/// A price catalog version stored in the ledger database.
+public struct StoredPriceVersion: Sendable, Hashable {
+    /// Version id, e.g. `litellm-2026-11-26-1a2b3c4d`.
+    public var id: String
+    /// Where it came from.
+    public var source: String
+    /// SHA-256 of the imported file.
+    public var sha256: String
+    /// When it was imported (unix seconds).
+    public var importedAt: Int64
+    /// When its prices take effect (unix seconds).
+    public var effectiveFrom: Int64
+    /// Models priced.
+    public var modelCount: Int
+
+    /// Creates a version record.
+    public init(id: String, source: String, sha256: String, importedAt: Int64, effectiveFrom: Int64, modelCount: Int) {
+        self.id = id
+        self.source = source
+        self.sha256 = sha256
+        self.importedAt = importedAt
+        self.effectiveFrom = effectiveFrom
+        self.modelCount = modelCount
+    }
+}
+
+extension LedgerDatabase {
+    /// Stores a new dated catalog version (the ledger stays append-only: old versions are kept).
+    /// - Throws: When a version with the same id exists.
+    public func importPrices(_ prices: [ModelPrice], version: StoredPriceVersion) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO priceVersion (id, source, sha256, importedAt, effectiveFrom, modelCount) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [version.id, version.source, version.sha256, version.importedAt, version.effectiveFrom, prices.count])
+            let statement = try db.cachedStatement(sql: "INSERT INTO modelPrice (versionId, model, effectiveFrom, price) VALUES (?, ?, ?, ?)")
+            for price in prices {
+                let json = String(decoding: try encoder.encode(price), as: UTF8.self)
+                try statement.execute(arguments: [version.id, price.model, price.effectiveFrom, json])
+            }
+        }
+    }
+
+    /// Every stored catalog version, oldest effective date first.
+    public func priceVersions() throws -> [StoredPriceVersion] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM priceVersion ORDER BY effectiveFrom, importedAt").map {
+                StoredPriceVersion(
+                    id: $0["id"], source: $0["source"], sha256: $0["sha256"], importedAt: $0["importedAt"],
+                    effectiveFrom: $0["effectiveFrom"], modelCount: $0["modelCount"])
+            }
+        }
+    }
+
+    /// Every stored dated price, with the id of the version it belongs to.
+    public func storedPrices() throws -> [(version: String, price: ModelPrice)] {
+        try writer.read { db in
+            let decoder = JSONDecoder()
+            return try Row.fetchAll(db, sql: "SELECT versionId, price FROM modelPrice ORDER BY effectiveFrom").map {
+                ($0["versionId"], try decoder.decode(ModelPrice.self, from: Data(($0["price"] as String).utf8)))
+            }
+        }
+    }
+}

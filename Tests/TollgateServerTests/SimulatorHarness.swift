@@ -1,0 +1,139 @@
+import AsyncHTTPClient
+import Logging
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+import Testing
+import TollgateServer
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#endif
+import Foundation
+
+/// Runs the simulator on a free port for the duration of a test and talks to it over a real socket.
+struct SimulatorHarness: Sendable {
+    /// The port the simulator bound.
+    let port: Int
+
+    /// Starts a simulator with `configuration` (its port is forced to 0), runs `body`, then shuts it down.
+    static func run<T: Sendable>(
+        _ configuration: SimulatorConfiguration = SimulatorConfiguration(),
+        _ body: @Sendable (SimulatorHarness) async throws -> T
+    ) async throws -> T {
+        var configuration = configuration
+        configuration.port = 0
+        var logger = Logger(label: "simulator-test")
+        logger.logLevel = .warning
+        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+        let app = buildSimulatorApplication(configuration: configuration, logger: logger) { port in
+            portContinuation.yield(port)
+            portContinuation.finish()
+        }
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else {
+                await group.triggerGracefulShutdown()
+                throw SimulatorHarnessError.serverDidNotStart
+            }
+            do {
+                let result = try await body(SimulatorHarness(port: port))
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                return result
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+        }
+    }
+
+    /// Sends a request and reads the whole body, chunk by chunk, noting when each chunk arrived.
+    func send(
+        _ method: HTTPMethod = .POST,
+        _ path: String,
+        json: String? = nil,
+        headers: [(String, String)] = [],
+        timeout: TimeAmount = .seconds(30)
+    ) async throws -> SimulatorTestResponse {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        request.headers.add(name: "authorization", value: "Bearer sk-test")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let json {
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: json))
+        }
+        let start = ContinuousClock.now
+        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+        let headAt = ContinuousClock.now - start
+        var chunks: [SimulatorTestResponse.Chunk] = []
+        var bodyError: (any Error)?
+        do {
+            for try await buffer in response.body {
+                chunks.append(.init(at: ContinuousClock.now - start, text: String(buffer: buffer)))
+            }
+        } catch {
+            bodyError = error
+        }
+        var fields: [String: String] = [:]
+        for header in response.headers { fields[header.name.lowercased()] = header.value }
+        return SimulatorTestResponse(status: Int(response.status.code), headers: fields, headAt: headAt, chunks: chunks, bodyError: bodyError)
+    }
+
+    /// The simulator's request log.
+    func recordedRequests(requestID: String? = nil) async throws -> [[String: Any]] {
+        let query = requestID.map { "?request_id=\($0)" } ?? ""
+        let response = try await send(.GET, "/_sim/requests\(query)")
+        return try #require(try response.object()["requests"] as? [[String: Any]])
+    }
+}
+
+enum SimulatorHarnessError: Error {
+    case serverDidNotStart
+}
+
+/// What a test request got back.
+struct SimulatorTestResponse: Sendable {
+    struct Chunk: Sendable {
+        var at: Duration
+        var text: String
+    }
+
+    var status: Int
+    var headers: [String: String]
+    var headAt: Duration
+    var chunks: [Chunk]
+    /// Set when the body ended with an error (the connection was aborted).
+    var bodyError: (any Error)?
+
+    var body: String { chunks.map(\.text).joined() }
+
+    func object() throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+    }
+
+    /// The body split into server-sent events (without the blank-line terminators).
+    var events: [String] {
+        body.components(separatedBy: "\n\n").filter { !$0.isEmpty }
+    }
+
+    /// The JSON payload of an SSE event's `data:` line.
+    static func data(of event: String) throws -> [String: Any] {
+        let line = try #require(event.split(separator: "\n").first { $0.hasPrefix("data: ") })
+        return try #require(try JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8)) as? [String: Any])
+    }
+}
+
+/// Request bodies used across the simulator tests.
+enum SimulatorBodies {
+    static func chat(_ content: String, model: String = "gpt-4o-mini", extra: String = "") -> String {
+        "{\"model\":\"\(model)\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"\(content)\"}]\(extra)}"
+    }
+
+    static func messages(_ content: String, model: String = "claude-sonnet-4-5", extra: String = "") -> String {
+        "{\"model\":\"\(model)\",\"max_tokens\":1024,\"messages\":[{\"role\":\"user\",\"content\":\"\(content)\"}]\(extra)}"
+    }
+}
