@@ -86,7 +86,17 @@ let package = Package(
 
         .testTarget(name: "TollgateCoreTests", dependencies: ["TollgateCore"], swiftSettings: swiftSettings),
         .testTarget(name: "TollgateProvidersTests", dependencies: ["TollgateProviders"], swiftSettings: swiftSettings),
-        .testTarget(name: "TollgateStoreTests", dependencies: ["TollgateStore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TollgateStoreTests",
+            dependencies: [
+                "TollgateStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TollgateServerTests",
             dependencies: [

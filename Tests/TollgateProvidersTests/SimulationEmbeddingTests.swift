@@ -2,11 +2,7 @@ import Testing
 import TollgateCore
 import TollgateProviders
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
 import Foundation
-#endif
 
 @Suite struct SimulationEmbeddingTests {
     @Test(arguments: [

@@ -52,14 +52,19 @@ struct SimulatorHarness: Sendable {
 
     /// Sends a request and reads the whole body, chunk by chunk, noting when each chunk arrived.
     func send(
-        _ method: HTTPMethod = .POST,
+        _ method: SimulatorTestMethod = .post,
         _ path: String,
         json: String? = nil,
         headers: [(String, String)] = [],
-        timeout: TimeAmount = .seconds(30)
+        timeout: Duration = .seconds(30)
     ) async throws -> SimulatorTestResponse {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-        request.method = method
+        request.method =
+            switch method {
+            case .get: .GET
+            case .post: .POST
+            case .delete: .DELETE
+            }
         request.headers.add(name: "authorization", value: "Bearer sk-test")
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let json {
@@ -67,7 +72,8 @@ struct SimulatorHarness: Sendable {
             request.body = .bytes(ByteBuffer(string: json))
         }
         let start = ContinuousClock.now
-        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        let response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(nanoseconds))
         let headAt = ContinuousClock.now - start
         var chunks: [SimulatorTestResponse.Chunk] = []
         var bodyError: (any Error)?
@@ -86,9 +92,14 @@ struct SimulatorHarness: Sendable {
     /// The simulator's request log.
     func recordedRequests(requestID: String? = nil) async throws -> [[String: Any]] {
         let query = requestID.map { "?request_id=\($0)" } ?? ""
-        let response = try await send(.GET, "/_sim/requests\(query)")
+        let response = try await send(.get, "/_sim/requests\(query)")
         return try #require(try response.object()["requests"] as? [[String: Any]])
     }
+}
+
+/// The HTTP methods the tests use (keeps NIO out of the test files).
+enum SimulatorTestMethod: Sendable {
+    case get, post, delete
 }
 
 enum SimulatorHarnessError: Error {

@@ -12,7 +12,7 @@ import TollgateServer
                  "messages":[{"role":"user","content":"abcdefgh"}]}
                 """
             let headers = [("x-api-key", "sk-ant-test"), ("anthropic-version", "2023-06-01")]
-            let first = try await sim.send(.POST, "/v1/messages", json: body, headers: headers)
+            let first = try await sim.send(.post, "/v1/messages", json: body, headers: headers)
             #expect(first.status == 200)
             #expect(first.headers["request-id"]?.hasPrefix("req_sim") == true)
             let message = try first.object()
@@ -29,7 +29,7 @@ import TollgateServer
             #expect((usage["cache_creation"] as? [String: Any])?["ephemeral_5m_input_tokens"] as? Int == 200)
             #expect(Int64(try #require(usage["output_tokens"] as? Int)) == TokenEstimator.tokens(in: try #require(block["text"] as? String)))
 
-            let second = try await sim.send(.POST, "/v1/messages", json: body, headers: headers)
+            let second = try await sim.send(.post, "/v1/messages", json: body, headers: headers)
             let again = try #require(try second.object()["usage"] as? [String: Any])
             #expect(again["cache_read_input_tokens"] as? Int == 200)
             #expect(again["cache_creation_input_tokens"] as? Int == 0)
@@ -40,7 +40,7 @@ import TollgateServer
     @Test func streamingMessageEventOrder() async throws {
         try await SimulatorHarness.run { sim in
             let response = try await sim.send(
-                .POST, "/v1/messages", json: SimulatorBodies.messages("[[sim:tokens=4]]", extra: ",\"stream\":true"),
+                .post, "/v1/messages", json: SimulatorBodies.messages("[[sim:tokens=4]]", extra: ",\"stream\":true"),
                 headers: [("authorization", "Bearer sk-ant"), ("anthropic-version", "2026-10-21")]
             )
             #expect(response.status == 200)
@@ -70,17 +70,17 @@ import TollgateServer
 
     @Test func countTokensAndModelListShapes() async throws {
         try await SimulatorHarness.run { sim in
-            let count = try await sim.send(.POST, "/v1/messages/count_tokens", json: SimulatorBodies.messages("abcdefghi"))
+            let count = try await sim.send(.post, "/v1/messages/count_tokens", json: SimulatorBodies.messages("abcdefghi"))
             #expect(try count.object()["input_tokens"] as? Int == 3)
 
-            let openAI = try await sim.send(.GET, "/v1/models")
+            let openAI = try await sim.send(.get, "/v1/models")
             #expect(try openAI.object()["object"] as? String == "list")
             let first = try #require((try openAI.object()["data"] as? [[String: Any]])?.first)
             #expect(first["object"] as? String == "model")
             #expect(first["owned_by"] is String)
             #expect(first["created"] is Int)
 
-            let anthropic = try await sim.send(.GET, "/v1/models", headers: [("anthropic-version", "2023-06-01")])
+            let anthropic = try await sim.send(.get, "/v1/models", headers: [("anthropic-version", "2023-06-01")])
             let list = try anthropic.object()
             #expect(list["has_more"] as? Bool == false)
             #expect(list["first_id"] is String)

@@ -7,7 +7,7 @@ import TollgateProviders
 struct SimulatedDisconnect: Error {}
 
 /// A collected request body, or the response that refuses it.
-enum CollectedBody {
+enum SimulatorCollectedBody {
     case body(ByteBuffer)
     case rejected(Response)
 }
@@ -43,9 +43,12 @@ extension SimulatorResponder {
     }
 
     /// Collects the request body, or answers 413 (logged) when it is larger than configured.
-    func collectBody(_ request: Request, dialect: Dialect, record: inout SimulatorRequestRecord) async -> CollectedBody {
+    ///
+    /// The body is stored back into `request` (keeping the connection's inbound stream behind it),
+    /// so ``stall(_:)`` can still notice the client closing the connection.
+    func collectBody(_ request: inout Request, dialect: Dialect, record: inout SimulatorRequestRecord) async -> SimulatorCollectedBody {
         do {
-            let buffer = try await request.body.collect(upTo: state.configuration.maximumBodyBytes)
+            let buffer = try await request.collectBody(upTo: state.configuration.maximumBodyBytes)
             if request.headers[SimulatorHeader.recordBody] == "1" {
                 record.body = String(decoding: buffer.readableBytesView, as: UTF8.self)
             }
@@ -70,9 +73,10 @@ extension SimulatorResponder {
 
     /// `POST /v1/chat/completions` (OpenAI) and `POST /v1/messages` (Anthropic), streaming or not.
     func completion(_ request: Request, dialect: Dialect) async throws -> Response {
+        var request = request
         var record = newRecord(request)
         let buffer: ByteBuffer
-        switch await collectBody(request, dialect: dialect, record: &record) {
+        switch await collectBody(&request, dialect: dialect, record: &record) {
         case .body(let collected): buffer = collected
         case .rejected(let response): return response
         }

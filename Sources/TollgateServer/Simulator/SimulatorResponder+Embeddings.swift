@@ -4,9 +4,10 @@ import TollgateProviders
 extension SimulatorResponder {
     /// `POST /v1/embeddings`: deterministic unit vectors (floats or base64), usage `{prompt_tokens, total_tokens}`.
     func embeddings(_ request: Request) async throws -> Response {
+        var request = request
         var record = newRecord(request)
         let buffer: ByteBuffer
-        switch await collectBody(request, dialect: .openai, record: &record) {
+        switch await collectBody(&request, dialect: .openai, record: &record) {
         case .body(let collected): buffer = collected
         case .rejected(let response): return response
         }
@@ -59,9 +60,10 @@ extension SimulatorResponder {
 
     /// `POST /v1/messages/count_tokens`: `{"input_tokens": N}` for an Anthropic Messages body.
     func countTokens(_ request: Request) async throws -> Response {
+        var request = request
         var record = newRecord(request)
         let buffer: ByteBuffer
-        switch await collectBody(request, dialect: .anthropic, record: &record) {
+        switch await collectBody(&request, dialect: .anthropic, record: &record) {
         case .body(let collected): buffer = collected
         case .rejected(let response): return response
         }

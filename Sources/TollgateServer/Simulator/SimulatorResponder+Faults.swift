@@ -55,7 +55,8 @@ extension SimulatorResponder {
 
     /// Sends nothing until the client closes the connection, the server shuts down, or ten minutes pass.
     ///
-    /// Needs a real connection (the body's inbound stream); it is meant for tests over sockets.
+    /// Needs a real connection and a body collected with `Request.collectBody(upTo:)` (which keeps the
+    /// inbound stream behind it); it is meant for tests over sockets.
     func stall(_ request: Request) async {
         do {
             try await request.body.consumeWithCancellationOnInboundClose { _ in

@@ -183,7 +183,7 @@ public final class LedgerJournal: LedgerSink, Service {
 
     private func commit(_ batch: Batch) async {
         do {
-            try await database.write(admissions: batch.admissions.map(\.0), entries: batch.entries)
+            try await persist(admissions: batch.admissions.map(\.0), entries: batch.entries)
             counted(batch.entries.count)
             for (_, continuation) in batch.admissions { continuation.resume() }
             return
@@ -192,19 +192,41 @@ public final class LedgerJournal: LedgerSink, Service {
             for (_, continuation) in batch.admissions { continuation.resume(throwing: error) }
             logger.error("ledger write failed", metadata: ["error": "\(error)", "entries": "\(batch.entries.count)"])
         }
-        // Entries are never dropped: retry them alone until the database takes them.
+        // Entries are never dropped while the process lives: retry them until the database takes them.
+        // Once the journal is cancelled it stops after a few tries; their admissions stay in the
+        // database and recovery closes them on the next start.
         var delay: Duration = .milliseconds(50)
+        var triesAfterCancel = 0
         while !batch.entries.isEmpty {
             do {
-                try await database.write(admissions: [], entries: batch.entries)
+                try await persist(admissions: [], entries: batch.entries)
                 counted(batch.entries.count)
                 return
             } catch {
                 logger.error("ledger write failed; retrying", metadata: ["error": "\(error)", "entries": "\(batch.entries.count)"])
-                try? await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(2))
+                if Task.isCancelled {
+                    triesAfterCancel += 1
+                    if triesAfterCancel >= 3 { return }
+                } else {
+                    try? await Task.sleep(for: delay)
+                    delay = min(delay * 2, .seconds(2))
+                }
             }
         }
+    }
+
+    /// Writes a batch; once the task is cancelled (forced stop) it writes synchronously, so a
+    /// cancellation never discards a batch that could still be written.
+    private func persist(admissions: [Admission], entries: [LedgerEntry]) async throws {
+        if !Task.isCancelled {
+            do {
+                try await database.write(admissions: admissions, entries: entries)
+                return
+            } catch is CancellationError {
+                // Fall through to the synchronous write.
+            }
+        }
+        try database.writeNow(admissions: admissions, entries: entries)
     }
 
     private func counted(_ entries: Int) {

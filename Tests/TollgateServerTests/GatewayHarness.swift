@@ -1,0 +1,94 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Testing
+import TollgateCore
+import TollgateServer
+import TollgateStore
+
+@testable import TollgateCLI
+
+/// A gateway in front of a simulator, both on free ports, with a real SQLite ledger in a temp dir.
+struct GatewayHarness: Sendable {
+    let simulator: SimulatorHarness
+    let gateway: SimulatorHarness
+    let database: LedgerDatabase
+    let ledgerPath: String
+
+    /// The configuration used; `SIM_PORT` and `LEDGER` are filled in.
+    static let configurationTemplate = """
+        server: {host: 127.0.0.1, port: 0, max_body_bytes: 65536}
+        storage: {sqlite_path: LEDGER}
+        providers:
+          - name: openai-sim
+            kind: openai
+            base_url: http://127.0.0.1:SIM_PORT/v1
+            api_key: sk-upstream-secret
+            forward_headers: ["x-sim-*"]
+            retries: {max_attempts: 3, initial_backoff: 20ms, max_backoff: 200ms, max_elapsed: 5s}
+            timeouts: {connect: 2s, first_byte: 5s, idle_read: 5s, total: 30s}
+          - {name: anthropic-sim, kind: anthropic, base_url: "http://127.0.0.1:SIM_PORT", api_key: sk-upstream-secret, forward_headers: ["x-sim-*"]}
+        models:
+          - {name: gpt-4o-mini, provider: openai-sim, aliases: [fast]}
+          - {name: gpt-4o, provider: openai-sim}
+          - {name: text-embedding-3-small, provider: openai-sim}
+          - {name: claude-sonnet-4-5, provider: anthropic-sim}
+          - {name: mystery-model, provider: openai-sim}
+        keys:
+          - {name: support-key, key: sk-test, org: acme, team: support, app: copilot, environment: prod, cost_center: CC-1, workflow: support-copilot}
+          - {name: locked-key, key: sk-locked-key, team: legal, workflow: contract-extraction, allow_override: false}
+        """
+
+    /// Starts a simulator and a gateway, runs `body`, then stops both (draining the ledger).
+    static func run<T: Sendable>(
+        simulator configuration: SimulatorConfiguration = SimulatorConfiguration(),
+        _ body: @Sendable (GatewayHarness) async throws -> T
+    ) async throws -> T {
+        try await SimulatorHarness.run(configuration) { simulator in
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-gw-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let ledgerPath = dir.appendingPathComponent("ledger.sqlite").path
+            let text = configurationTemplate.replacingOccurrences(of: "SIM_PORT", with: "\(simulator.port)")
+                .replacingOccurrences(of: "LEDGER", with: ledgerPath)
+            let runtime = try ConfigurationLoader.load(text: text, origin: "test.yaml", environment: [:])
+            var logger = Logger(label: "gateway-test")
+            logger.logLevel = .warning
+            let server = try GatewayServer(runtime: runtime, logger: logger)
+            let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+            let app = server.application(logger: logger) { port in
+                portContinuation.yield(port)
+                portContinuation.finish()
+            }
+            let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+            return try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                var iterator = ports.makeAsyncIterator()
+                guard let port = await iterator.next() else { throw SimulatorHarnessError.serverDidNotStart }
+                let harness = GatewayHarness(
+                    simulator: simulator, gateway: SimulatorHarness(port: port), database: server.database, ledgerPath: ledgerPath)
+                do {
+                    let result = try await body(harness)
+                    await group.triggerGracefulShutdown()
+                    try await tasks.waitForAll()
+                    await server.gateway.shutdown()
+                    return result
+                } catch {
+                    await group.triggerGracefulShutdown()
+                    await server.gateway.shutdown()
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// The ledger entry for a request id, waiting for the write-behind journal (up to 5 s).
+    func entry(_ id: String?) async throws -> LedgerEntry {
+        let id = try #require(id, "the response had no x-tollgate-request-id")
+        for _ in 0..<100 {
+            if let entry = try database.entry(id: id) { return entry }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("no ledger entry for \(id)")
+        throw SimulatorHarnessError.serverDidNotStart
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import GRDB
+import Logging
+import ServiceLifecycle
+import ServiceLifecycleTestKit
+import Testing
+import TollgateCore
+
+@testable import TollgateStore
+
+/// A fresh ledger file in a temporary directory.
+func temporaryLedger() throws -> (LedgerDatabase, String) {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-store-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let path = dir.appendingPathComponent("ledger.sqlite").path
+    return (try LedgerDatabase.open(path: path), path)
+}
+
+func admission(_ id: String, team: String = "support", ms: Int64 = 1_790_000_000_000, input: Int64 = 1_000) -> Admission {
+    Admission(
+        id: id, timestampMs: ms, route: "chat.completions", provider: "openai", requestedModel: "gpt-4o", upstreamModel: "gpt-4o",
+        priceModel: "gpt-4o", stream: false, estimatedInputTokens: input,
+        attribution: Attribution(keyID: "k", team: team, workflow: "wf", declared: [.workflow]))
+}
+
+func entry(for a: Admission, cost: Int64? = 7_250_000, usage: TokenUsage = TokenUsage(inputUncached: 800, cacheRead: 200, output: 500)) -> LedgerEntry {
+    LedgerEntry(
+        id: a.id, timestampMs: a.timestampMs, durationMs: 12, route: a.route, provider: a.provider, requestedModel: a.requestedModel,
+        servedModel: "gpt-4o-2024-08-06", stream: false, status: .ok, httpStatus: 200, usage: usage, pricing: cost == nil ? .unpriced : .priced,
+        costNanoUSD: cost, costBreakdown: CostBreakdown(input: 2_000_000, cacheRead: 250_000, output: 5_000_000), priceVersion: "v1",
+        attribution: a.attribution, attempts: [.init(status: 429, ms: 3, error: "http_429"), .init(status: 200, ms: 9)], clientRetryCount: 1)
+}
+
+let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+
+@Suite struct LedgerJournalTests {
+    @Test func concurrentCallsGetExactlyOneEntryEachAndNoOpenAdmission() async throws {
+        let (database, _) = try temporaryLedger()
+        let journal = LedgerJournal(database: database, configuration: .init(capacity: 64, batchSize: 50), logger: quietLogger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await journal.run() }
+            try await withThrowingTaskGroup(of: Void.self) { calls in
+                for i in 0..<500 {
+                    calls.addTask {
+                        let a = admission("tg_\(i)")
+                        try await journal.admit(a)
+                        // The admission is durable before the call would be forwarded.
+                        #expect(try database.openAdmissions().contains { $0.id == a.id } || (try database.entry(id: a.id)) != nil)
+                        await journal.record(entry(for: a))
+                    }
+                }
+                try await calls.waitForAll()
+            }
+            try await journal.drain()
+            group.cancelAll()
+        }
+        #expect(try database.entryCount() == 500)
+        #expect(try database.openAdmissions().isEmpty)
+        #expect(journal.written.entries == 500)
+        #expect(journal.written.batches < 500)  // group commit: fewer transactions than entries
+    }
+
+    @Test func entriesRoundTripExactly() async throws {
+        let (database, _) = try temporaryLedger()
+        let a = admission("tg_roundtrip")
+        var e = entry(for: a)
+        e.attribution.customer = "acme"
+        e.attribution.traceID = "trace-1"
+        e.attribution.declared = [.customer, .traceID, .workflow]
+        e.errorMessage = "quote \" and newline \n"
+        try database.writeNow(admissions: [a], entries: [e])
+        #expect(try database.entry(id: a.id) == e)
+    }
+
+    @Test func recoveryClosesOpenAdmissionsAsEstimatedInterruptedEntries() throws {
+        let (database, path) = try temporaryLedger()
+        let open = [admission("tg_a", input: 1_000), admission("tg_b", input: 10)]
+        let done = admission("tg_c")
+        try database.writeNow(admissions: open + [done], entries: [entry(for: done)])
+        // The process dies here; a new one opens the same file.
+        let reopened = try LedgerDatabase.open(path: path)
+        let gpt4o = ModelPrice(
+            model: "gpt-4o", base: RateSet(input: USDRate(perMillion: "2.50"), output: USDRate(perMillion: "10")))
+        let pricer = LedgerPricer(catalog: PriceCatalog(prices: [gpt4o], version: "test"))
+        #expect(try reopened.recover(pricer: pricer, nowMs: 1_790_000_005_000) == 2)
+        #expect(try reopened.openAdmissions().isEmpty)
+        #expect(try reopened.entryCount() == 3)
+        let a = try #require(try reopened.entry(id: "tg_a"))
+        #expect(a.status == .interrupted && a.usageSource == .estimated && a.pricing == .estimated)
+        #expect(a.costNanoUSD == 2_500_000)  // 1,000 × $2.50/1M
+        #expect(a.durationMs == 5_000)
+        #expect(try reopened.recover(pricer: pricer, nowMs: 0) == 0)
+    }
+
+    @Test func recordWaitsForRoomInsteadOfDropping() async throws {
+        let (database, _) = try temporaryLedger()
+        let journal = LedgerJournal(database: database, configuration: .init(capacity: 1, batchSize: 1), logger: quietLogger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await journal.run() }
+            for i in 0..<50 {
+                let a = admission("tg_full\(i)")
+                try await journal.admit(a)
+                await journal.record(entry(for: a))
+            }
+            try await journal.drain()
+            group.cancelAll()
+        }
+        #expect(try database.entryCount() == 50)
+    }
+
+    @Test func gracefulShutdownDrainsTheQueue() async throws {
+        let (database, _) = try temporaryLedger()
+        let journal = LedgerJournal(database: database, logger: quietLogger)
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await journal.run() }
+                for i in 0..<200 {
+                    let a = admission("tg_shutdown\(i)")
+                    try await journal.admit(a)
+                    await journal.record(entry(for: a))
+                }
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+        #expect(try database.entryCount() == 200)
+        #expect(try database.openAdmissions().isEmpty)
+    }
+}
+
+@Suite struct SpendReportTests {
+    @Test func groupsSumExactlyToTheLedgerAndKeepUnpricedApart() throws {
+        let (database, _) = try temporaryLedger()
+        var entries: [LedgerEntry] = []
+        var expected: [String: Int64] = [:]
+        var generator = SystemRandomNumberGenerator()
+        for i in 0..<300 {
+            let team = ["support", "legal", "sales"][i % 3]
+            let a = admission("tg_r\(i)", team: team, ms: 1_790_000_000_000 + Int64(i) * 1_000)
+            let cost: Int64? = i % 17 == 0 ? nil : Int64.random(in: 0...9_000_000_000, using: &generator)
+            entries.append(entry(for: a, cost: cost))
+            expected[team, default: 0] += cost ?? 0
+        }
+        try database.writeNow(admissions: [], entries: entries)
+        let rows = try database.spend(by: .team, sinceMs: 0, untilMs: .max)
+        #expect(Dictionary(uniqueKeysWithValues: rows.map { ($0.group ?? "", $0.costNanoUSD) }) == expected)
+        #expect(rows.reduce(0) { $0 + $1.unpricedCalls } == Int64((0..<300).filter { $0 % 17 == 0 }.count))
+        #expect(rows.reduce(0) { $0 + $1.calls } == 300)
+        let window = try database.spend(by: .team, sinceMs: 1_790_000_000_000, untilMs: 1_790_000_010_000)
+        #expect(window.reduce(0) { $0 + $1.calls } == 10)
+    }
+}
+
+@Suite struct PriceVersionTests {
+    @Test func importedVersionsAreStoredAndReadBackExactly() throws {
+        let (database, _) = try temporaryLedger()
+        let price = ModelPrice(
+            model: "gpt-4o", effectiveFrom: 1_790_000_000,
+            base: RateSet(input: USDRate(perToken: "1.0000000000000001e-07"), output: USDRate(perMillion: "10")))
+        try database.importPrices(
+            [price], version: StoredPriceVersion(id: "v2", source: "test.json", sha256: "ab", importedAt: 1, effectiveFrom: 1_790_000_000, modelCount: 1))
+        #expect(try database.storedPrices().map(\.price) == [price])
+        #expect(try database.priceVersions().map(\.id) == ["v2"])
+        #expect(throws: (any Error).self) {
+            try database.importPrices(
+                [price], version: StoredPriceVersion(id: "v2", source: "again", sha256: "ab", importedAt: 2, effectiveFrom: 0, modelCount: 1))
+        }
+    }
+}
