@@ -170,9 +170,53 @@ import TollgateStore
             _ = try await h.entry(response.headers["x-tollgate-request-id"])
             let file = try Data(contentsOf: URL(fileURLWithPath: h.ledgerPath))
             let wal = (try? Data(contentsOf: URL(fileURLWithPath: h.ledgerPath + "-wal"))) ?? Data()
-            for secret in ["sk-test", "sk-upstream-secret"] {
+            for secret in ["sk-test-key", "sk-upstream-secret"] {
                 #expect(file.range(of: Data(secret.utf8)) == nil && wal.range(of: Data(secret.utf8)) == nil)
             }
+        }
+    }
+
+    @Test func authenticationInBothDialects() async throws {
+        try await GatewayHarness.run { h in
+            let noKey = try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat, authorization: nil)
+            #expect(noKey.status == 401)
+            #expect(((try noKey.object()["error"] as? [String: Any])?["type"] as? String) == "authentication_error")
+            #expect(noKey.headers["x-should-retry"] == "false")
+            let wrong = try await h.gateway.send(.post, "/v1/messages", json: "{}", authorization: "Bearer sk-nope-nope")
+            #expect(wrong.status == 401)
+            #expect(((try wrong.object()["error"] as? [String: Any])?["type"] as? String) == "authentication_error")
+            let body = #"{"model":"claude-sonnet-4-5","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}"#
+            let apiKey = try await h.gateway.send(.post, "/v1/messages", json: body, headers: [("x-api-key", "sk-test-key")], authorization: nil)
+            #expect(apiKey.status == 200)
+            #expect(try await h.simulator.recordedRequests().count == 1)
+        }
+    }
+
+    @Test func aKeyThatForbidsOverridesKeepsItsWorkflow() async throws {
+        try await GatewayHarness.run { h in
+            let response = try await h.gateway.send(
+                .post, "/v1/chat/completions", json: Self.chat, headers: [("x-tollgate-workflow", "marketing"), ("x-tollgate-trace-id", "t-1")],
+                authorization: "Bearer sk-locked-key")
+            let entry = try await h.entry(response.headers["x-tollgate-request-id"])
+            #expect(entry.attribution.workflow == "contract-extraction" && entry.attribution.team == "legal")
+            #expect(entry.attribution.traceID == "t-1" && entry.attribution.declared == [.traceID])
+        }
+    }
+
+    @Test func modelsHealthAndMetrics() async throws {
+        try await GatewayHarness.run { h in
+            let openai = try await h.gateway.send(.get, "/v1/models")
+            let listObject = try openai.object()["object"] as? String
+            #expect(openai.status == 200 && listObject == "list")
+            let anthropic = try await h.gateway.send(.get, "/v1/models", headers: [("anthropic-version", "2023-06-01")])
+            let first = try #require((try anthropic.object()["data"] as? [[String: Any]])?.first)
+            #expect(first["type"] as? String == "model")
+            #expect(try await h.gateway.send(.get, "/healthz").status == 200)
+            #expect(try await h.gateway.send(.get, "/readyz").status == 200)
+            _ = try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat)
+            let metrics = try await h.gateway.send(.get, "/metrics").body
+            #expect(metrics.contains(#"tollgate_requests_total{route="chat.completions",provider="openai-sim",model="gpt-4o-mini",status="ok"} 1"#))
+            #expect(!metrics.contains("sk-test-key") && !metrics.contains("support-key"))
         }
     }
 }

@@ -35,7 +35,7 @@ struct GatewayHarness: Sendable {
           - {name: claude-sonnet-4-5, provider: anthropic-sim}
           - {name: mystery-model, provider: openai-sim}
         keys:
-          - {name: support-key, key: sk-test, org: acme, team: support, app: copilot, environment: prod, cost_center: CC-1, workflow: support-copilot}
+          - {name: support-key, key: sk-test-key, org: acme, team: support, app: copilot, environment: prod, cost_center: CC-1, workflow: support-copilot}
           - {name: locked-key, key: sk-locked-key, team: legal, workflow: contract-extraction, allow_override: false}
         """
 

@@ -56,6 +56,7 @@ struct SimulatorHarness: Sendable {
         _ path: String,
         json: String? = nil,
         headers: [(String, String)] = [],
+        authorization: String? = "Bearer sk-test-key",
         timeout: Duration = .seconds(30)
     ) async throws -> SimulatorTestResponse {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
@@ -65,7 +66,7 @@ struct SimulatorHarness: Sendable {
             case .post: .POST
             case .delete: .DELETE
             }
-        request.headers.add(name: "authorization", value: "Bearer sk-test")
+        if let authorization { request.headers.add(name: "authorization", value: authorization) }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let json {
             request.headers.add(name: "content-type", value: "application/json")
