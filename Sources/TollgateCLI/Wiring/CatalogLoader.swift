@@ -25,13 +25,13 @@ enum CatalogLoader {
         var catalog = PriceCatalog(prices: [], version: "none")
         if configuration.pricing.builtinCatalog {
             let (prices, version) = try builtin()
-            catalog = PriceCatalog(prices: prices, version: version)
+            catalog = PriceCatalog(prices: prices.map { $0.from(version) }, version: version)
         }
         let stored = try database.storedPrices()
         if let last = try database.priceVersions().last {
-            catalog = catalog.merging(stored.map(\.price), version: last.id)
+            catalog = catalog.merging(stored.map { $0.price.from($0.version) }, version: last.id)
         }
-        let overrides = try configuration.pricing.prices.enumerated().map { i, price in try modelPrice(price, index: i) }
+        let overrides = try configuration.pricing.prices.enumerated().map { i, price in try modelPrice(price, index: i).from("config") }
         if !overrides.isEmpty { catalog = catalog.merging(overrides, version: catalog.version + "+config") }
         return catalog
     }
@@ -51,5 +51,14 @@ enum CatalogLoader {
             cacheRead: try rate(price.cacheRead, "cache_read"), cacheWrite: try rate(price.cacheWrite, "cache_write"),
             cacheWrite1h: try rate(price.cacheWrite1h, "cache_write_1h"), reasoning: try rate(price.reasoning, "reasoning"))
         return ModelPrice(model: price.model, provider: nil, mode: "chat", effectiveFrom: effective, base: rates)
+    }
+}
+
+extension ModelPrice {
+    /// The same price, labelled with the catalog version it came from.
+    func from(_ version: String) -> ModelPrice {
+        var copy = self
+        copy.source = version
+        return copy
     }
 }

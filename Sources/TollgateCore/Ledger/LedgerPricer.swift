@@ -21,7 +21,7 @@ public struct LedgerPricer: Sendable {
         case .priced(let cost, _):
             entry.costNanoUSD = cost.totalNanoUSD
             entry.costBreakdown = CostBreakdown(cost)
-            entry.priceVersion = catalog.version
+            entry.priceVersion = catalog.price(for: priceModel, at: seconds)?.source ?? catalog.version
             entry.pricing = entry.usageSource == .estimated ? .estimated : .priced
         case .unpriced(let reason):
             if entry.usage.total == 0 {

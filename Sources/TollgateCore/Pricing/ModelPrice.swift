@@ -79,6 +79,8 @@ public struct ModelPrice: Sendable, Hashable, Codable {
     public var maxInputTokens: Int64?
     /// Output cap in tokens, when known.
     public var maxOutputTokens: Int64?
+    /// The catalog version this price came from (recorded on every entry it prices).
+    public var source: String?
 
     /// Creates a model price.
     public init(
@@ -91,7 +93,8 @@ public struct ModelPrice: Sendable, Hashable, Codable {
         thresholds: [ThresholdTier] = [],
         tiered: [PriceBand] = [],
         maxInputTokens: Int64? = nil,
-        maxOutputTokens: Int64? = nil
+        maxOutputTokens: Int64? = nil,
+        source: String? = nil
     ) {
         self.model = model
         self.provider = provider
@@ -103,6 +106,7 @@ public struct ModelPrice: Sendable, Hashable, Codable {
         self.tiered = tiered
         self.maxInputTokens = maxInputTokens
         self.maxOutputTokens = maxOutputTokens
+        self.source = source
     }
 
     /// False when the entry has no input price, no output price and no `tiered_pricing`:
