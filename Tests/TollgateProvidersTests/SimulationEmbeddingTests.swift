@@ -1,8 +1,7 @@
+import Foundation
 import Testing
 import TollgateCore
 import TollgateProviders
-
-import Foundation
 
 @Suite struct SimulationEmbeddingTests {
     @Test(arguments: [

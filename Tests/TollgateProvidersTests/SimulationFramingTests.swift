@@ -15,16 +15,25 @@ import TollgateProviders
         let (_, completion) = try completion()
         let usage = TokenUsage(inputUncached: 9, output: 3)
         let stream = SimulationRenderer.openAIChatStream(
-            id: "chatcmpl-simX", created: 1_727_346_173, model: "gpt-4o", completion: completion, usage: usage, includeUsage: true
+            id: "chatcmpl-simX",
+            created: 1_727_346_173,
+            model: "gpt-4o",
+            completion: completion,
+            usage: usage,
+            includeUsage: true
         )
-        let prefix = "data: {\"id\":\"chatcmpl-simX\",\"object\":\"chat.completion.chunk\",\"created\":1727346173,\"model\":\"gpt-4o\","
+        let prefix =
+            "data: {\"id\":\"chatcmpl-simX\",\"object\":\"chat.completion.chunk\",\"created\":1727346173,\"model\":\"gpt-4o\","
             + "\"system_fingerprint\":\"fp_sim\",\"choices\":"
-        var expected = prefix + "[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}]}\n\n"
+        var expected =
+            prefix
+            + "[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}]}\n\n"
         for piece in completion.pieces {
             expected += prefix + "[{\"index\":0,\"delta\":{\"content\":\"\(piece)\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n"
         }
         expected += prefix + "[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}\n\n"
-        expected += prefix + "[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3,\"total_tokens\":12,"
+        expected +=
+            prefix + "[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3,\"total_tokens\":12,"
             + "\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0,"
             + "\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}}\n\n"
         expected += "data: [DONE]\n\n"
@@ -37,7 +46,12 @@ import TollgateProviders
     @Test func openAIStreamHasNoUsageChunkUnlessAsked() throws {
         let (_, completion) = try completion(tokens: 20, cap: 4)
         let stream = SimulationRenderer.openAIChatStream(
-            id: "chatcmpl-simY", created: 1, model: "gpt-4o", completion: completion, usage: TokenUsage(output: 4), includeUsage: false
+            id: "chatcmpl-simY",
+            created: 1,
+            model: "gpt-4o",
+            completion: completion,
+            usage: TokenUsage(output: 4),
+            includeUsage: false
         )
         #expect(stream.tokens.count == 4)
         #expect(stream.tail.count == 2)
@@ -57,29 +71,41 @@ import TollgateProviders
         #expect(body.contains("\"finish_reason\":\"stop\""))
         #expect(body.contains("\"usage\":{\"prompt_tokens\":1380,\"completion_tokens\":8,\"total_tokens\":1388,"))
         #expect(body.contains("\"prompt_tokens_details\":{\"cached_tokens\":1280,\"audio_tokens\":0}"))
-        #expect(body.contains("\"completion_tokens_details\":{\"reasoning_tokens\":2,\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}"))
+        #expect(
+            body.contains(
+                "\"completion_tokens_details\":{\"reasoning_tokens\":2,\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}"
+            )
+        )
     }
 
     @Test func anthropicStreamMatchesTheRecordedEventSequence() throws {
         let (_, completion) = try completion(tokens: 2)
         let usage = TokenUsage(inputUncached: 135, cacheRead: 7, cacheWrite5m: 3, cacheWrite1h: 1, output: 2)
         let stream = SimulationRenderer.anthropicMessageStream(id: "msg_simA", model: "claude-sonnet-4-5", completion: completion, usage: usage)
-        let usageJSON = "{\"input_tokens\":135,\"cache_creation_input_tokens\":4,\"cache_read_input_tokens\":7,"
+        let usageJSON =
+            "{\"input_tokens\":135,\"cache_creation_input_tokens\":4,\"cache_read_input_tokens\":7,"
             + "\"cache_creation\":{\"ephemeral_5m_input_tokens\":3,\"ephemeral_1h_input_tokens\":1},\"output_tokens\":1,"
             + "\"service_tier\":\"standard\",\"inference_geo\":\"not_available\"}"
-        var expected = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"model\":\"claude-sonnet-4-5\",\"id\":\"msg_simA\","
+        var expected =
+            "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"model\":\"claude-sonnet-4-5\",\"id\":\"msg_simA\","
             + "\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":\(usageJSON)}}\n\n"
-        expected += "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+        expected +=
+            "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
         expected += "event: ping\ndata: {\"type\": \"ping\"}\n\n"
         for piece in completion.pieces {
-            expected += "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"\(piece)\"}}\n\n"
+            expected +=
+                "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"\(piece)\"}}\n\n"
         }
         expected += "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
-        expected += "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},"
+        expected +=
+            "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},"
             + "\"usage\":{\"input_tokens\":135,\"cache_creation_input_tokens\":4,\"cache_read_input_tokens\":7,\"output_tokens\":2}}\n\n"
         expected += "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"
         #expect(stream.body == expected)
-        #expect(stream.errorEvent == "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded (simulated stream error)\"}}\n\n")
+        #expect(
+            stream.errorEvent
+                == "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded (simulated stream error)\"}}\n\n"
+        )
     }
 
     @Test func anthropicMessageObjectAndThinkingDetails() throws {

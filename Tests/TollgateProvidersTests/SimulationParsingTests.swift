@@ -47,4 +47,18 @@ import TollgateProviders
         let prompt = try SimulatedPrompt.openAIChat(json: json)
         #expect(prompt.inputTokens == 1)
     }
+
+    @Test func unknownAnthropicBlockShapesAreToleratedAndMarkedBlocksStillCount() throws {
+        let json = SimulationFixture.bytes(
+            """
+            {"model":"claude","messages":[{"role":"user","content":[
+              {"type":"web_search_tool_result","tool_use_id":"t","content":{"type":"web_search_tool_result_error","error_code":"x"}},
+              {"type":"image","source":{"type":"base64","data":"AAAA"},"cache_control":{"type":"ephemeral"}},
+              {"type":"text","text":"abcd"}]}]}
+            """
+        )
+        let prompt = try SimulatedPrompt.anthropicMessages(json: json)
+        #expect(prompt.inputTokens == 1)
+        #expect(prompt.cacheBreakpoints.map(\.tokens) == [0])
+    }
 }

@@ -85,7 +85,10 @@ import TollgateServer
         try await SimulatorHarness.run { sim in
             let body = SimulatorBodies.chat("[[sim:tokens=10]]", extra: ",\"stream\":true")
             let response = try await sim.send(
-                .post, "/v1/chat/completions", json: body, headers: [("x-sim-ttft-ms", "150"), ("x-sim-token-ms", "30")]
+                .post,
+                "/v1/chat/completions",
+                json: body,
+                headers: [("x-sim-ttft-ms", "150"), ("x-sim-token-ms", "30")]
             )
             #expect(response.headAt >= .milliseconds(140))
             let first = try #require(response.chunks.first)

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -9,7 +10,6 @@ import TollgateServer
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #endif
-import Foundation
 
 /// Runs the simulator on a free port for the duration of a test and talks to it over a real socket.
 struct SimulatorHarness: Sendable {
@@ -51,6 +51,9 @@ struct SimulatorHarness: Sendable {
     }
 
     /// Sends a request and reads the whole body, chunk by chunk, noting when each chunk arrived.
+    ///
+    /// Also used to talk to a gateway under test (`SimulatorHarness(port: gatewayPort)`); the default
+    /// `authorization` is the test key the gateway tests configure, and `nil` sends none.
     func send(
         _ method: SimulatorTestMethod = .post,
         _ path: String,

@@ -40,7 +40,9 @@ import TollgateServer
     @Test func streamingMessageEventOrder() async throws {
         try await SimulatorHarness.run { sim in
             let response = try await sim.send(
-                .post, "/v1/messages", json: SimulatorBodies.messages("[[sim:tokens=4]]", extra: ",\"stream\":true"),
+                .post,
+                "/v1/messages",
+                json: SimulatorBodies.messages("[[sim:tokens=4]]", extra: ",\"stream\":true"),
                 headers: [("authorization", "Bearer sk-ant"), ("anthropic-version", "2026-10-21")]
             )
             #expect(response.status == 200)

@@ -1,17 +1,19 @@
+import Foundation
 import Testing
 import TollgateServer
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #endif
-import Foundation
 
 @Suite struct SimulatorRecordingTests {
     @Test func requestsAreRecordedWithBodiesOnRequest() async throws {
         try await SimulatorHarness.run { sim in
             let body = SimulatorBodies.chat("abcd", extra: ",\"stream\":true")
             _ = try await sim.send(
-                .post, "/v1/chat/completions", json: body,
+                .post,
+                "/v1/chat/completions",
+                json: body,
                 headers: [("x-tollgate-request-id", "rec-1"), ("x-sim-record-body", "1"), ("x-stainless-retry-count", "0")]
             )
             _ = try await sim.send(.post, "/v1/messages", json: SimulatorBodies.messages("x"), headers: [("x-sim-fault", "rate_limit")])
@@ -43,7 +45,9 @@ import Foundation
     @Test func embeddingsDecodeFromBase64AndFloats() async throws {
         try await SimulatorHarness.run(SimulatorConfiguration(embeddingDimensions: 12)) { sim in
             let base64 = try await sim.send(
-                .post, "/v1/embeddings", json: "{\"model\":\"text-embedding-3-small\",\"input\":[\"hello\",\"world\"],\"encoding_format\":\"base64\",\"dimensions\":8}"
+                .post,
+                "/v1/embeddings",
+                json: "{\"model\":\"text-embedding-3-small\",\"input\":[\"hello\",\"world\"],\"encoding_format\":\"base64\",\"dimensions\":8}"
             )
             #expect(base64.status == 200)
             let object = try base64.object()

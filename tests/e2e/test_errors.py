@@ -479,15 +479,15 @@ def test_provider_error_event_mid_stream_anthropic(ledger, claude):
 
 
 def test_first_byte_timeout_is_estimated_and_not_retried(simulator, ledger, gateway):
-    """The provider may be generating (and billing) already: no retry upstream, an estimated entry,
-    and the SDK is told not to retry either."""
+    """A provider slower than the gateway's first-byte timeout (400 ms on this provider) keeps generating
+    and bills the call: no retry upstream, an estimated entry, and the SDK is told not to retry either."""
     client = gateway.openai()
     started = time.monotonic()
     with pytest.raises(openai.APIStatusError) as info:
-        client.chat.completions.create(model="gpt-4o-mini-impatient", messages=openai_messages("stall"),
-                                       extra_headers=_fault_headers("stall"))
+        client.chat.completions.create(model="gpt-4o-mini-impatient", messages=openai_messages("slow provider"),
+                                       extra_headers={"x-sim-ttft-ms": "1500"})
     client.close()
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 1.4, "the first-byte timeout did not fire"
     response = info.value.response
     assert response.status_code == 504
     assert_openai_error_shape(response)
@@ -500,8 +500,21 @@ def test_first_byte_timeout_is_estimated_and_not_retried(simulator, ledger, gate
     assert entry["usageSource"] == "estimated"
     assert entry["inputUncached"] > 0
     assert entry["costNano"] == entry_expected_cost(entry, GPT) > 0
+    # The provider did finish (and bill) the call the gateway gave up on.
+    record = wait_for(lambda: [r for r in simulator.requests(request_id) if r["completed"]], 5)
+    assert record[0]["status"] == 200
     assert response.headers.get("x-should-retry") == "false", (
         "the provider may already have billed this call; an SDK retry would bill it again")
+
+
+def wait_for(predicate, timeout: float):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("timed out")
 
 
 def test_cut_answer_not_retried_by_sdk(ledger, gateway):

@@ -1,9 +1,10 @@
+import TollgateCore
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import TollgateCore
 
 /// An OpenAI Embeddings request (`POST /v1/embeddings`) reduced to what the simulator needs.
 ///

@@ -130,7 +130,6 @@ enum SimulationWire {
         }
     }
 
-
     // swift-format-ignore: AlwaysUseLowerCamelCase
     struct OpenAIChatBody: Decodable {
         struct StreamOptions: Decodable {
@@ -145,14 +144,12 @@ enum SimulationWire {
     }
 
     struct OpenAIMessage: Decodable {
-        var role: String?
         var content: OpenAIContent?
     }
 
     /// OpenAI message content: a string or an array of parts (only `text` parts carry text).
     enum OpenAIContent: Decodable {
         struct Part: Decodable {
-            var type: String?
             var text: String?
         }
 
@@ -190,7 +187,6 @@ enum SimulationWire {
     }
 
     struct AnthropicMessage: Decodable {
-        var role: String?
         var content: AnthropicContent?
     }
 
@@ -220,23 +216,36 @@ enum SimulationWire {
         }
     }
 
-    // swift-format-ignore: AlwaysUseLowerCamelCase
+    /// A content block; only `text`, a nested `content` (tool results) and `cache_control` are read,
+    /// and shapes the simulator does not know are tolerated rather than refused.
     struct AnthropicBlock: Decodable {
         struct CacheControl: Decodable {
-            var type: String?
             var ttl: String?
         }
-        var type: String?
+
+        private enum CodingKeys: String, CodingKey {
+            case text
+            case cacheControl = "cache_control"
+            case content
+        }
+
         var text: String?
-        var cache_control: CacheControl?
+        var cacheControl: CacheControl?
         /// A `tool_result` block's content (string or blocks).
         var content: AnthropicContent?
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            text = try? container.decodeIfPresent(String.self, forKey: .text)
+            cacheControl = try? container.decodeIfPresent(CacheControl.self, forKey: .cacheControl)
+            content = try? container.decodeIfPresent(AnthropicContent.self, forKey: .content)
+        }
 
         func addText(to accumulator: inout SimulatedPromptAccumulator) {
             if let text { accumulator.add(text) }
             content?.addText(to: &accumulator)
-            if let cache_control {
-                accumulator.markBreakpoint(ttl: cache_control.ttl == "1h" ? .oneHour : .fiveMinutes)
+            if let cacheControl {
+                accumulator.markBreakpoint(ttl: cacheControl.ttl == "1h" ? .oneHour : .fiveMinutes)
             }
         }
     }

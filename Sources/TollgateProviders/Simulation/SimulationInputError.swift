@@ -14,5 +14,6 @@ public struct SimulationInputError: Error, Sendable, Hashable, CustomStringConve
         self.param = param
     }
 
+    /// The message, as shown in logs.
     public var description: String { message }
 }

@@ -66,7 +66,8 @@ extension SimulationRenderer {
             "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
             "event: ping\ndata: {\"type\": \"ping\"}\n\n",
         ]
-        let tokenPrefix = "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\""
+        let tokenPrefix =
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\""
         var tokens: [String] = []
         tokens.reserveCapacity(completion.pieces.count)
         for piece in completion.pieces {

@@ -69,7 +69,8 @@ extension SimulationRenderer {
         usage: TokenUsage,
         includeUsage: Bool
     ) -> SimulatedStream {
-        let prefix = "data: {\"id\":\"\(id)\",\"object\":\"chat.completion.chunk\",\"created\":\(created),\"model\":"
+        let prefix =
+            "data: {\"id\":\"\(id)\",\"object\":\"chat.completion.chunk\",\"created\":\(created),\"model\":"
             + JSONText.quote(model) + ",\"system_fingerprint\":\"\(openAISystemFingerprint)\",\"choices\":"
         let head = [
             prefix + "[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},"

@@ -1,11 +1,12 @@
+import HTTPTypes
+import Hummingbird
+import TollgateProviders
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import HTTPTypes
-import Hummingbird
-import TollgateProviders
 
 /// The simulator's routes, dispatched by a switch on method and path (no router needed for a dozen routes).
 ///
