@@ -24,6 +24,31 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Milliseconds between streamed tokens.")
     var tokenMs: Int = 0
 
+    @Option(
+        name: .customLong("fault"),
+        help: "Inject a fault into a share of requests, e.g. --fault rate_limit=0.05 (repeatable; kinds: \(FaultKind.allCases.map(\.rawValue).joined(separator: ", "))).")
+    var faults: [String] = []
+
+    @Option(help: "Seed for the fault dice (the same seed gives the same faults).")
+    var seed: UInt64 = 0x7011_6a7e
+
+    func validate() throws {
+        _ = try faultPlan()
+    }
+
+    func faultPlan() throws -> FaultPlan {
+        var probabilities: [FaultKind: Double] = [:]
+        for spec in faults {
+            let parts = spec.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let kind = FaultKind(name: parts[0]), let p = Double(parts[1]), p >= 0, p <= 1 else {
+                throw ValidationError("--fault '\(spec)': write KIND=PROBABILITY with a probability between 0 and 1")
+            }
+            probabilities[kind] = p
+        }
+        if probabilities.values.reduce(0, +) > 1 { throw ValidationError("--fault probabilities add up to more than 1") }
+        return FaultPlan(probabilities: probabilities, seed: seed)
+    }
+
     func run() async throws {
         let logger = makeLogger("tollgate.simulator")
         var configuration = SimulatorConfiguration()
@@ -31,6 +56,7 @@ struct Simulate: AsyncParsableCommand {
         configuration.port = port
         configuration.timeToFirstToken = .milliseconds(ttftMs)
         configuration.perTokenLatency = .milliseconds(tokenMs)
+        configuration.faults = try faultPlan()
         let app = buildSimulatorApplication(configuration: configuration, logger: logger)
         logger.info("simulator listening", metadata: ["address": "http://\(host):\(port)"])
         try await app.runService()
