@@ -101,7 +101,7 @@ struct ReportCommand: AsyncParsableCommand {
                 return
             }
             var table = TextTable(columns: [
-                (dimension.rawValue, .left), ("calls", .right), ("input tok", .right), ("output tok", .right), ("cost", .right),
+                (dimension.rawValue, .left), ("calls", .right), ("in tok", .right), ("out tok", .right), ("cost", .right),
                 ("share", .right), ("unpriced", .right), ("est.", .right),
             ])
             let total = rows.reduce(0) { $0 + $1.costNanoUSD }
