@@ -4,7 +4,8 @@
 Opens --streams streaming chat requests (asyncio, raw sockets, one connection each),
 ramped over --ramp seconds, each asking the simulator for --tokens tokens at
 --token-ms per token (prompt directive [[sim:tokens=N,token_ms=M]]), so every stream
-lasts about tokens*token_ms ms. While they run, samples VmRSS/VmHWM of --pid every
+lasts about tokens*token_ms ms. Also reports the process's CPU time during the test
+(per stream and per relayed SSE event). While they run, samples VmRSS/VmHWM of --pid every
 --sample-ms and reports the peak; checks every stream answered 200 and ended with
 `data: [DONE]`. Stdlib only.
 
@@ -13,6 +14,7 @@ Prints one line: RESULT {...json...}
 import argparse
 import asyncio
 import json
+import os
 import resource
 import statistics
 import sys
@@ -35,6 +37,16 @@ def raise_nofile(want):
             except (ValueError, OSError):
                 pass
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def cpu_seconds(pid):
+    """utime+stime of pid (all threads), seconds; None if it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def read_status(pid):
@@ -133,6 +145,7 @@ async def amain(args):
     samples = []
     stop = asyncio.Event()
     before = read_status(args.pid) if args.pid else {}
+    cpu0 = cpu_seconds(args.pid) if args.pid else None
     samp = asyncio.create_task(sampler(args.pid, args.sample_ms / 1000.0, samples, stop)) if args.pid else None
     start_evt = asyncio.Event()
     tasks = []
@@ -146,6 +159,10 @@ async def amain(args):
     if samp:
         await samp
     after = read_status(args.pid) if args.pid else {}
+    cpu1 = cpu_seconds(args.pid) if args.pid else None
+    cpu = (cpu1 - cpu0) if cpu0 is not None and cpu1 is not None else None
+    # events the gateway relayed: role chunk + tokens + finish + usage + [DONE] per stream
+    events = stats.ok * (args.tokens + 4)
     rss = [s.get("VmRSS", 0) for _, s in samples]
     return {
         "streams": args.streams, "tokens": args.tokens, "token_ms": args.token_ms,
@@ -160,6 +177,10 @@ async def amain(args):
         "rss_peak_kb": max(rss) if rss else None, "hwm_after_kb": after.get("VmHWM"), "rss_after_kb": after.get("VmRSS"),
         "threads_peak": max((s.get("Threads", 0) for _, s in samples), default=None),
         "samples": len(samples), "nofile": args.nofile,
+        "cpu_s": round(cpu, 3) if cpu is not None else None,
+        "cpu_ms_per_stream": round(cpu * 1000 / stats.ok, 3) if cpu is not None and stats.ok else None,
+        "cpu_us_per_event": round(cpu * 1e6 / events, 2) if cpu is not None and events else None,
+        "events_per_s": round(args.streams * 1000.0 / args.token_ms) if args.token_ms else None,
     }
 
 
@@ -170,8 +191,8 @@ def main():
     ap.add_argument("--model", default="sim-gpt-4o-mini")
     ap.add_argument("--pid", type=int, default=0, help="process whose RSS to sample (the gateway)")
     ap.add_argument("--streams", type=int, default=1000)
-    ap.add_argument("--tokens", type=int, default=300)
-    ap.add_argument("--token-ms", type=int, default=20)
+    ap.add_argument("--tokens", type=int, default=60)
+    ap.add_argument("--token-ms", type=int, default=100)
     ap.add_argument("--ramp", type=float, default=1.0, help="seconds over which the streams are opened")
     ap.add_argument("--sample-ms", type=int, default=200)
     ap.add_argument("--timeout", type=float, default=120.0, help="per-stream limit, seconds")

@@ -4,6 +4,7 @@
 usage: report.py results.jsonl
 """
 import json
+import os
 import sys
 
 # The targets (2-core machine, ledger on).
@@ -80,11 +81,13 @@ def main():
     if st:
         peak = st.get("rss_peak_kb")
         mb = peak / 1024 if peak else None
-        t.append(("Peak RSS, %d concurrent streams (sampled VmRSS)" % st["streams"], f(mb, 1) and f(mb, 1) + " MB",
+        note = "" if st["max_concurrent_streams"] == st["streams"] else " (only %d open at once)" % st["max_concurrent_streams"]
+        t.append(("Peak RSS, %d concurrent streams (sampled VmRSS)" % st["streams"], f(mb, 1) and f(mb, 1) + " MB" + note,
                   "<= %.0f MB" % RSS_MB_STREAMS, verdict(None if mb is None else mb <= RSS_MB_STREAMS)))
         complete = min(st["ok"], st["done_marker"])
-        t.append(("Streams completed with [DONE]", "%d / %d (max %d open at once)" % (complete, st["streams"], st["max_concurrent_streams"]),
-                  "all", verdict(complete == st["streams"])))
+        t.append(("Streams open at the same time (test validity)", "%d / %d" % (st["max_concurrent_streams"], st["streams"]),
+                  "all", verdict(st["max_concurrent_streams"] == st["streams"])))
+        t.append(("Streams completed with [DONE]", "%d / %d" % (complete, st["streams"]), "all", verdict(complete == st["streams"])))
     if ing is not None:
         if ing.get("unavailable"):
             t.append(("Ledger ingest", "not available in this build", ">= %s entries/s" % format(INGEST_PER_S, ","), "n/a"))
@@ -120,16 +123,17 @@ def main():
         if r["target"] == "tollgate" and r["mode"] == "nonstream" and r["conc"] == 16 and add99 is not None:
             add99 += " " + ("PASS" if (r["p99_ms"] - d["p99_ms"]) <= ADDED_P99_MS_C16 else "FAIL")
         w.append((r["target"], r["mode"], r["conc"], format(round(r["rps"]), ","), f(r["p50_ms"]), p99_s, add50, add99,
-                  r["errors"], cpu_s, f(r["hwm_kb"] / 1024, 1) if r.get("hwm_kb") else None,
+                  r["errors"], cpu_s, f(r.get("ctx_per_req"), 1), f(r["hwm_kb"] / 1024, 1) if r.get("hwm_kb") else None,
                   f(r.get("other_cores"), 2)))
     out.append("## Throughput and latency (wrk, 1 thread, closed loop; gateway -> shared fake upstream)")
     out.append("")
     out.append(table(("target", "mode", "c", "req/s", "p50 ms", "p99 ms", "+p50 ms", "+p99 ms", "errors",
-                      "CPU ms/req", "peak RSS MB", "other"), w, right={2, 3, 4, 5, 6, 7, 8, 9, 10, 11}))
+                      "CPU ms/req", "ctx sw/req", "peak RSS MB", "other"), w, right={2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}))
     out.append("")
     out.append("Targets: CPU ms/req <= %.1f (tollgate, non-streaming); +p99 <= %.0f ms at c=16. +p50/+p99 = target minus direct at the"
                " same mode and concurrency; once a target saturates (closed loop) they measure queueing, not per-request work."
                " CPU ms/req = utime+stime of the target's processes during the run / requests (direct = the nginx+Lua upstream)."
+               " ctx sw/req = context switches (voluntary + involuntary, all threads) per request: thread hand-offs."
                " peak RSS = the gateway's VmHWM so far. other = cores used by programs outside the benchmark during the run"
                " (> 0.25: the run shared the machine; trust it less)." % (CPU_MS_PER_REQ, ADDED_P99_MS_C16))
     out.append("")
@@ -154,11 +158,16 @@ def main():
         out.append("## Many concurrent streams (tollgate -> simulator, %d tokens x %d ms)" % (st["tokens"], st["token_ms"]))
         out.append("")
         out.append(table(("streams", "ok (200)", "[DONE]", "max concurrent", "errors", "stream p50 s", "stream max s",
-                          "first byte p50 ms", "RSS idle MB", "peak VmRSS MB", "VmHWM MB", "threads"),
+                          "first byte p50 ms", "RSS idle MB", "peak VmRSS MB", "VmHWM MB", "threads", "CPU s",
+                          "CPU ms/stream", "CPU us/event"),
                          [(st["streams"], st["ok"], st["done_marker"], st["max_concurrent_streams"],
                            sum(st["errors"].values()) if st["errors"] else 0, st["duration_p50_s"], st["duration_max_s"],
                            st["first_byte_p50_ms"], mb(st.get("rss_before_kb")), mb(st.get("rss_peak_kb")),
-                           mb(st.get("hwm_after_kb")), st.get("threads_peak"))], right=set(range(12))))
+                           mb(st.get("hwm_after_kb")), st.get("threads_peak"), st.get("cpu_s"), st.get("cpu_ms_per_stream"),
+                           st.get("cpu_us_per_event"))], right=set(range(15))))
+        out.append("")
+        out.append("%s SSE events/s offered in total (streams x 1000 / token ms). CPU = the gateway process during the test; per event ="
+                   " CPU / (completed streams x (tokens + 4 framing events))." % (format(st["events_per_s"], ",") if st.get("events_per_s") else "-"))
         if st["errors"]:
             out.append("")
             out.append("errors: %s; statuses: %s" % (json.dumps(st["errors"]), json.dumps(st["status"])))
@@ -170,6 +179,27 @@ def main():
         out.append("")
         out.append(table(("entries", "seconds", "entries/s"), [(format(ing["entries"], ","), f(ing["seconds"], 3), format(int(ing["entries_per_second"]), ","))],
                          right={0, 1, 2}))
+        out.append("")
+
+    # ---------------------------------------------------------------- profile
+    prof = os.path.join(os.path.dirname(os.path.abspath(sys.argv[1])), "profile.txt")
+    if os.path.exists(prof):
+        sections, cur = {}, None
+        for line in open(prof):
+            if line.startswith("## "):
+                cur = line[3:].strip()
+                sections[cur] = []
+            elif cur and line.strip():
+                sections[cur].append(line.rstrip())
+        out.append("## Profile (PROFILE=1; full listing in %s)" % prof)
+        out.append("")
+        out.append("```")
+        for name, n in (("self time by library", 8), ("self time by thread", 6),
+                        ("inclusive time, gateway code (Tollgate modules, and the JSON/SQLite work they call)", 25)):
+            if name in sections:
+                out.append("# " + name)
+                out.extend(l[:160] for l in sections[name][:n])
+        out.append("```")
         out.append("")
 
     # ---------------------------------------------------------------- shared harness

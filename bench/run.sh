@@ -18,7 +18,9 @@
 #   CONCURRENCY="1 16 64"         non-streaming levels;  STREAM_CONCURRENCY="16" streaming levels
 #   NGINX_PROXY=1                 also measure a bare nginx reverse proxy (0 = skip)
 #   FIRSTBYTE_N=200               sequential streaming requests per target for first-byte latency
-#   STREAMS=1000 STREAM_TOKENS=300 STREAM_TOKEN_MS=20   the many-streams test (0 streams = skip)
+#   STREAMS=1000 STREAM_TOKENS=60 STREAM_TOKEN_MS=100   the many-streams test, ~6 s per stream (0 streams = skip);
+#                                 300 x 20 ms is 50k SSE events/s: more than this 2-core box can relay
+#                                 (the simulator alone takes ~1.2 cores), so not all 1,000 are open at once
 #   INGEST_ENTRIES=200000         tollgate bench-ledger --entries (0 = skip); INGEST_TIMEOUT=300 s
 #   PROFILE=0                     1 = perf-record the gateway during an extra c=16 run, list hot symbols
 #   PROFILE_SECONDS=10
@@ -46,8 +48,8 @@ STREAM_CONCURRENCY="${STREAM_CONCURRENCY-16}"
 NGINX_PROXY="${NGINX_PROXY:-1}"
 FIRSTBYTE_N="${FIRSTBYTE_N:-200}"
 STREAMS="${STREAMS:-1000}"
-STREAM_TOKENS="${STREAM_TOKENS:-300}"
-STREAM_TOKEN_MS="${STREAM_TOKEN_MS:-20}"
+STREAM_TOKENS="${STREAM_TOKENS:-60}"
+STREAM_TOKEN_MS="${STREAM_TOKEN_MS:-100}"
 INGEST_ENTRIES="${INGEST_ENTRIES:-200000}"
 INGEST_TIMEOUT="${INGEST_TIMEOUT:-300}"
 PROFILE="${PROFILE:-0}"
@@ -124,6 +126,11 @@ cpu_ticks() {  # pid... -> summed utime+stime (clock ticks) of the process trees
     total=$((total + ${12} + ${13}))
   done
   echo "$total"
+}
+ctx_switches() {  # pid... -> voluntary + involuntary context switches of all threads of the process trees
+  local p
+  for p in $(descendants "$@"); do cat /proc/"$p"/task/*/status 2>/dev/null; done \
+    | awk '/^(voluntary|nonvoluntary)_ctxt_switches:/ { n += $2 } END { print n + 0 }'
 }
 busy_ticks() {  # machine-wide non-idle ticks (all CPUs)
   local _cpu user nice sys idle iowait irq softirq steal rest
@@ -282,26 +289,26 @@ TARGETS+=("tollgate|http://127.0.0.1:$GATEWAY_PORT|GW")
 
 run_wrk() {  # name base pids conc mode dur warmup(0|1) -> JSON line on stdout
   local name="$1" base="$2" pids="$3" c="$4" mode="$5" dur="$6" warm="$7"
-  local stream=0 out line c0 c1 m0 m1 w0 w1 t0 t1 hwm rss
+  local stream=0 out line c0 c1 x0 x1 m0 m1 w0 w1 t0 t1 hwm rss
   [ "$mode" = stream ] && stream=1
   [ "$pids" = GW ] && pids="$GW_PID"
   # process snapshots outside the machine-wide bracket (the processes are idle between runs),
   # so the bracket [m0, m1] is just the wrk run and its wall time is the divisor for "other"
-  c0="$(cpu_ticks $pids)"
+  c0="$(cpu_ticks $pids)"; x0="$(ctx_switches $pids)"
   w0="$(cpu_ticks $(descendants $UPSTREAM_PIDS $PROXY_PID $GW_PID $SIM_PID | sort -u))"
   t0="$(date +%s.%N)"; m0="$(busy_ticks)"
   out="$(BENCH_PATH=/v1/chat/completions BENCH_AUTH=sk-bench BENCH_MODEL=gpt-4o-mini BENCH_STREAM="$stream" \
          BENCH_LABEL="$name" /usr/bin/time -f '%U %S' -o "$OUT/.wrk-time" \
          wrk -t1 -c"$c" -d"$dur" --timeout 10s -s "$SHARED/load/chat.lua" "$base" 2>&1)" || die "wrk failed for $name c=$c: $out"
   m1="$(busy_ticks)"; t1="$(date +%s.%N)"
-  c1="$(cpu_ticks $pids)"
+  c1="$(cpu_ticks $pids)"; x1="$(ctx_switches $pids)"
   w1="$(cpu_ticks $(descendants $UPSTREAM_PIDS $PROXY_PID $GW_PID $SIM_PID | sort -u))"
   hwm=0; rss=0
   if [ "$name" = tollgate ]; then hwm="$(status_kb "$GW_PID" VmHWM)"; rss="$(status_kb "$GW_PID" VmRSS)"; fi
   line="$(grep '^RESULT ' <<<"$out" | sed 's/^RESULT //')"
   [ -n "$line" ] || die "wrk produced no RESULT for $name c=$c: $out"
   python3 - "$line" "$name" "$mode" "$c" "$warm" "$((c1 - c0))" "$CLK_TCK" "$((m1 - m0))" "$((w1 - w0))" \
-    "$(cat "$OUT/.wrk-time")" "$hwm" "$rss" "$t0" "$t1" <<'PY'
+    "$(cat "$OUT/.wrk-time")" "$hwm" "$rss" "$t0" "$t1" "$((x1 - x0))" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1])
 name, mode, c, warm = sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5] == "1"
@@ -315,6 +322,7 @@ r["cpu_ms_per_req"] = ticks / hz * 1000 / r["requests"] if r["requests"] else No
 other = machine / hz - ours / hz - (wu + ws)
 wall = float(sys.argv[14]) - float(sys.argv[13])
 r["other_cores"] = max(0.0, other) / wall if wall > 0 else None
+r["ctx_per_req"] = int(sys.argv[15]) / r["requests"] if r["requests"] else None
 r["hwm_kb"] = int(sys.argv[11]) or None
 r["rss_kb"] = int(sys.argv[12]) or None
 print(json.dumps(r))
@@ -431,11 +439,21 @@ if [ "$PROFILE" = 1 ]; then
     run_wrk tollgate "http://127.0.0.1:$GATEWAY_PORT" GW 16 nonstream "${PROFILE_SECONDS}s" 1 > /dev/null
     wait "$PERF_PID" || true
     demangle() { if command -v swift-demangle >/dev/null; then swift-demangle --simplified; elif command -v swift >/dev/null; then swift demangle --simplified; else cat; fi; }
-    { echo "# self time (no children), top symbols"
-      perf report -i "$OUT/perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null | grep -v '^$' | grep '%' | head -60
-      echo; echo "# inclusive time (children), top symbols"
+    { echo "# gateway profile: perf record -e cpu-clock -g, ${PROFILE_SECONDS}s of wrk c=16 non-streaming"
+      echo "# (full data: perf report -i $OUT/perf.data)"
+      echo; echo "## self time by library"
+      perf report -i "$OUT/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep '%' | head -15
+      echo; echo "## self time by thread"
+      perf report -i "$OUT/perf.data" --no-children --sort comm --stdio -g none 2>/dev/null | grep '%' | head -10
+      echo; echo "## self time, top symbols"
+      perf report -i "$OUT/perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null | grep '%' | head -40
+      echo; echo "## inclusive time, gateway code (Tollgate modules, and the JSON/SQLite work they call)"
+      perf report -i "$OUT/perf.data" --children --sort symbol --stdio -g none 2>/dev/null | grep '%' | demangle \
+        | grep -E 'Gateway|Ledger|Journal|Probe|meter|Meter|SSEFramer|RequestRewrite|Pricer|GatewayMetrics|Admission|Attribution|Principal|RequestIdentifier|isJSON|JSONDecoder\.decode|JSONEncoder\.encode|JSONSerialization|sqlite3_step' \
+        | head -40
+      echo; echo "## inclusive time, top symbols"
       perf report -i "$OUT/perf.data" --children --sort symbol --stdio -g none 2>/dev/null | grep '%' | head -60
-    } | demangle > "$OUT/profile.txt" || true
+    } | demangle | cut -c1-220 > "$OUT/profile.txt" || true
     log "profile: $OUT/profile.txt"
   else
     log "PROFILE=1 but perf is missing (apt-get install linux-perf)"
@@ -446,7 +464,8 @@ fi
 if [ "$WITH_LITELLM" = 1 ]; then
   stop_pgid "$GW_PID" "gateway (the shared harness starts its own)"
   GW_PID=""
-  if [ ! -x "$STATE/venv-litellm/bin/litellm" ]; then
+  export LITELLM_VENV="${LITELLM_VENV:-$STATE/venv-litellm}"
+  if [ ! -x "$LITELLM_VENV/bin/litellm" ]; then
     log "installing LiteLLM (minutes): $SHARED/install-litellm.sh"
     "$SHARED/install-litellm.sh" >&2 || die "LiteLLM install failed"
   fi

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
+import Synchronization
 import Testing
 import TollgateServer
 
@@ -62,35 +63,44 @@ struct SimulatorHarness: Sendable {
         authorization: String? = "Bearer sk-test-key",
         timeout: Duration = .seconds(30)
     ) async throws -> SimulatorTestResponse {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-        request.method =
+        var requestHeaders = HTTPHeaders()
+        if let authorization { requestHeaders.add(name: "authorization", value: authorization) }
+        for (name, value) in headers { requestHeaders.add(name: name, value: value) }
+        if json != nil { requestHeaders.add(name: "content-type", value: "application/json") }
+        let httpMethod: HTTPMethod =
             switch method {
             case .get: .GET
             case .post: .POST
             case .delete: .DELETE
             }
-        if let authorization { request.headers.add(name: "authorization", value: authorization) }
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let json {
-            request.headers.add(name: "content-type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: json))
-        }
+        let request = try HTTPClient.Request(
+            url: "http://127.0.0.1:\(port)\(path)", method: httpMethod, headers: requestHeaders,
+            body: json.map { .byteBuffer(ByteBuffer(string: $0)) })
+        // The delegate API hands over every body byte as it arrives, so a stream the server aborts
+        // is observed exactly up to the abort (the pull-based API may drop its last buffered bytes).
         let start = ContinuousClock.now
+        let collector = ResponseCollector(start: start)
         let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-        let response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(nanoseconds))
-        let headAt = ContinuousClock.now - start
-        var chunks: [SimulatorTestResponse.Chunk] = []
-        var bodyError: (any Error)?
+        let task = HTTPClient.shared.execute(request: request, delegate: collector, deadline: .now() + .nanoseconds(nanoseconds))
+        let result: Result<Void, any Error>
         do {
-            for try await buffer in response.body {
-                chunks.append(.init(at: ContinuousClock.now - start, text: String(buffer: buffer)))
-            }
+            try await task.futureResult.get()
+            result = .success(())
         } catch {
-            bodyError = error
+            result = .failure(error)
         }
-        var fields: [String: String] = [:]
-        for header in response.headers { fields[header.name.lowercased()] = header.value }
-        return SimulatorTestResponse(status: Int(response.status.code), headers: fields, headAt: headAt, chunks: chunks, bodyError: bodyError)
+        let collected = collector.snapshot()
+        guard let status = collected.status else {
+            if case .failure(let error) = result { throw error }
+            throw SimulatorHarnessError.serverDidNotStart
+        }
+        var bodyError: (any Error)?
+        if case .failure(let error) = result { bodyError = error }
+        let response = (status: status, headers: collected.headers)
+        let headAt = collected.headAt ?? .zero
+        let chunks = collected.chunks
+        let fields = response.headers
+        return SimulatorTestResponse(status: response.status, headers: fields, headAt: headAt, chunks: chunks, bodyError: bodyError)
     }
 
     /// The simulator's request log.
@@ -151,4 +161,43 @@ enum SimulatorBodies {
     static func messages(_ content: String, model: String = "claude-sonnet-4-5", extra: String = "") -> String {
         "{\"model\":\"\(model)\",\"max_tokens\":1024,\"messages\":[{\"role\":\"user\",\"content\":\"\(content)\"}]\(extra)}"
     }
+}
+
+/// Collects a response through AsyncHTTPClient's delegate API, timing each chunk.
+final class ResponseCollector: HTTPClientResponseDelegate, Sendable {
+    typealias Response = Void
+
+    struct Collected: Sendable {
+        var status: Int?
+        var headers: [String: String] = [:]
+        var headAt: Duration?
+        var chunks: [SimulatorTestResponse.Chunk] = []
+    }
+
+    private let start: ContinuousClock.Instant
+    private let state = Mutex(Collected())
+
+    init(start: ContinuousClock.Instant) {
+        self.start = start
+    }
+
+    func snapshot() -> Collected { state.withLock { $0 } }
+
+    func didReceiveHead(task: HTTPClient.Task<Void>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        let at = ContinuousClock.now - start
+        state.withLock { s in
+            s.status = Int(head.status.code)
+            s.headAt = at
+            for header in head.headers { s.headers[header.name.lowercased()] = header.value }
+        }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        let chunk = SimulatorTestResponse.Chunk(at: ContinuousClock.now - start, text: String(buffer: buffer))
+        state.withLock { $0.chunks.append(chunk) }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<Void>) throws {}
 }

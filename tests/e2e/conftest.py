@@ -12,6 +12,7 @@ Environment:
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -62,6 +63,18 @@ def tollgate_bin() -> Path:
     return tollgate_binary()
 
 
+def retry_text_busy(start, timeout: float = 30.0):
+    """Runs `start()` (which execs the binary), retrying while the binary is being rebuilt (ETXTBSY)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return start()
+        except OSError as e:
+            if e.errno != errno.ETXTBSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -76,14 +89,14 @@ class Service:
         self.args = [str(a) for a in args]
         self.log_path = log_dir / f"{name}.log"
         self._log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
+        self.proc = retry_text_busy(lambda: subprocess.Popen(
             self.args,
             stdout=self._log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
             env=env if env is not None else os.environ.copy(),
-        )
+        ))
 
     @property
     def pid(self) -> int:

@@ -23,14 +23,16 @@ from conftest import (
     expected_cost_nano,
     gateway_config,
     prices,
+    retry_text_busy,
     snapshot_path,
     usd_header_nano,
 )
 
 
 def run(binary, *args, env=None, timeout=60) -> subprocess.CompletedProcess:
-    return subprocess.run([str(binary), *map(str, args)], capture_output=True, text=True, timeout=timeout,
-                          env=env if env is not None else os.environ.copy())
+    return retry_text_busy(lambda: subprocess.run(
+        [str(binary), *map(str, args)], capture_output=True, text=True, timeout=timeout,
+        env=env if env is not None else os.environ.copy()))
 
 
 @pytest.fixture()

@@ -402,10 +402,8 @@ def test_provider_cuts_openai_stream(ledger, oai):
         for chunk in stream.parse():
             if chunk.choices and chunk.choices[0].delta.content:
                 text += chunk.choices[0].delta.content
-    assert text, "the text before the cut reached the client"
     entry = ledger.entry(request_id)
     assert_estimated_cancelled(entry, GPT)
-    assert entry["output"] > 0
 
 
 def test_provider_cuts_openai_stream_raw_framing(gateway, ledger):
@@ -431,10 +429,40 @@ def test_provider_cuts_anthropic_stream(ledger, claude):
             for event in response.parse():
                 if event.type == "content_block_delta":
                     text += event.delta.text
-    assert text
     entry = ledger.entry(request_id)
     assert_estimated_cancelled(entry, CLAUDE)
-    assert entry["output"] > 0
+
+
+@pytest.mark.parametrize("dialect", ["openai", "anthropic"])
+def test_provider_cut_relays_and_counts_everything_sent_before_the_cut(gateway, ledger, dialect):
+    """The simulator's disconnect fault sends exactly half the tokens (10 of 20), then closes the connection.
+    Everything the provider sent (and billed) must reach the client and the ledger estimate. Repeated,
+    because the loss this guards against is intermittent."""
+    trials, sent = 30, 10
+    short = []
+    with httpx.Client(timeout=30) as client:
+        for i in range(trials):
+            prompt = unique(f"cut {i} [[sim:tokens={2 * sent}]]")
+            if dialect == "openai":
+                url, headers = gateway.openai_base + "/chat/completions", {**AUTH, "x-sim-fault": "disconnect"}
+                body = {"model": GPT, "stream": True, "messages": [{"role": "user", "content": prompt}]}
+            else:
+                url, headers = gateway.anthropic_base + "/v1/messages", {**ANTHROPIC_HEADERS, "x-sim-fault": "disconnect"}
+                body = {"model": CLAUDE, "max_tokens": 100, "stream": True, "messages": [{"role": "user", "content": prompt}]}
+            r = client.post(url, json=body, headers=headers)
+            text = ""
+            for event in parse_sse(r.content):
+                data = json.loads(event["data"])
+                if dialect == "openai" and data.get("choices"):
+                    text += data["choices"][0]["delta"].get("content") or ""
+                elif data.get("type") == "content_block_delta":
+                    text += data["delta"]["text"]
+            entry = ledger.entry(r.headers["x-tollgate-request-id"])
+            if len(text) != sent * 4 or entry["output"] != sent:
+                short.append({"trial": i, "tokens_relayed": len(text) // 4, "ledger_output": entry["output"],
+                              "error": entry["error"]})
+    assert not short, (f"{len(short)}/{trials} cut streams lost tokens the provider had sent before the cut "
+                       f"(sent {sent} each): {short[:5]}")
 
 
 def test_provider_cuts_non_streaming_answer(ledger, oai):

@@ -7,7 +7,6 @@ import math
 import uuid
 
 import httpx
-import openai
 import pytest
 
 from conftest import (

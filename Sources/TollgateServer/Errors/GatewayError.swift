@@ -16,13 +16,19 @@ public struct GatewayError: Error, Sendable, HTTPResponseError {
     public var requestID: String?
     /// Seconds after which a retry may succeed (429/503).
     public var retryAfter: Int?
+    /// Whether a client retry can help; by default 408, 409, 429 and 5xx can.
+    ///
+    /// It is `false` when the provider may already have billed the call (a time-out or an answer cut
+    /// off after the request was sent), so the SDKs do not pay for the same call twice.
+    public var shouldRetry: Bool
 
     /// Creates a gateway error.
-    public init(dialect: Dialect, _ error: RequestError, requestID: String? = nil, retryAfter: Int? = nil) {
+    public init(dialect: Dialect, _ error: RequestError, requestID: String? = nil, retryAfter: Int? = nil, shouldRetry: Bool? = nil) {
         self.dialect = dialect
         self.error = error
         self.requestID = requestID
         self.retryAfter = retryAfter
+        self.shouldRetry = shouldRetry ?? (error.status == 408 || error.status == 409 || error.status == 429 || error.status >= 500)
     }
 
     public var status: HTTPResponse.Status { .init(code: error.status) }
@@ -38,8 +44,7 @@ public struct GatewayError: Error, Sendable, HTTPResponseError {
         if let retryAfter {
             headers[.retryAfter] = String(retryAfter)
         }
-        let retryable = error.status == 408 || error.status == 409 || error.status == 429 || error.status >= 500
-        headers[.shouldRetry] = retryable ? "true" : "false"
+        headers[.shouldRetry] = shouldRetry ? "true" : "false"
         let body = ErrorBody.render(dialect: dialect, status: error.status, message: error.message, code: error.code, param: error.param)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }

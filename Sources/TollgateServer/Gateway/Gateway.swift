@@ -128,7 +128,7 @@ public final class Gateway: Sendable {
             attribution: attribution, attempts: attempts, clientRetryCount: clientRetry
         )
 
-        let response: HTTPClientResponse
+        let response: UpstreamResponse
         switch outcome {
         case .failure(let label, let timeout):
             entry.httpStatus = timeout ? 504 : 502
@@ -144,14 +144,16 @@ public final class Gateway: Sendable {
                 dialect: dialect,
                 RequestError(
                     status: entry.httpStatus,
-                    message: timeout ? "The provider did not answer in time." : "The provider could not be reached (\(label)).",
+                    message: timeout
+                        ? "The provider did not answer in time; it may still have billed the call, so it is not retried."
+                        : "The provider could not be reached (\(label)).",
                     code: label),
-                requestID: id)
+                requestID: id, shouldRetry: !timeout)
         case .response(let r):
             response = r
         }
 
-        let status = Int(response.status.code)
+        let status = response.status
         entry.httpStatus = status
         if probe.stream && (200..<300).contains(status) {
             entry.status = .ok
@@ -161,7 +163,7 @@ public final class Gateway: Sendable {
         // Non-streaming, or an error answer to a streaming request.
         let responseBody: ByteBuffer
         do {
-            responseBody = try await response.body.collect(upTo: runtime.configuration.server.maxResponseBytes)
+            responseBody = try await response.collect(upTo: runtime.configuration.server.maxResponseBytes)
         } catch {
             let (label, _) = UpstreamClient.classify(error)
             entry.ttftMs = nil
@@ -173,8 +175,11 @@ public final class Gateway: Sendable {
             entry.durationMs = UpstreamClient.ms(clock.now - started)
             await finish(&entry, model: model)
             throw GatewayError(
-                dialect: dialect, RequestError(status: 502, message: "The provider's answer was cut off (\(label)).", code: label),
-                requestID: id)
+                dialect: dialect,
+                RequestError(
+                    status: 502, message: "The provider's answer was cut off (\(label)); it may have billed the call, so it is not retried.",
+                    code: label),
+                requestID: id, shouldRetry: false)
         }
         entry.durationMs = UpstreamClient.ms(clock.now - started)
         let metering = route.meter(responseBody: Data(responseBody.readableBytesView))
@@ -220,7 +225,7 @@ public final class Gateway: Sendable {
     // MARK: - Streaming
 
     private func streamResponse(
-        _ response: HTTPClientResponse, entry: LedgerEntry, probe: RequestProbe, route: RouteKind, model: GatewayRuntime.ResolvedModel,
+        _ response: UpstreamResponse, entry: LedgerEntry, probe: RequestProbe, route: RouteKind, model: GatewayRuntime.ResolvedModel,
         started: ContinuousClock.Instant
     ) -> Response {
         var headers = HTTPFields()
@@ -233,10 +238,10 @@ public final class Gateway: Sendable {
             var entry = entry
             var meter = StreamMeter(dialect: route.dialect, forwardUsageChunk: forwardUsage)
             var framer = SSEFramer()
-            var iterator = response.body.makeAsyncIterator()
             let clock = ContinuousClock()
             var clientGone = false
             var upstreamError: String?
+            var iterator = response.body.makeAsyncIterator()
             reading: while true {
                 let chunk: ByteBuffer?
                 do {
@@ -264,7 +269,8 @@ public final class Gateway: Sendable {
                     break reading
                 }
             }
-            if !clientGone, upstreamError == nil, let rest = framer.flush(), meter.observe(rest) {
+            if clientGone || upstreamError != nil { response.cancel() }
+            if !clientGone, let rest = framer.flush(), meter.observe(rest) {
                 do { try await writer.write(ByteBuffer(bytes: rest)) } catch { clientGone = true }
             }
             let (usage, estimated) = meter.finalUsage(estimatedInputTokens: probe.estimatedInputTokens)
@@ -274,17 +280,17 @@ public final class Gateway: Sendable {
             if clientGone {
                 entry.status = .cancelled
                 entry.errorMessage = "the client went away mid-stream"
+            } else if let error = meter.providerError {
+                entry.status = .upstreamError
+                entry.errorMessage = error
             } else if let upstreamError {
                 entry.status = .cancelled
                 entry.errorMessage = "the provider stream ended early (\(upstreamError))"
             } else if !meter.completed {
                 entry.status = .cancelled
                 entry.errorMessage = "the provider stream ended without its final event"
-            } else if let error = meter.providerError {
-                entry.status = .upstreamError
-                entry.errorMessage = error
             }
-            if !clientGone, !meter.completed {
+            if !clientGone, !meter.completed, meter.providerError == nil {
                 // Tell the SDK the stream failed instead of letting it end silently.
                 let message = entry.errorMessage ?? "stream ended early"
                 let event: String
@@ -301,7 +307,7 @@ public final class Gateway: Sendable {
             await self.finish(&entry, model: model)
             if !clientGone { try? await writer.finish(nil) }
         }
-        return Response(status: .init(code: Int(response.status.code)), headers: headers, body: body)
+        return Response(status: .init(code: response.status), headers: headers, body: body)
     }
 
     // MARK: - Helpers

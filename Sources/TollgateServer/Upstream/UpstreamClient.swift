@@ -35,7 +35,7 @@ public final class UpstreamClient: Sendable {
 
     /// The outcome of sending a request.
     enum Outcome {
-        case response(HTTPClientResponse)
+        case response(UpstreamResponse)
         case failure(String, timeout: Bool)
     }
 
@@ -43,30 +43,25 @@ public final class UpstreamClient: Sendable {
     /// - Returns: The final outcome and every attempt made.
     func send(route: RouteKind, body: [UInt8], headers: HTTPHeaders) async -> (Outcome, [LedgerEntry.Attempt]) {
         let policy = provider.configuration.retries
-        let firstByte = provider.configuration.timeouts.firstByte
-        var request = HTTPClientRequest(url: provider.baseURL + route.upstreamPath)
-        request.method = .POST
-        request.headers = headers
-        let bytes = ByteBuffer(bytes: body)
         let clock = ContinuousClock()
         let start = clock.now
         var attempts: [LedgerEntry.Attempt] = []
         var backoff = policy.initialBackoff
         var attempt = 0
+        let bytes = ByteBuffer(bytes: body)
         while true {
             attempt += 1
-            request.body = .bytes(bytes)
             let t0 = clock.now
             do {
-                let response = try await http.execute(request, timeout: .init(firstByte))
+                let response = try await attemptOnce(route: route, body: bytes, headers: headers)
                 let ms = Self.ms(clock.now - t0)
-                let status = Int(response.status.code)
+                let status = response.status
                 let retryable = [408, 409, 429, 500, 502, 503, 504, 529].contains(status)
                 if retryable, attempt < policy.maxAttempts {
                     let delay = min(Self.retryAfter(response.headers) ?? Self.jitter(backoff), policy.maxBackoff)
                     if clock.now - start + delay < policy.maxElapsed {
                         attempts.append(.init(status: status, ms: ms, error: "http_\(status)"))
-                        _ = try? await response.body.collect(upTo: 1 << 20)
+                        _ = try? await response.collect(upTo: 1 << 20)
                         try? await Task.sleep(for: delay)
                         backoff = min(backoff * 2, policy.maxBackoff)
                         continue
@@ -91,6 +86,25 @@ public final class UpstreamClient: Sendable {
         }
     }
 
+    /// One attempt: sends the request and waits for the response head within the first-byte time-out.
+    private func attemptOnce(route: RouteKind, body: ByteBuffer, headers: HTTPHeaders) async throws -> UpstreamResponse {
+        let request = try HTTPClient.Request(
+            url: provider.baseURL + route.upstreamPath, method: .POST, headers: headers, body: .byteBuffer(body))
+        let delegate = UpstreamDelegate()
+        let task = http.execute(request: request, delegate: delegate, eventLoop: .indifferent)
+        let timer = task.eventLoop.scheduleTask(in: TimeAmount(provider.configuration.timeouts.firstByte)) {
+            delegate.failHead(UpstreamError.firstByteTimeout)
+            task.cancel()
+        }
+        defer { timer.cancel() }
+        let head = try await withTaskCancellationHandler {
+            try await delegate.head()
+        } onCancel: {
+            task.cancel()
+        }
+        return UpstreamResponse(status: Int(head.status.code), headers: head.headers, body: delegate.body, task: task)
+    }
+
     static func ms(_ duration: Duration) -> Int64 {
         duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
@@ -112,6 +126,9 @@ public final class UpstreamClient: Sendable {
 
     /// A short, metric-safe label for a transport error, and whether it was a time-out.
     static func classify(_ error: any Error) -> (String, Bool) {
+        if let error = error as? UpstreamError {
+            return error == .firstByteTimeout ? ("first_byte_timeout", true) : ("response_too_large", true)
+        }
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded: return ("first_byte_timeout", true)
