@@ -7,7 +7,7 @@ separate processes on 127.0.0.1 sockets, clients are the official `openai` / `an
 Environment:
 - TOLLGATE_BIN: the binary (default: <repo>/.build/debug/tollgate).
 - TOLLGATE_PRICES_SNAPSHOT: the pinned LiteLLM price file used to compute expected costs
-  independently (default: /work/shared/data/litellm-prices/model_prices_and_context_window.json).
+  independently (default: ../shared/data/litellm-prices/model_prices_and_context_window.json beside the repo).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_BIN = REPO / ".build" / "debug" / "tollgate"
-DEFAULT_SNAPSHOT = Path("/work/shared/data/litellm-prices/model_prices_and_context_window.json")
+DEFAULT_SNAPSHOT = REPO.parent / "shared" / "data" / "litellm-prices" / "model_prices_and_context_window.json"
 
 SUPPORT_KEY = "sk-test-support"
 LOCKED_KEY = "sk-test-locked"
