@@ -32,7 +32,7 @@
 #   BENCH_STATE=/tmp/tollgate-bench   all state: config, ledger, logs, results
 #   GATEWAY_PORT=28080 SIM_PORT=29090 UPSTREAM_PORT=28180 PASSTHROUGH_PORT=28181
 #   QUIET_WAIT=20                 before each measurement wait up to this many s for other programs
-#                                 to go quiet (shared machine); NOISY_LIMIT=0.25 cores, NOISY_RETRIES=1
+#                                 to go quiet (shared machine); NOISY_LIMIT=0.25 cores, NOISY_RETRIES=2
 #   SHARED_BENCH=/work/shared/bench
 # Exit status: 0 when the measurements ran (targets may still FAIL: it is a measurement);
 # non-zero only when the harness itself failed.
@@ -63,7 +63,7 @@ UPSTREAM_PORT="${UPSTREAM_PORT:-28180}"
 PASSTHROUGH_PORT="${PASSTHROUGH_PORT:-28181}"
 QUIET_WAIT="${QUIET_WAIT:-20}"
 NOISY_LIMIT="${NOISY_LIMIT:-0.25}"
-NOISY_RETRIES="${NOISY_RETRIES:-1}"
+NOISY_RETRIES="${NOISY_RETRIES:-2}"
 STATE="${BENCH_STATE:-/tmp/tollgate-bench}"
 BIN="${TOLLGATE_BIN:-$REPO/.build/release/tollgate}"
 export BENCH_STATE="$STATE" UPSTREAM_PORT PASSTHROUGH_PORT
@@ -268,7 +268,7 @@ smoke gpt-4o-mini
 smoke sim-gpt-4o-mini
 log "smoke ok: gateway -> fake upstream and gateway -> simulator, streaming and not"
 
-emit "$(python3 - "$BIN" "$DURATION" "$WARMUP" "$STAMP" "$REPO" "$CONCURRENCY" "$STREAM_CONCURRENCY" <<'PY'
+emit "$(python3 - "$BIN" "$DURATION" "$WARMUP" "$STAMP" "$REPO" "$CONCURRENCY" "$STREAM_CONCURRENCY" "$NOISY_LIMIT" <<'PY'
 import json, os, subprocess, sys
 def sh(cmd):
     try: return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=10).stdout.strip()
@@ -276,8 +276,10 @@ def sh(cmd):
 print(json.dumps({"kind": "meta", "stamp": sys.argv[4], "cores": os.cpu_count(), "kernel": os.uname().release,
   "cpu": sh("awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo"), "binary": sys.argv[1],
   "git": sh("git -C '%s' describe --always --dirty" % sys.argv[5]),
+  "binary_built": __import__("time").strftime("%Y-%m-%d %H:%M UTC", __import__("time").gmtime(os.path.getmtime(sys.argv[1]))),
   "wrk": sh("wrk -v 2>&1 | head -1 | awk '{print $2}'"), "nginx": sh("nginx -v 2>&1 | sed 's/.*nginx.//'"),
-  "duration": sys.argv[2], "warmup": sys.argv[3], "concurrency": sys.argv[6], "stream_concurrency": sys.argv[7]}))
+  "duration": sys.argv[2], "warmup": sys.argv[3], "concurrency": sys.argv[6], "stream_concurrency": sys.argv[7],
+  "noisy_limit": float(sys.argv[8])}))
 PY
 )"
 
@@ -392,6 +394,7 @@ if [ "$STREAMS" -gt 0 ]; then
   start_gateway
   sleep 1
   wait_quiet
+  S0="$(ledger_settle)"
   log "many streams: $STREAMS concurrent, $STREAM_TOKENS tokens x ${STREAM_TOKEN_MS} ms each, gateway pid $GW_PID"
   set +e
   ms="$(cd "$HERE" && python3 many_streams.py --url "http://127.0.0.1:$GATEWAY_PORT" --pid "$GW_PID" \
@@ -400,7 +403,8 @@ if [ "$STREAMS" -gt 0 ]; then
   set -e
   line="$(grep '^RESULT ' <<<"$ms" | sed 's/^RESULT //')"
   [ -n "$line" ] || die "many_streams.py failed (rc $rc): $ms"
-  emit "$(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r["kind"]="streams"; print(json.dumps(r))' "$line")"
+  S1="$(ledger_settle)"
+  emit "$(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r["kind"]="streams"; r["ledger_rows"]=int(sys.argv[2]); print(json.dumps(r))' "$line" "$((S1 - S0))")"
   [ "$rc" = 0 ] || log "many streams: not every stream completed (see the table)"
 fi
 

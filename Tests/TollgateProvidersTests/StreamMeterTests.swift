@@ -162,6 +162,20 @@ private func frame(_ text: String, chunk size: Int) -> [ArraySlice<UInt8>] {
         #expect(usage?.inputTotal == 4500)
     }
 
+    @Test func onlyTheTopLevelUsageCounts() {
+        let body = """
+            {
+              "id": "chatcmpl-1", "model": "gpt-4o-mini-2024-07-18",
+              "choices": [{"index": 0, "message": {"role": "assistant", "content": "{\\"usage\\":{\\"prompt_tokens\\":999}}",
+                "tool_calls": [{"function": {"arguments": "{}"}}]}, "usage": {"prompt_tokens": 777}}],
+              "usage" : { "prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7 }
+            }
+            """
+        let metering = RouteKind.chatCompletions.meter(responseBody: Data(body.utf8))
+        #expect(metering.usage == TokenUsage(inputUncached: 5, output: 2))
+        #expect(metering.servedModel == "gpt-4o-mini-2024-07-18")
+    }
+
     @Test func bodyWithoutUsageReportsNone() {
         #expect(RouteKind.chatCompletions.meter(responseBody: Data("{\"id\":\"x\"}".utf8)).usage == nil)
         #expect(RouteKind.messages.meter(responseBody: Data("not json".utf8)).usage == nil)

@@ -16,6 +16,13 @@ func temporaryLedger() throws -> (LedgerDatabase, String) {
     return (try LedgerDatabase.open(path: path), path)
 }
 
+/// A journal over a fresh ledger and admission log.
+func temporaryJournal(_ configuration: LedgerJournal.Configuration = .init()) throws -> (LedgerJournal, LedgerDatabase, AdmissionLog) {
+    let (database, path) = try temporaryLedger()
+    let log = try AdmissionLog(directory: path + ".admissions")
+    return (LedgerJournal(database: database, admissions: log, configuration: configuration, logger: quietLogger), database, log)
+}
+
 func admission(_ id: String, team: String = "support", ms: Int64 = 1_790_000_000_000, input: Int64 = 1_000) -> Admission {
     Admission(
         id: id, timestampMs: ms, route: "chat.completions", provider: "openai", requestedModel: "gpt-4o", upstreamModel: "gpt-4o",
@@ -35,8 +42,7 @@ let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
 @Suite struct LedgerJournalTests {
     @Test func concurrentCallsGetExactlyOneEntryEachAndNoOpenAdmission() async throws {
-        let (database, _) = try temporaryLedger()
-        let journal = LedgerJournal(database: database, configuration: .init(capacity: 64, batchSize: 50), logger: quietLogger)
+        let (journal, database, log) = try temporaryJournal(.init(capacity: 64, batchSize: 50))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await journal.run() }
             try await withThrowingTaskGroup(of: Void.self) { calls in
@@ -45,7 +51,9 @@ let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
                         let a = admission("tg_\(i)")
                         try await journal.admit(a)
                         // The admission is durable before the call would be forwarded.
-                        #expect(try database.openAdmissions().contains { $0.id == a.id } || (try database.entry(id: a.id)) != nil)
+                        let logged = AdmissionLog.pending(in: log.directory).contains { $0.id == a.id }
+                        let written = try database.entry(id: a.id) != nil
+                        #expect(logged || written)
                         await journal.record(entry(for: a))
                     }
                 }
@@ -55,7 +63,8 @@ let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
             group.cancelAll()
         }
         #expect(try database.entryCount() == 500)
-        #expect(try database.openAdmissions().isEmpty)
+        #expect(log.openCount == 0)
+        #expect(AdmissionLog.pending(in: log.directory).isEmpty)
         #expect(journal.written.entries == 500)
         #expect(journal.written.batches < 500)  // group commit: fewer transactions than entries
     }
@@ -68,33 +77,36 @@ let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         e.attribution.traceID = "trace-1"
         e.attribution.declared = [.customer, .traceID, .workflow]
         e.errorMessage = "quote \" and newline \n"
-        try database.writeNow(admissions: [a], entries: [e])
+        try database.writeNow(entries: [e])
         #expect(try database.entry(id: a.id) == e)
     }
 
     @Test func recoveryClosesOpenAdmissionsAsEstimatedInterruptedEntries() throws {
         let (database, path) = try temporaryLedger()
+        let log = try AdmissionLog(directory: path + ".admissions")
         let open = [admission("tg_a", input: 1_000), admission("tg_b", input: 10)]
         let done = admission("tg_c")
-        try database.writeNow(admissions: open + [done], entries: [entry(for: done)])
-        // The process dies here; a new one opens the same file.
+        for a in open + [done] { try log.append(a) }
+        try database.writeNow(entries: [entry(for: done)])
+        // The process dies here, before the log learns tg_c was committed; a new one opens the same files.
+        let pending = AdmissionLog.pending(in: log.directory)
+        #expect(pending.map(\.id) == ["tg_a", "tg_b", "tg_c"])
         let reopened = try LedgerDatabase.open(path: path)
         let gpt4o = ModelPrice(
             model: "gpt-4o", base: RateSet(input: USDRate(perMillion: "2.50"), output: USDRate(perMillion: "10")))
         let pricer = LedgerPricer(catalog: PriceCatalog(prices: [gpt4o], version: "test"))
-        #expect(try reopened.recover(pricer: pricer, nowMs: 1_790_000_005_000) == 2)
-        #expect(try reopened.openAdmissions().isEmpty)
+        #expect(try reopened.recover(pending, pricer: pricer, nowMs: 1_790_000_005_000) == 2)
         #expect(try reopened.entryCount() == 3)
+        #expect(try reopened.entry(id: "tg_c")?.status == .ok)  // the committed entry is kept, not replaced
         let a = try #require(try reopened.entry(id: "tg_a"))
         #expect(a.status == .interrupted && a.usageSource == .estimated && a.pricing == .estimated)
         #expect(a.costNanoUSD == 2_500_000)  // 1,000 × $2.50/1M
         #expect(a.durationMs == 5_000)
-        #expect(try reopened.recover(pricer: pricer, nowMs: 0) == 0)
+        #expect(try reopened.recover(pending, pricer: pricer, nowMs: 0) == 0)  // idempotent
     }
 
     @Test func recordWaitsForRoomInsteadOfDropping() async throws {
-        let (database, _) = try temporaryLedger()
-        let journal = LedgerJournal(database: database, configuration: .init(capacity: 1, batchSize: 1), logger: quietLogger)
+        let (journal, database, _) = try temporaryJournal(.init(capacity: 1, batchSize: 1))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await journal.run() }
             for i in 0..<50 {
@@ -109,8 +121,7 @@ let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
     }
 
     @Test func gracefulShutdownDrainsTheQueue() async throws {
-        let (database, _) = try temporaryLedger()
-        let journal = LedgerJournal(database: database, logger: quietLogger)
+        let (journal, database, log) = try temporaryJournal()
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await journal.run() }
@@ -124,7 +135,7 @@ let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
             }
         }
         #expect(try database.entryCount() == 200)
-        #expect(try database.openAdmissions().isEmpty)
+        #expect(AdmissionLog.pending(in: log.directory).isEmpty)
     }
 }
 
@@ -141,7 +152,7 @@ let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
             entries.append(entry(for: a, cost: cost))
             expected[team, default: 0] += cost ?? 0
         }
-        try database.writeNow(admissions: [], entries: entries)
+        try database.writeNow(entries: entries)
         let rows = try database.spend(by: .team, sinceMs: 0, untilMs: .max)
         #expect(Dictionary(uniqueKeysWithValues: rows.map { ($0.group ?? "", $0.costNanoUSD) }) == expected)
         #expect(rows.reduce(0) { $0 + $1.unpricedCalls } == Int64((0..<300).filter { $0 % 17 == 0 }.count))
@@ -165,5 +176,53 @@ let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
             try database.importPrices(
                 [price], version: StoredPriceVersion(id: "v2", source: "again", sha256: "ab", importedAt: 2, effectiveFrom: 0, modelCount: 1))
         }
+    }
+}
+
+@Suite struct AdmissionLogTests {
+    @Test func segmentsRotateAndAreDeletedOnceDrained() throws {
+        let (_, path) = try temporaryLedger()
+        let log = try AdmissionLog(directory: path + ".admissions", segmentLimit: 2_000)
+        let all = (0..<40).map { admission("tg_seg\($0)") }
+        for a in all { try log.append(a) }
+        let files = try FileManager.default.contentsOfDirectory(atPath: log.directory)
+        #expect(files.count > 2)
+        #expect(AdmissionLog.pending(in: log.directory).map(\.id) == all.map(\.id))
+        log.completed(all.prefix(20).map(\.id))
+        // Fully drained segments are gone; a segment still holding open admissions is kept whole
+        // (recovery skips admissions whose entry was committed).
+        let left = Set(AdmissionLog.pending(in: log.directory).map(\.id))
+        #expect(left.count < 40 && all.suffix(20).allSatisfy { left.contains($0.id) })
+        log.completed(all.suffix(20).map(\.id))
+        #expect(AdmissionLog.pending(in: log.directory).isEmpty)
+        #expect(log.openCount == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: log.directory).count == 1)  // the active, empty segment
+    }
+
+    @Test func aTornLastLineIsSkipped() throws {
+        let (_, path) = try temporaryLedger()
+        let log = try AdmissionLog(directory: path + ".admissions")
+        try log.append(admission("tg_whole"))
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: log.directory).first)
+        let handle = try #require(FileHandle(forWritingAtPath: log.directory + "/" + file))
+        handle.seekToEndOfFile()
+        handle.write(Data("{\"id\":\"tg_torn\",\"time".utf8))
+        try handle.close()
+        #expect(AdmissionLog.pending(in: log.directory).map(\.id) == ["tg_whole"])
+    }
+
+    @Test func handWrittenLinesDecodeToTheSameAdmission() throws {
+        var a = admission("tg_\"quoted\"\\ \u{1}é")
+        a.clientRetryCount = 2
+        a.attribution.customer = "acme \"corp\"\nline"
+        a.attribution.traceID = "t"
+        a.attribution.declared = [.customer, .traceID]
+        let line = AdmissionLog.line(a)
+        #expect(line.last == 10)
+        #expect(try JSONDecoder().decode(Admission.self, from: Data(line.dropLast())) == a)
+        let bare = Admission(
+            id: "x", timestampMs: 0, route: "messages", provider: "p", requestedModel: "m", upstreamModel: "m", priceModel: "m",
+            stream: true, estimatedInputTokens: 0, attribution: Attribution(keyID: "k"))
+        #expect(try JSONDecoder().decode(Admission.self, from: Data(AdmissionLog.line(bare).dropLast())) == bare)
     }
 }

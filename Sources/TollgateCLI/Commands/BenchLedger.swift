@@ -21,9 +21,10 @@ struct BenchLedger: AsyncParsableCommand {
     var producers: Int = 16
 
     func run() async throws {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+        for suffix in ["", "-wal", "-shm", ".admissions"] { try? FileManager.default.removeItem(atPath: db + suffix) }
         let database = try LedgerDatabase.open(path: db)
-        let journal = LedgerJournal(database: database, logger: makeLogger("bench", level: .warning))
+        let journal = LedgerJournal(
+            database: database, admissions: try AdmissionLog(directory: db + ".admissions"), logger: makeLogger("bench", level: .warning))
         let total = entries
         let producers = max(1, self.producers)
         let clock = ContinuousClock()

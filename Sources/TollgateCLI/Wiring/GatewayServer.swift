@@ -23,12 +23,16 @@ struct GatewayServer {
         let database = try LedgerDatabase.open(path: storage.sqlitePath)
         let catalog = try CatalogLoader.catalog(configuration: runtime.configuration, database: database)
         let pricer = LedgerPricer(catalog: catalog)
-        let recovered = try database.recover(pricer: pricer, nowMs: Int64(Date().timeIntervalSince1970 * 1_000))
+        let logDirectory = storage.sqlitePath + ".admissions"
+        let open = AdmissionLog.pending(in: logDirectory)
+        let recovered = try database.recover(open, pricer: pricer, nowMs: Int64(Date().timeIntervalSince1970 * 1_000))
+        AdmissionLog.clear(logDirectory)
+        let admissions = try AdmissionLog(directory: logDirectory)
         if recovered > 0 {
             logger.warning("recovered in-flight calls from an unclean stop as estimated entries", metadata: ["entries": "\(recovered)"])
         }
         let journal = LedgerJournal(
-            database: database, configuration: .init(capacity: storage.queueCapacity, batchSize: storage.batchSize), logger: logger)
+            database: database, admissions: admissions, configuration: .init(capacity: storage.queueCapacity, batchSize: storage.batchSize), logger: logger)
         self.runtime = runtime
         self.database = database
         self.journal = journal

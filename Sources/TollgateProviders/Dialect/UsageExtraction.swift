@@ -90,23 +90,109 @@ struct AnthropicUsage: Decodable {
 
 extension RouteKind {
     /// Reads usage and the served model from a complete (non-streaming) response body.
+    ///
+    /// Only the top-level `"usage"` object is decoded (found by scanning, strings skipped), so the
+    /// cost does not grow with the size of the generated content.
     /// - Returns: Metering with `usage == nil` when the body has no usable usage object.
-    public func meter(responseBody: Data) -> ResponseMetering {
+    public func meter(responseBody: some Collection<UInt8>) -> ResponseMetering {
+        let bytes = Array(responseBody)
+        let fields = JSONScan.topLevelFields(bytes, ["usage", "model"])
+        let model = fields["model"].flatMap { JSONScan.string(bytes[$0]) }
+        guard let usageRange = fields["usage"] else { return .init(usage: nil, servedModel: model) }
+        let usage = Data(bytes[usageRange])
         switch dialect {
         case .openai:
-            struct Body: Decodable {
-                var model: String?
-                var usage: OpenAIUsage?
-            }
-            guard let body = try? JSONDecoder().decode(Body.self, from: responseBody) else { return .init(usage: nil, servedModel: nil) }
-            return .init(usage: body.usage?.normalised, servedModel: body.model)
+            return .init(usage: (try? JSONDecoder().decode(OpenAIUsage.self, from: usage))?.normalised, servedModel: model)
         case .anthropic:
-            struct Body: Decodable {
-                var model: String?
-                var usage: AnthropicUsage?
+            return .init(usage: (try? JSONDecoder().decode(AnthropicUsage.self, from: usage))?.normalised, servedModel: model)
+        }
+    }
+}
+
+/// A small scanner over JSON text for the few top-level fields the gateway reads on hot paths.
+enum JSONScan {
+    /// The byte ranges of the values of the named top-level keys of an object.
+    static func topLevelFields(_ b: [UInt8], _ names: Set<String>) -> [String: Range<Int>] {
+        var out: [String: Range<Int>] = [:]
+        var i = skipSpace(b, 0)
+        guard i < b.count, b[i] == UInt8(ascii: "{") else { return out }
+        i += 1
+        while i < b.count {
+            i = skipSpace(b, i)
+            guard i < b.count else { break }
+            if b[i] == UInt8(ascii: "}") { break }
+            if b[i] == UInt8(ascii: ",") {
+                i += 1
+                continue
             }
-            guard let body = try? JSONDecoder().decode(Body.self, from: responseBody) else { return .init(usage: nil, servedModel: nil) }
-            return .init(usage: body.usage?.normalised, servedModel: body.model)
+            guard b[i] == UInt8(ascii: "\""), let keyEnd = stringEnd(b, i) else { break }
+            let key = String(decoding: b[(i + 1)..<(keyEnd - 1)], as: UTF8.self)
+            i = skipSpace(b, keyEnd)
+            guard i < b.count, b[i] == UInt8(ascii: ":") else { break }
+            i = skipSpace(b, i + 1)
+            guard let valueEnd = valueEnd(b, i) else { break }
+            if names.contains(key) { out[key] = i..<valueEnd }
+            if out.count == names.count { break }
+            i = valueEnd
+        }
+        return out
+    }
+
+    /// The contents of a JSON string literal without escapes, or nil.
+    static func string(_ slice: ArraySlice<UInt8>) -> String? {
+        guard slice.count >= 2, slice.first == UInt8(ascii: "\""), slice.last == UInt8(ascii: "\""),
+            !slice.contains(UInt8(ascii: "\\"))
+        else { return nil }
+        return String(decoding: slice.dropFirst().dropLast(), as: UTF8.self)
+    }
+
+    private static func skipSpace(_ b: [UInt8], _ start: Int) -> Int {
+        var i = start
+        while i < b.count, b[i] == 32 || b[i] == 10 || b[i] == 13 || b[i] == 9 { i += 1 }
+        return i
+    }
+
+    /// Index after the closing quote of the string starting at `start`.
+    private static func stringEnd(_ b: [UInt8], _ start: Int) -> Int? {
+        var i = start + 1
+        while i < b.count {
+            switch b[i] {
+            case UInt8(ascii: "\\"): i += 2
+            case UInt8(ascii: "\""): return i + 1
+            default: i += 1
+            }
+        }
+        return nil
+    }
+
+    /// Index after the value starting at `start` (object, array, string or scalar).
+    private static func valueEnd(_ b: [UInt8], _ start: Int) -> Int? {
+        guard start < b.count else { return nil }
+        switch b[start] {
+        case UInt8(ascii: "\""):
+            return stringEnd(b, start)
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            var depth = 0
+            var i = start
+            while i < b.count {
+                switch b[i] {
+                case UInt8(ascii: "\""):
+                    guard let end = stringEnd(b, i) else { return nil }
+                    i = end
+                    continue
+                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 { return i + 1 }
+                default: break
+                }
+                i += 1
+            }
+            return nil
+        default:
+            var i = start
+            while i < b.count, b[i] != UInt8(ascii: ","), b[i] != UInt8(ascii: "}"), b[i] != UInt8(ascii: "]") { i += 1 }
+            return i
         }
     }
 }

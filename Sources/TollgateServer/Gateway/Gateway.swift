@@ -182,7 +182,7 @@ public final class Gateway: Sendable {
                 requestID: id, shouldRetry: false)
         }
         entry.durationMs = UpstreamClient.ms(clock.now - started)
-        let metering = route.meter(responseBody: Data(responseBody.readableBytesView))
+        let metering = route.meter(responseBody: responseBody.readableBytesView)
         if let served = metering.servedModel { entry.servedModel = served }
         if (200..<300).contains(status) {
             entry.status = .ok
@@ -355,10 +355,16 @@ public final class Gateway: Sendable {
         "anthropic-version", "anthropic-beta", "x-tollgate-request-id", "user-agent",
     ]
 
+    /// Whether a Content-Type names JSON (`application/json` or `application/*+json`), parameters ignored.
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
-        let media = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        return media == "application/json" || (media?.hasPrefix("application/") == true && media?.hasSuffix("+json") == true)
+        var media = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }
+        while let last = media.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { media = media.dropLast() }
+        while let first = media.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { media = media.dropFirst() }
+        func lower(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte + 32 : byte }
+        let lowered = media.map(lower)
+        if lowered.elementsEqual("application/json".utf8) { return true }
+        return lowered.starts(with: "application/".utf8) && lowered.reversed().starts(with: "+json".utf8.reversed())
     }
 
     static func collect(_ request: inout Request, limit: Int) async throws -> ByteBuffer {

@@ -3,54 +3,36 @@ public import GRDB
 public import TollgateCore
 
 extension LedgerDatabase {
-    /// Writes admissions and entries in one transaction; each entry deletes its admission.
-    /// - Returns: Nothing; throws the database error when the transaction could not commit.
-    public func write(admissions: [Admission], entries: [LedgerEntry]) async throws {
-        try await writer.write { db in try Self.insert(db, admissions: admissions, entries: entries) }
+    /// Writes entries in one transaction.
+    public func write(entries: [LedgerEntry]) async throws {
+        try await writer.write { db in try Self.insert(db, entries: entries) }
     }
 
-    /// Synchronous form of ``write(admissions:entries:)`` for tools and benchmarks.
-    public func writeNow(admissions: [Admission], entries: [LedgerEntry]) throws {
-        try writer.write { db in try Self.insert(db, admissions: admissions, entries: entries) }
+    /// Synchronous form of ``write(entries:)`` for tools, shutdown and tests.
+    public func writeNow(entries: [LedgerEntry]) throws {
+        try writer.write { db in try Self.insert(db, entries: entries) }
     }
 
-    static func insert(_ db: Database, admissions: [Admission], entries: [LedgerEntry]) throws {
-        if !admissions.isEmpty {
-            let statement = try db.cachedStatement(sql: "INSERT INTO admission (id, ts, payload) VALUES (?, ?, ?)")
-            let encoder = JSONEncoder()
-            for admission in admissions {
-                let payload = String(decoding: try encoder.encode(admission), as: UTF8.self)
-                try statement.execute(arguments: [admission.id, admission.timestampMs, payload])
-            }
-        }
+    static func insert(_ db: Database, entries: [LedgerEntry], ignoreExisting: Bool = false) throws {
         guard !entries.isEmpty else { return }
-        let insert = try db.cachedStatement(sql: insertSQL)
-        let delete = try db.cachedStatement(sql: "DELETE FROM admission WHERE id = ?")
+        let insert = try db.cachedStatement(sql: ignoreExisting ? insertOrIgnoreSQL : insertSQL)
         for entry in entries {
             try insert.execute(arguments: arguments(entry))
-            try delete.execute(arguments: [entry.id])
         }
     }
 
-    /// Admissions left open (by a crash), oldest first.
-    public func openAdmissions() throws -> [Admission] {
-        try writer.read { db in
-            let decoder = JSONDecoder()
-            return try String.fetchAll(db, sql: "SELECT payload FROM admission ORDER BY ts").map {
-                try decoder.decode(Admission.self, from: Data($0.utf8))
-            }
-        }
-    }
-
-    /// Closes every open admission with an `interrupted`, estimated entry.
-    /// - Returns: How many admissions were closed.
+    /// Closes admissions a crash left open: each one without an entry gets an `interrupted`,
+    /// estimated entry; admissions whose entry was already committed are left alone.
+    /// - Returns: How many entries recovery wrote.
     @discardableResult
-    public func recover(pricer: LedgerPricer, nowMs: Int64) throws -> Int {
-        let open = try openAdmissions()
-        guard !open.isEmpty else { return 0 }
-        let entries = open.map { LedgerEntry.interrupted($0, at: nowMs, pricer: pricer) }
-        try writeNow(admissions: [], entries: entries)
-        return entries.count
+    public func recover(_ admissions: [Admission], pricer: LedgerPricer, nowMs: Int64) throws -> Int {
+        guard !admissions.isEmpty else { return 0 }
+        let entries = admissions.map { LedgerEntry.interrupted($0, at: nowMs, pricer: pricer) }
+        return try writer.write { db in
+            let before = db.totalChangesCount
+            try Self.insert(db, entries: entries, ignoreExisting: true)
+            return db.totalChangesCount - before
+        }
     }
 
     /// Number of entries in the ledger.
@@ -98,6 +80,8 @@ extension LedgerDatabase {
 
     static let insertSQL =
         "INSERT INTO ledgerEntry (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
+
+    static let insertOrIgnoreSQL = insertSQL.replacingOccurrences(of: "INSERT INTO", with: "INSERT OR IGNORE INTO")
 
     static func arguments(_ e: LedgerEntry) -> StatementArguments {
         let a = e.attribution

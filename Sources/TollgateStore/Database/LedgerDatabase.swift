@@ -4,8 +4,8 @@ import TollgateCore
 /// The ledger database: owns its schema and the queries that keep its invariants.
 ///
 /// Production opens a `DatabasePool` on a file (WAL mode, several readers beside one writer);
-/// tests may pass a `DatabaseQueue`. Entries are append-only; an admission is deleted in the
-/// same transaction that writes its entry, so each admitted call has exactly one entry.
+/// tests may pass a `DatabaseQueue`. Entries are append-only, keyed by request id, so an admitted
+/// call has exactly one entry (admissions themselves live in the ``AdmissionLog``).
 public struct LedgerDatabase: Sendable {
     /// The underlying writer.
     public let writer: any DatabaseWriter
@@ -78,14 +78,6 @@ public struct LedgerDatabase: Sendable {
                     """)
             try db.execute(sql: "CREATE INDEX ledgerEntry_ts ON ledgerEntry(ts)")
             try db.execute(sql: "CREATE INDEX ledgerEntry_trace ON ledgerEntry(traceId) WHERE traceId IS NOT NULL")
-            try db.execute(
-                sql: """
-                    CREATE TABLE admission (
-                        id TEXT PRIMARY KEY NOT NULL,
-                        ts INTEGER NOT NULL,
-                        payload TEXT NOT NULL
-                    ) STRICT
-                    """)
             try db.execute(
                 sql: """
                     CREATE TABLE priceVersion (

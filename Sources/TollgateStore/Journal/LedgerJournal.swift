@@ -3,11 +3,13 @@ public import ServiceLifecycle
 import Synchronization
 public import TollgateCore
 
-/// The write-behind ledger journal: a bounded in-memory queue drained by one writer with group commit.
+/// The write-behind ledger journal: admissions appended to the ``AdmissionLog``, entries queued in
+/// memory and written by one writer in batches (group commit).
 ///
-/// ``admit(_:)`` waits until its admission is committed (many concurrent admissions share one
-/// transaction); ``record(_:)`` only waits when the queue is full, so ledger writes stay off the
-/// request path. On graceful shutdown the queue is drained before ``run()`` returns.
+/// ``admit(_:)`` returns once the admission is durable (one `write(2)`, no database round trip);
+/// ``record(_:)`` only waits when the queue is full, so ledger writes stay off the request path.
+/// After each batch commits, its admissions are marked complete in the log. On graceful shutdown
+/// the queue is drained before ``run()`` returns.
 public final class LedgerJournal: LedgerSink, Service {
     /// Journal sizing.
     public struct Configuration: Sendable {
@@ -24,7 +26,6 @@ public final class LedgerJournal: LedgerSink, Service {
     }
 
     private struct State {
-        var admissions: [(Admission, CheckedContinuation<Void, any Error>)] = []
         var entries: [LedgerEntry] = []
         var wakeup: CheckedContinuation<Void, Never>?
         var roomWaiters: [CheckedContinuation<Void, Never>] = []
@@ -33,14 +34,16 @@ public final class LedgerJournal: LedgerSink, Service {
     }
 
     private let database: LedgerDatabase
+    private let admissions: AdmissionLog
     private let configuration: Configuration
     private let logger: Logger
     private let state = Mutex(State())
     private let counters = Mutex((entries: 0, batches: 0))
 
-    /// Creates a journal writing to `database`.
-    public init(database: LedgerDatabase, configuration: Configuration = .init(), logger: Logger) {
+    /// Creates a journal writing entries to `database` and admissions to `admissions`.
+    public init(database: LedgerDatabase, admissions: AdmissionLog, configuration: Configuration = .init(), logger: Logger) {
         self.database = database
+        self.admissions = admissions
         self.configuration = configuration
         self.logger = logger
     }
@@ -52,20 +55,8 @@ public final class LedgerJournal: LedgerSink, Service {
     public var queuedEntries: Int { state.withLock { $0.entries.count } }
 
     public func admit(_ admission: Admission) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let outcome: (CheckedContinuation<Void, Never>?, Bool) = state.withLock { s in
-                if s.stopped { return (nil, false) }
-                s.admissions.append((admission, continuation))
-                let wake = s.wakeup
-                s.wakeup = nil
-                return (wake, true)
-            }
-            if outcome.1 {
-                outcome.0?.resume()
-            } else {
-                continuation.resume(throwing: JournalError.stopped)
-            }
-        }
+        if state.withLock({ $0.stopped }) { throw JournalError.stopped }
+        try admissions.append(admission)
     }
 
     public func record(_ entry: LedgerEntry) async {
@@ -126,7 +117,7 @@ public final class LedgerJournal: LedgerSink, Service {
                 continue
             }
             let stopNow = state.withLock { s -> Bool in
-                guard s.stopping, s.admissions.isEmpty, s.entries.isEmpty else { return false }
+                guard s.stopping, s.entries.isEmpty else { return false }
                 s.stopped = true
                 return true
             }
@@ -134,7 +125,7 @@ public final class LedgerJournal: LedgerSink, Service {
             await withTaskCancellationHandler {
                 await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                     let resumeNow = state.withLock { s -> Bool in
-                        if !s.admissions.isEmpty || !s.entries.isEmpty || s.stopping { return true }
+                        if !s.entries.isEmpty || s.stopping { return true }
                         s.wakeup = continuation
                         return false
                     }
@@ -151,20 +142,10 @@ public final class LedgerJournal: LedgerSink, Service {
 
     private func flushAfterStop() async throws { try await drain() }
 
-    private typealias Batch = (admissions: [(Admission, CheckedContinuation<Void, any Error>)], entries: [LedgerEntry])
-
-    private func takeBatch() -> Batch? {
-        let (batch, waiters) = state.withLock { s -> (Batch?, [CheckedContinuation<Void, Never>]) in
-            if s.admissions.isEmpty && s.entries.isEmpty { return (nil, []) }
+    private func takeBatch() -> [LedgerEntry]? {
+        let (batch, waiters) = state.withLock { s -> ([LedgerEntry]?, [CheckedContinuation<Void, Never>]) in
+            if s.entries.isEmpty { return (nil, []) }
             let limit = configuration.batchSize
-            let admissions: [(Admission, CheckedContinuation<Void, any Error>)]
-            if s.admissions.count <= limit {
-                admissions = s.admissions
-                s.admissions = []
-            } else {
-                admissions = Array(s.admissions.prefix(limit))
-                s.admissions.removeFirst(limit)
-            }
             let entries: [LedgerEntry]
             if s.entries.count <= limit {
                 entries = s.entries
@@ -175,35 +156,26 @@ public final class LedgerJournal: LedgerSink, Service {
             }
             let waiters = s.roomWaiters
             s.roomWaiters = []
-            return ((admissions, entries), waiters)
+            return (entries, waiters)
         }
         for waiter in waiters { waiter.resume() }
         return batch
     }
 
-    private func commit(_ batch: Batch) async {
-        do {
-            try await persist(admissions: batch.admissions.map(\.0), entries: batch.entries)
-            counted(batch.entries.count)
-            for (_, continuation) in batch.admissions { continuation.resume() }
-            return
-        } catch {
-            // Admissions fail fast (the call is refused before it is forwarded).
-            for (_, continuation) in batch.admissions { continuation.resume(throwing: error) }
-            logger.error("ledger write failed", metadata: ["error": "\(error)", "entries": "\(batch.entries.count)"])
-        }
-        // Entries are never dropped while the process lives: retry them until the database takes them.
+    private func commit(_ batch: [LedgerEntry]) async {
+        // Entries are never dropped while the process lives: retry until the database takes them.
         // Once the journal is cancelled it stops after a few tries; their admissions stay in the
-        // database and recovery closes them on the next start.
+        // admission log and recovery closes them on the next start.
         var delay: Duration = .milliseconds(50)
         var triesAfterCancel = 0
-        while !batch.entries.isEmpty {
+        while true {
             do {
-                try await persist(admissions: [], entries: batch.entries)
-                counted(batch.entries.count)
+                try await persist(batch)
+                counted(batch.count)
+                admissions.completed(batch.lazy.map(\.id))
                 return
             } catch {
-                logger.error("ledger write failed; retrying", metadata: ["error": "\(error)", "entries": "\(batch.entries.count)"])
+                logger.error("ledger write failed; retrying", metadata: ["error": "\(error)", "entries": "\(batch.count)"])
                 if Task.isCancelled {
                     triesAfterCancel += 1
                     if triesAfterCancel >= 3 { return }
@@ -217,16 +189,16 @@ public final class LedgerJournal: LedgerSink, Service {
 
     /// Writes a batch; once the task is cancelled (forced stop) it writes synchronously, so a
     /// cancellation never discards a batch that could still be written.
-    private func persist(admissions: [Admission], entries: [LedgerEntry]) async throws {
+    private func persist(_ entries: [LedgerEntry]) async throws {
         if !Task.isCancelled {
             do {
-                try await database.write(admissions: admissions, entries: entries)
+                try await database.write(entries: entries)
                 return
             } catch is CancellationError {
                 // Fall through to the synchronous write.
             }
         }
-        try database.writeNow(admissions: admissions, entries: entries)
+        try database.writeNow(entries: entries)
     }
 
     private func counted(_ entries: Int) {
