@@ -226,7 +226,7 @@ def main():
             srows.append((r["target"], r["mode"], r["conc"], format(round(r["rps"]), ","), f(r["p50_ms"]), f(r["p99_ms"]),
                           add50, add99, err, f(cpu, 3) if cpu is not None and r.get("cpu_s", 0) > 0 else None,
                           f(r.get("other_cores"), 2)))
-        out.append("## Side by side with LiteLLM (shared harness /work/shared/bench/run.sh, its own run)")
+        out.append("## Side by side with LiteLLM (shared harness ../shared/bench/run.sh, its own run)")
         out.append("")
         out.append(table(("target", "mode", "c", "req/s", "p50 ms", "p99 ms", "+p50 ms", "+p99 ms", "errors", "CPU ms/req", "other"),
                          srows, right={2, 3, 4, 5, 6, 7, 8, 9, 10}))

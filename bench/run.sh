@@ -3,10 +3,10 @@
 #
 #   bench/run.sh                      build (release), measure everything, print one table
 #   SKIP_BUILD=1 DURATION=5s bench/run.sh
-#   WITH_LITELLM=1 bench/run.sh       also run /work/shared/bench/run.sh (LiteLLM + tollgate)
+#   WITH_LITELLM=1 bench/run.sh       also run ../shared/bench/run.sh (LiteLLM + tollgate)
 #
 # What it measures (see bench/README.md):
-#   wrk (1 thread, closed loop, /work/shared/bench/load/chat.lua) direct vs gateway (and a
+#   wrk (1 thread, closed loop, ../shared/bench/load/chat.lua) direct vs gateway (and a
 #   bare nginx proxy as the "one more hop" floor) at non-streaming concurrency 1/16/64 and
 #   streaming 16: req/s, p50/p99, added p50/p99, gateway CPU ms/request, gateway peak RSS;
 #   ledger completeness (rows in ledgerEntry vs requests wrk saw); time to first streamed
@@ -33,13 +33,13 @@
 #   GATEWAY_PORT=28080 SIM_PORT=29090 UPSTREAM_PORT=28180 PASSTHROUGH_PORT=28181
 #   QUIET_WAIT=20                 before each measurement wait up to this many s for other programs
 #                                 to go quiet (shared machine); NOISY_LIMIT=0.25 cores, NOISY_RETRIES=2
-#   SHARED_BENCH=/work/shared/bench
+#   SHARED_BENCH=<repo>/../shared/bench
 # Exit status: 0 when the measurements ran (targets may still FAIL: it is a measurement);
 # non-zero only when the harness itself failed.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/.." && pwd)"
-SHARED="${SHARED_BENCH:-/work/shared/bench}"
+SHARED="${SHARED_BENCH:-$REPO/../shared/bench}"
 
 DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-3s}"
