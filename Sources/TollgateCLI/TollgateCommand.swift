@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// The `tollgate` command.
-@main
+
 struct TollgateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tollgate",

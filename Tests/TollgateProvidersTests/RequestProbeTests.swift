@@ -52,6 +52,26 @@ import TollgateCore
         }
     }
 
+    @Test(arguments: [
+        #"{"model":"gpt-4o","messages":[{"role":"user","content":"hello there"}]}"#,
+        #"{"model":"gpt-4o","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"a\"b"}]}"#,
+        #"{"model":"gpt-4o","stream":false,"stream_options":null,"max_tokens":null,"max_completion_tokens":77,"messages":[{"role":"user","content":[{"type":"text","text":"abc"},{"type":"text","text":"defgh"}]}]}"#,
+        #"{ "messages" : [ {"role":"system","content":"s"}, {"role":"user","content":null} ], "model" : "m", "max_tokens": 12, "stream": true, "stream_options": {"other": 1} }"#,
+    ])
+    func theScanningFastPathAgreesWithTheDecoder(body: String) throws {
+        let fast = try #require(OpenAIChatProbe.fastProbe(Array(body.utf8)))
+        #expect(fast == (try OpenAIChatProbe.decodedProbe(Data(body.utf8))))
+    }
+
+    @Test(arguments: [
+        #"{"model":42,"messages":[{"role":"user","content":"x"}]}"#, #"{"model":"m","messages":[]}"#,
+        #"{"model":"m","messages":{"role":"user"}}"#, #"{"model":"m","stream":"yes","messages":[{"role":"user","content":"x"}]}"#,
+        #"{"model":"m","max_tokens":1.5,"messages":[{"role":"user","content":"x"}]}"#, "{nope",
+    ])
+    func anythingUnusualTakesTheDecoderPath(body: String) {
+        #expect(OpenAIChatProbe.fastProbe(Array(body.utf8)) == nil)
+    }
+
     @Test func embeddingsCountTokenArrays() throws {
         #expect(try probe(.embeddings, #"{"model":"e","input":[[1,2,3],[4]]}"#).estimatedInputTokens == 4)
         #expect(try probe(.embeddings, #"{"model":"e","input":"abcdefgh"}"#).estimatedInputTokens == 2)

@@ -99,18 +99,89 @@ extension RouteKind {
         let fields = JSONScan.topLevelFields(bytes, ["usage", "model"])
         let model = fields["model"].flatMap { JSONScan.string(bytes[$0]) }
         guard let usageRange = fields["usage"] else { return .init(usage: nil, servedModel: model) }
-        let usage = Data(bytes[usageRange])
+        let usage = bytes[usageRange]
         switch dialect {
         case .openai:
-            return .init(usage: (try? JSONDecoder().decode(OpenAIUsage.self, from: usage))?.normalised, servedModel: model)
+            return .init(usage: OpenAIUsage(scanning: usage)?.normalised, servedModel: model)
         case .anthropic:
-            return .init(usage: (try? JSONDecoder().decode(AnthropicUsage.self, from: usage))?.normalised, servedModel: model)
+            return .init(usage: AnthropicUsage(scanning: usage)?.normalised, servedModel: model)
+        }
+    }
+}
+
+extension OpenAIUsage {
+    /// Reads a usage object without a general JSON decoder (hot path); nil when it is not an object.
+    init?(scanning object: ArraySlice<UInt8>) {
+        let bytes = Array(object)
+        let top = JSONScan.topLevelFields(bytes, ["prompt_tokens", "completion_tokens", "prompt_tokens_details", "completion_tokens_details"])
+        guard bytes.first == UInt8(ascii: "{") else { return nil }
+        func int(_ range: Range<Int>?) -> Int64? { range.flatMap { JSONScan.integer(bytes[$0]) } }
+        prompt_tokens = int(top["prompt_tokens"])
+        completion_tokens = int(top["completion_tokens"])
+        if let range = top["prompt_tokens_details"] {
+            let inner = Array(bytes[range])
+            let fields = JSONScan.topLevelFields(inner, ["cached_tokens", "cache_write_tokens"])
+            prompt_tokens_details = PromptDetails(
+                cached_tokens: fields["cached_tokens"].flatMap { JSONScan.integer(inner[$0]) },
+                cache_write_tokens: fields["cache_write_tokens"].flatMap { JSONScan.integer(inner[$0]) })
+        }
+        if let range = top["completion_tokens_details"] {
+            let inner = Array(bytes[range])
+            let fields = JSONScan.topLevelFields(inner, ["reasoning_tokens"])
+            completion_tokens_details = CompletionDetails(reasoning_tokens: fields["reasoning_tokens"].flatMap { JSONScan.integer(inner[$0]) })
+        }
+    }
+}
+
+extension AnthropicUsage {
+    /// Reads a usage object without a general JSON decoder (hot path); nil when it is not an object.
+    init?(scanning object: ArraySlice<UInt8>) {
+        let bytes = Array(object)
+        guard bytes.first == UInt8(ascii: "{") else { return nil }
+        let top = JSONScan.topLevelFields(
+            bytes, ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "cache_creation", "output_tokens", "output_tokens_details"])
+        func int(_ range: Range<Int>?, in b: [UInt8]) -> Int64? { range.flatMap { JSONScan.integer(b[$0]) } }
+        input_tokens = int(top["input_tokens"], in: bytes)
+        cache_creation_input_tokens = int(top["cache_creation_input_tokens"], in: bytes)
+        cache_read_input_tokens = int(top["cache_read_input_tokens"], in: bytes)
+        output_tokens = int(top["output_tokens"], in: bytes)
+        if let range = top["cache_creation"] {
+            let inner = Array(bytes[range])
+            let fields = JSONScan.topLevelFields(inner, ["ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens"])
+            cache_creation = CacheCreation(
+                ephemeral_5m_input_tokens: int(fields["ephemeral_5m_input_tokens"], in: inner),
+                ephemeral_1h_input_tokens: int(fields["ephemeral_1h_input_tokens"], in: inner))
+        }
+        if let range = top["output_tokens_details"] {
+            let inner = Array(bytes[range])
+            let fields = JSONScan.topLevelFields(inner, ["thinking_tokens"])
+            output_tokens_details = OutputDetails(thinking_tokens: int(fields["thinking_tokens"], in: inner))
         }
     }
 }
 
 /// A small scanner over JSON text for the few top-level fields the gateway reads on hot paths.
 enum JSONScan {
+    /// A non-negative JSON integer, or nil (`null`, fractions, anything else).
+    static func integer(_ slice: ArraySlice<UInt8>) -> Int64? {
+        var value: Int64 = 0
+        var digits = 0
+        for byte in slice {
+            if byte == 32 || byte == 10 || byte == 13 || byte == 9 { if digits > 0 { break } else { continue } }
+            guard byte >= 48 && byte <= 57, digits < 18 else { return nil }
+            value = value * 10 + Int64(byte - 48)
+            digits += 1
+        }
+        return digits > 0 ? value : nil
+    }
+
+    /// `true` or `false`, or nil.
+    static func boolean(_ slice: ArraySlice<UInt8>) -> Bool? {
+        if slice.elementsEqual("true".utf8) { return true }
+        if slice.elementsEqual("false".utf8) { return false }
+        return nil
+    }
+
     /// The byte ranges of the values of the named top-level keys of an object.
     static func topLevelFields(_ b: [UInt8], _ names: Set<String>) -> [String: Range<Int>] {
         var out: [String: Range<Int>] = [:]

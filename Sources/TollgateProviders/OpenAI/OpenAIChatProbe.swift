@@ -26,6 +26,12 @@ enum OpenAIChatProbe {
     }
 
     static func probe(_ data: Data) throws(RequestError) -> RequestProbe {
+        if let fast = fastProbe(Array(data)) { return fast }
+        return try decodedProbe(data)
+    }
+
+    /// Reads the request with the full decoder, naming the first problem precisely.
+    static func decodedProbe(_ data: Data) throws(RequestError) -> RequestProbe {
         let body: Body
         do {
             body = try JSONDecoder().decode(Body.self, from: data)
@@ -46,6 +52,47 @@ enum OpenAIChatProbe {
             estimatedInputTokens: TokenEstimator.tokens(byteCount: bytes)
         )
     }
+}
+
+extension OpenAIChatProbe {
+    /// Reads a well-formed request by scanning its top-level fields; nil sends the body to the
+    /// full decoder, which names the exact problem.
+    static func fastProbe(_ b: [UInt8]) -> RequestProbe? {
+        let fields = JSONScan.topLevelFields(b, ["model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens"])
+        guard let modelRange = fields["model"], let model = JSONScan.string(b[modelRange]), !model.isEmpty,
+            let messagesRange = fields["messages"], b[messagesRange.lowerBound] == UInt8(ascii: "["),
+            b[messagesRange].contains(UInt8(ascii: "{"))
+        else { return nil }
+        var stream = false
+        if let range = fields["stream"], !b[range].elementsEqual("null".utf8) {
+            guard let value = JSONScan.boolean(b[range]) else { return nil }
+            stream = value
+        }
+        var includeUsage = false
+        let hasOptions = fields["stream_options"].map { !b[$0].elementsEqual("null".utf8) } ?? false
+        if hasOptions, let range = fields["stream_options"] {
+            let inner = Array(b[range])
+            guard inner.first == UInt8(ascii: "{") else { return nil }
+            if let value = JSONScan.topLevelFields(inner, ["include_usage"])["include_usage"] {
+                guard let flag = JSONScan.boolean(inner[value]) else { return nil }
+                includeUsage = flag
+            }
+        }
+        var maxTokens: Int?
+        for key in ["max_completion_tokens", "max_tokens"] where maxTokens == nil {
+            guard let range = fields[key], !b[range].elementsEqual("null".utf8) else { continue }
+            guard let value = JSONScan.integer(b[range]) else { return nil }
+            maxTokens = Int(value)
+        }
+        let messages = b[messagesRange]
+        let bytes = messages.stringValueBytes(after: Self.contentKey) + messages.stringValueBytes(after: Self.textKey)
+        return RequestProbe(
+            model: model, stream: stream, clientRequestedStreamUsage: includeUsage, hasStreamOptions: hasOptions,
+            maxTokens: maxTokens, estimatedInputTokens: TokenEstimator.tokens(byteCount: bytes))
+    }
+
+    static let contentKey: [UInt8] = Array("\"content\":\"".utf8)
+    static let textKey: [UInt8] = Array("\"text\":\"".utf8)
 }
 
 /// Reads an OpenAI embeddings request.

@@ -1,0 +1,14 @@
+import ArgumentParser
+import NIOCore
+import NIOPosix
+
+/// The process entry point.
+@main
+enum Entry {
+    static func main() async {
+        // Run Swift concurrency on NIO's event loops: request handlers then share threads with the
+        // sockets they serve, instead of hopping between two thread pools on every await.
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        await TollgateCommand.main()
+    }
+}
