@@ -17,11 +17,15 @@ public final class LedgerJournal: LedgerSink, Service {
         public var capacity: Int
         /// Most records per transaction.
         public var batchSize: Int
+        /// How long the writer lets a partial batch fill before committing it. A few milliseconds
+        /// turn one transaction (and one thread wake-up) per call into one per many calls.
+        public var linger: Duration
 
         /// Creates a configuration.
-        public init(capacity: Int = 65_536, batchSize: Int = 1_024) {
+        public init(capacity: Int = 65_536, batchSize: Int = 1_024, linger: Duration = .milliseconds(5)) {
             self.capacity = max(1, capacity)
             self.batchSize = max(1, batchSize)
+            self.linger = linger
         }
     }
 
@@ -112,6 +116,10 @@ public final class LedgerJournal: LedgerSink, Service {
 
     private func writeLoop() async {
         while true {
+            let (queued, stopping) = state.withLock { ($0.entries.count, $0.stopping) }
+            if queued > 0, queued < configuration.batchSize, !stopping, configuration.linger > .zero {
+                try? await Task.sleep(for: configuration.linger)
+            }
             if let batch = takeBatch() {
                 await commit(batch)
                 continue
