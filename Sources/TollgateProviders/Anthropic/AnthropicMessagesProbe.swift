@@ -21,12 +21,7 @@ enum AnthropicMessagesProbe {
     }
 
     static func probe(_ data: Data) throws(RequestError) -> RequestProbe {
-        let body: Body
-        do {
-            body = try JSONDecoder().decode(Body.self, from: data)
-        } catch {
-            throw requestError(from: error)
-        }
+        let body = try decodeRequest(Body.self, from: data)
         if body.model.isEmpty { throw .missing("model") }
         if body.messages.isEmpty {
             throw RequestError(status: 400, message: "messages: at least one message is required", param: "messages")

@@ -52,6 +52,15 @@ public enum RouteKind: String, Sendable, Hashable, Codable {
     }
 }
 
+/// Decodes a request body, mapping any failure to the caller-facing error.
+func decodeRequest<Body: Decodable>(_ type: Body.Type, from data: Data) throws(RequestError) -> Body {
+    do {
+        return try JSONDecoder().decode(type, from: data)
+    } catch {
+        throw requestError(from: error)
+    }
+}
+
 /// Maps a decoding failure to the caller-facing error.
 func requestError(from error: any Error) -> RequestError {
     guard let error = error as? DecodingError else { return .malformedJSON("\(error)") }

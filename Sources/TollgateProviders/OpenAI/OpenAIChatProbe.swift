@@ -32,12 +32,7 @@ enum OpenAIChatProbe {
 
     /// Reads the request with the full decoder, naming the first problem precisely.
     static func decodedProbe(_ data: Data) throws(RequestError) -> RequestProbe {
-        let body: Body
-        do {
-            body = try JSONDecoder().decode(Body.self, from: data)
-        } catch {
-            throw requestError(from: error)
-        }
+        let body = try decodeRequest(Body.self, from: data)
         if body.model.isEmpty { throw .missing("model") }
         if body.messages.isEmpty {
             throw RequestError(status: 400, message: "'messages' must contain at least one message.", code: "invalid_value", param: "messages")
@@ -123,12 +118,7 @@ enum OpenAIEmbeddingsProbe {
     }
 
     static func probe(_ data: Data) throws(RequestError) -> RequestProbe {
-        let body: Body
-        do {
-            body = try JSONDecoder().decode(Body.self, from: data)
-        } catch {
-            throw requestError(from: error)
-        }
+        let body = try decodeRequest(Body.self, from: data)
         if body.model.isEmpty { throw .missing("model") }
         return RequestProbe(
             model: body.model, stream: false, clientRequestedStreamUsage: false, hasStreamOptions: false, maxTokens: nil,

@@ -1,3 +1,4 @@
+import TollgateCore
 extension SimulationRenderer {
     /// The models the simulator lists on `GET /v1/models` for OpenAI clients (it answers any model name).
     public static let openAIModels: [String] = [

@@ -1,3 +1,4 @@
+import TollgateCore
 import Synchronization
 import TollgateProviders
 

@@ -101,41 +101,23 @@ public final class AdmissionLog: Sendable {
     /// One admission as a JSON line, written by hand (this is on the request path); it decodes
     /// with the synthesized `Decodable` conformance.
     static func line(_ a: Admission) -> [UInt8] {
-        var out = "{\"id\":" + quote(a.id) + ",\"timestampMs\":\(a.timestampMs),\"route\":" + quote(a.route)
-        out += ",\"provider\":" + quote(a.provider) + ",\"requestedModel\":" + quote(a.requestedModel)
-        out += ",\"upstreamModel\":" + quote(a.upstreamModel) + ",\"priceModel\":" + quote(a.priceModel)
+        var out = "{\"id\":" + JSONText.quote(a.id) + ",\"timestampMs\":\(a.timestampMs),\"route\":" + JSONText.quote(a.route)
+        out += ",\"provider\":" + JSONText.quote(a.provider) + ",\"requestedModel\":" + JSONText.quote(a.requestedModel)
+        out += ",\"upstreamModel\":" + JSONText.quote(a.upstreamModel) + ",\"priceModel\":" + JSONText.quote(a.priceModel)
         out += ",\"stream\":\(a.stream),\"estimatedInputTokens\":\(a.estimatedInputTokens)"
         if let retries = a.clientRetryCount { out += ",\"clientRetryCount\":\(retries)" }
         let t = a.attribution
-        out += ",\"attribution\":{\"keyID\":" + quote(t.keyID)
+        out += ",\"attribution\":{\"keyID\":" + JSONText.quote(t.keyID)
         let optional: [(String, String?)] = [
             ("org", t.org), ("team", t.team), ("app", t.app), ("environment", t.environment), ("costCenter", t.costCenter),
             ("workflow", t.workflow), ("customer", t.customer), ("user", t.user), ("promptID", t.promptID),
             ("promptVersion", t.promptVersion), ("traceID", t.traceID),
         ]
         for (key, value) in optional {
-            if let value { out += ",\"\(key)\":" + quote(value) }
+            if let value { out += ",\"\(key)\":" + JSONText.quote(value) }
         }
-        out += ",\"declared\":[" + t.declared.map { quote($0.rawValue) }.joined(separator: ",") + "]}}\n"
+        out += ",\"declared\":[" + t.declared.map { JSONText.quote($0.rawValue) }.joined(separator: ",") + "]}}\n"
         return Array(out.utf8)
-    }
-
-    private static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 
     /// Admissions written since their segment was last emptied (in-flight now, or left by a crash).
