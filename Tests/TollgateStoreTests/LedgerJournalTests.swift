@@ -105,6 +105,21 @@ let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         #expect(try reopened.recover(pending, pricer: pricer, nowMs: 0) == 0)  // idempotent
     }
 
+    @Test func aDuplicateIdNeverBlocksTheRestOfItsBatch() async throws {
+        let (journal, database, _) = try temporaryJournal(.init(capacity: 64, batchSize: 64))
+        let first = admission("tg_dup")
+        try database.writeNow(entries: [entry(for: first)])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await journal.run() }
+            await journal.record(entry(for: first, cost: 1))
+            for i in 0..<10 { await journal.record(entry(for: admission("tg_after\(i)"))) }
+            try await journal.drain()
+            group.cancelAll()
+        }
+        #expect(try database.entryCount() == 11)
+        #expect(try database.entry(id: "tg_dup")?.costNanoUSD == 7_250_000)  // the first one is kept
+    }
+
     @Test func recordWaitsForRoomInsteadOfDropping() async throws {
         let (journal, database, _) = try temporaryJournal(.init(capacity: 1, batchSize: 1))
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -2,6 +2,9 @@
 public enum JSONText {
     /// Quotes and escapes a string as a JSON string literal.
     public static func quote(_ string: String) -> String {
+        if !string.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) {
+            return "\"" + string + "\""
+        }
         var out = "\""
         out.reserveCapacity(string.utf8.count + 2)
         for scalar in string.unicodeScalars {

@@ -6,6 +6,7 @@ import NIOCore
 import HTTPTypes
 import NIOHTTP1
 public import TollgateCore
+import Synchronization
 import TollgateProviders
 
 /// The request pipeline: authenticate, attribute, admit, forward, meter, price, record.
@@ -101,7 +102,7 @@ public final class Gateway: Sendable {
                     code: "wrong_route", param: "model"))
         }
 
-        let attribution = principal.attribute { name in request.headers[HTTPField.Name(name)!] }
+        let attribution = principal.attribute { name in Self.attributionHeaders[name].flatMap { request.headers[$0] } }
         let clientRetry = request.headers[.stainlessRetryCount].flatMap { Int($0) }
         let id = RequestIdentifier.make()
         let admission = Admission(
@@ -350,6 +351,10 @@ public final class Gateway: Sendable {
         return headers
     }
 
+    /// The attribution headers, parsed once.
+    static let attributionHeaders: [String: HTTPField.Name] = Dictionary(
+        uniqueKeysWithValues: Attribution.Dimension.declarable.compactMap(\.header).map { ($0, HTTPField.Name($0)!) })
+
     static let neverForwarded: Set<String> = [
         "authorization", "x-api-key", "host", "content-length", "content-type", "connection", "transfer-encoding",
         "anthropic-version", "anthropic-beta", "x-tollgate-request-id", "user-agent",
@@ -396,13 +401,18 @@ public final class Gateway: Sendable {
     }
 }
 
-/// Request ids: `tg_` and 24 random hex digits.
+/// Request ids: `tg_`, 16 hex digits drawn at random when the process starts, and 8 hex digits of
+/// a counter: unique within the process by construction, and across processes by chance of 2⁻⁶⁴.
 enum RequestIdentifier {
-    static func make() -> String {
+    private static let prefix: String = {
         var generator = SystemRandomNumberGenerator()
-        let a = generator.next() as UInt64
-        let b = generator.next() as UInt32
-        return "tg_" + hex(a, 16) + hex(UInt64(b), 8)
+        return "tg_" + hex(generator.next() as UInt64, 16)
+    }()
+    private static let counter = Atomic<UInt64>(0)
+
+    static func make() -> String {
+        let n = counter.wrappingAdd(1, ordering: .relaxed).newValue
+        return prefix + hex(n & 0xFFFF_FFFF, 8)
     }
 
     private static func hex(_ value: UInt64, _ digits: Int) -> String {

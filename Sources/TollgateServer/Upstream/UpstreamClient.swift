@@ -24,9 +24,18 @@ public final class UpstreamClient: Sendable {
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 1_024)
         configuration.decompression = .disabled
         configuration.redirectConfiguration = .disallow
+        configuration.tracing.tracer = nil  // no spans per call; the ledger is the record
         self.http = HTTPClient(eventLoopGroupProvider: .shared(eventLoopGroup), configuration: configuration)
         self.provider = provider
+        var endpoints: [RouteKind: URL] = [:]
+        for route in [RouteKind.chatCompletions, .embeddings, .messages] {
+            endpoints[route] = URL(string: provider.baseURL + route.upstreamPath)
+        }
+        self.endpoints = endpoints
     }
+
+    /// Each route's upstream URL, parsed once.
+    private let endpoints: [RouteKind: URL]
 
     /// Shuts the client down.
     public func shutdown() async throws {
@@ -88,8 +97,8 @@ public final class UpstreamClient: Sendable {
 
     /// One attempt: sends the request and waits for the response head within the first-byte time-out.
     private func attemptOnce(route: RouteKind, body: ByteBuffer, headers: HTTPHeaders) async throws -> UpstreamResponse {
-        let request = try HTTPClient.Request(
-            url: provider.baseURL + route.upstreamPath, method: .POST, headers: headers, body: .byteBuffer(body))
+        guard let url = endpoints[route] else { throw HTTPClientError.invalidURL }
+        let request = try HTTPClient.Request(url: url, method: .POST, headers: headers, body: .byteBuffer(body))
         let delegate = UpstreamDelegate()
         let task = http.execute(request: request, delegate: delegate, eventLoop: .indifferent)
         let timer = task.eventLoop.scheduleTask(in: TimeAmount(provider.configuration.timeouts.firstByte)) {

@@ -13,6 +13,17 @@ extension LedgerDatabase {
         try writer.write { db in try Self.insert(db, entries: entries) }
     }
 
+    /// Writes entries, skipping any whose id is already recorded.
+    /// - Returns: How many were written.
+    @discardableResult
+    public func writeNow(entries: [LedgerEntry], ignoringExisting: Bool) throws -> Int {
+        try writer.write { db in
+            let before = db.totalChangesCount
+            try Self.insert(db, entries: entries, ignoreExisting: ignoringExisting)
+            return db.totalChangesCount - before
+        }
+    }
+
     static func insert(_ db: Database, entries: [LedgerEntry], ignoreExisting: Bool = false) throws {
         guard !entries.isEmpty else { return }
         let insert = try db.cachedStatement(sql: ignoreExisting ? insertOrIgnoreSQL : insertSQL)
@@ -28,11 +39,7 @@ extension LedgerDatabase {
     public func recover(_ admissions: [Admission], pricer: LedgerPricer, nowMs: Int64) throws -> Int {
         guard !admissions.isEmpty else { return 0 }
         let entries = admissions.map { LedgerEntry.interrupted($0, at: nowMs, pricer: pricer) }
-        return try writer.write { db in
-            let before = db.totalChangesCount
-            try Self.insert(db, entries: entries, ignoreExisting: true)
-            return db.totalChangesCount - before
-        }
+        return try writeNow(entries: entries, ignoringExisting: true)
     }
 
     /// Number of entries in the ledger.

@@ -1,5 +1,6 @@
 public import Logging
 public import ServiceLifecycle
+import GRDB
 import Synchronization
 public import TollgateCore
 
@@ -198,15 +199,22 @@ public final class LedgerJournal: LedgerSink, Service {
     /// Writes a batch; once the task is cancelled (forced stop) it writes synchronously, so a
     /// cancellation never discards a batch that could still be written.
     private func persist(_ entries: [LedgerEntry]) async throws {
-        if !Task.isCancelled {
-            do {
-                try await database.write(entries: entries)
-                return
-            } catch is CancellationError {
-                // Fall through to the synchronous write.
+        do {
+            if !Task.isCancelled {
+                do {
+                    try await database.write(entries: entries)
+                    return
+                } catch is CancellationError {
+                    // Fall through to the synchronous write.
+                }
             }
+            try database.writeNow(entries: entries)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            // An id already in the ledger (a duplicate hand-off): keep the first entry, write the rest.
+            let written = try database.writeNow(entries: entries, ignoringExisting: true)
+            logger.error(
+                "ledger entries with an id already recorded were skipped", metadata: ["skipped": "\(entries.count - written)"])
         }
-        try database.writeNow(entries: entries)
     }
 
     private func counted(_ entries: Int) {
