@@ -145,10 +145,13 @@ let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
                     try await journal.admit(a)
                     await journal.record(entry(for: a))
                 }
+                #expect(journal.isAccepting)
                 trigger.triggerGracefulShutdown()
                 try await group.waitForAll()
             }
         }
+        #expect(!journal.isAccepting)  // /readyz turns 503
+        await #expect(throws: JournalError.self) { try await journal.admit(admission("tg_late")) }
         #expect(try database.entryCount() == 200)
         #expect(AdmissionLog.pending(in: log.directory).isEmpty)
     }

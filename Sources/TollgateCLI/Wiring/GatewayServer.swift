@@ -45,7 +45,9 @@ struct GatewayServer {
 
     /// The application, with the journal as its first service (so it stops last and drains).
     func application(logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        buildGatewayApplication(gateway: gateway, services: [journal], onServerRunning: onServerRunning, logger: logger)
+        let journal = journal
+        return buildGatewayApplication(
+            gateway: gateway, services: [journal], isReady: { journal.isAccepting }, onServerRunning: onServerRunning, logger: logger)
     }
 
     /// Runs until SIGINT/SIGTERM, then drains and closes.

@@ -56,6 +56,9 @@ public final class LedgerJournal: LedgerSink, Service {
     /// Entries written so far and transactions used for them.
     public var written: (entries: Int, batches: Int) { counters.withLock { $0 } }
 
+    /// Whether the journal takes new admissions (false once shutdown has begun).
+    public var isAccepting: Bool { state.withLock { !$0.stopping && !$0.stopped } }
+
     /// Entries waiting to be written.
     public var queuedEntries: Int { state.withLock { $0.entries.count } }
 
