@@ -28,7 +28,7 @@ extension LedgerDatabase {
         guard !entries.isEmpty else { return }
         let insert = try db.cachedStatement(sql: ignoreExisting ? insertOrIgnoreSQL : insertSQL)
         for entry in entries {
-            try insert.execute(arguments: arguments(entry))
+            try EntryBinder.insert(entry, with: insert)
         }
     }
 
@@ -89,21 +89,6 @@ extension LedgerDatabase {
         "INSERT INTO ledgerEntry (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
 
     static let insertOrIgnoreSQL = insertSQL.replacingOccurrences(of: "INSERT INTO", with: "INSERT OR IGNORE INTO")
-
-    static func arguments(_ e: LedgerEntry) -> StatementArguments {
-        let a = e.attribution
-        let values: [(any DatabaseValueConvertible)?] = [
-            e.id, e.timestampMs, e.durationMs, e.ttftMs, e.route, e.provider, e.requestedModel, e.servedModel, e.stream,
-            e.status.rawValue, e.httpStatus, e.usage.inputUncached, e.usage.cacheRead, e.usage.cacheWrite5m,
-            e.usage.cacheWrite1h, e.usage.output, e.usage.reasoning, e.usageSource.rawValue, e.pricing.rawValue,
-            e.costNanoUSD, e.costBreakdown.input, e.costBreakdown.cacheRead, e.costBreakdown.cacheWrite,
-            e.costBreakdown.output, e.costBreakdown.reasoning, e.priceVersion, a.keyID, a.org, a.team, a.app,
-            a.environment, a.costCenter, a.workflow, a.customer, a.user, a.promptID, a.promptVersion, a.traceID,
-            a.declared.map(\.rawValue).sorted().joined(separator: ","), e.attempts.count, attemptsJSON(e.attempts),
-            e.clientRetryCount, e.errorMessage,
-        ]
-        return StatementArguments(values)
-    }
 
     static func attemptsJSON(_ attempts: [LedgerEntry.Attempt]) -> String {
         var out = "["
