@@ -44,10 +44,16 @@ public enum RouteKind: String, Sendable, Hashable, Codable {
     /// Reads and validates a request body for this route.
     /// - Throws: ``RequestError`` (status 400) describing the first problem found.
     public func probe(_ body: Data) throws(RequestError) -> RequestProbe {
+        try probe(bytes: [UInt8](body))
+    }
+
+    /// Reads and validates a request body given as bytes (no copy on the fast path).
+    /// - Throws: ``RequestError`` (status 400) describing the first problem found.
+    public func probe(bytes body: [UInt8]) throws(RequestError) -> RequestProbe {
         switch self {
         case .chatCompletions: try OpenAIChatProbe.probe(body)
-        case .embeddings: try OpenAIEmbeddingsProbe.probe(body)
-        case .messages: try AnthropicMessagesProbe.probe(body)
+        case .embeddings: try OpenAIEmbeddingsProbe.probe(Data(body))
+        case .messages: try AnthropicMessagesProbe.probe(Data(body))
         }
     }
 }

@@ -11,9 +11,14 @@ public enum RequestRewrite {
     ///   - upstreamModel: The model name to send upstream.
     /// - Returns: The body to send (the caller's own bytes when nothing had to change).
     public static func upstreamBody(_ body: [UInt8], route: RouteKind, probe: RequestProbe, upstreamModel: String) -> [UInt8] {
+        rewritten(body, route: route, probe: probe, upstreamModel: upstreamModel) ?? body
+    }
+
+    /// The rewritten body, or nil when the caller's bytes can be forwarded as they are.
+    public static func rewritten(_ body: [UInt8], route: RouteKind, probe: RequestProbe, upstreamModel: String) -> [UInt8]? {
         let needsUsage = route == .chatCompletions && probe.stream && !probe.clientRequestedStreamUsage
         let renames = upstreamModel != probe.model
-        if !needsUsage && !renames { return body }
+        if !needsUsage && !renames { return nil }
         if needsUsage && !renames && !probe.hasStreamOptions, let brace = body.firstIndex(of: UInt8(ascii: "{")) {
             var out = [UInt8]()
             out.reserveCapacity(body.count + injection.count)

@@ -25,9 +25,9 @@ enum OpenAIChatProbe {
         var include_usage: Bool?
     }
 
-    static func probe(_ data: Data) throws(RequestError) -> RequestProbe {
-        if let fast = fastProbe(Array(data)) { return fast }
-        return try decodedProbe(data)
+    static func probe(_ bytes: [UInt8]) throws(RequestError) -> RequestProbe {
+        if let fast = fastProbe(bytes) { return fast }
+        return try decodedProbe(Data(bytes))
     }
 
     /// Reads the request with the full decoder, naming the first problem precisely.

@@ -82,7 +82,7 @@ public final class Gateway: Sendable {
         let body = [UInt8](bodyBuffer.readableBytesView)
         let probe: RequestProbe
         do {
-            probe = try route.probe(Data(body))
+            probe = try route.probe(bytes: body)
         } catch {
             throw GatewayError(dialect: dialect, error)
         }
@@ -119,7 +119,8 @@ public final class Gateway: Sendable {
                 requestID: id, retryAfter: 1)
         }
 
-        let upstreamBody = RequestRewrite.upstreamBody(body, route: route, probe: probe, upstreamModel: model.upstreamModel)
+        let upstreamBody = RequestRewrite.rewritten(body, route: route, probe: probe, upstreamModel: model.upstreamModel)
+            .map { ByteBuffer(bytes: $0) } ?? bodyBuffer
         let headers = upstreamHeaders(request.headers, provider: model.provider, requestID: id)
         let (outcome, attempts) = await upstream.send(route: route, body: upstreamBody, headers: headers)
 

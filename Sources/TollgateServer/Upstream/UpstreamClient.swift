@@ -50,14 +50,13 @@ public final class UpstreamClient: Sendable {
 
     /// Sends a request, retrying as the provider's policy allows.
     /// - Returns: The final outcome and every attempt made.
-    func send(route: RouteKind, body: [UInt8], headers: HTTPHeaders) async -> (Outcome, [LedgerEntry.Attempt]) {
+    func send(route: RouteKind, body bytes: ByteBuffer, headers: HTTPHeaders) async -> (Outcome, [LedgerEntry.Attempt]) {
         let policy = provider.configuration.retries
         let clock = ContinuousClock()
         let start = clock.now
         var attempts: [LedgerEntry.Attempt] = []
         var backoff = policy.initialBackoff
         var attempt = 0
-        let bytes = ByteBuffer(bytes: body)
         while true {
             attempt += 1
             let t0 = clock.now
