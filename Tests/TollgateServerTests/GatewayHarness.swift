@@ -54,29 +54,19 @@ struct GatewayHarness: Sendable {
             var logger = Logger(label: "gateway-test")
             logger.logLevel = .warning
             let server = try GatewayServer(runtime: runtime, logger: logger)
-            let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-            let app = server.application(logger: logger) { port in
-                portContinuation.yield(port)
-                portContinuation.finish()
-            }
-            let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-            return try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                var iterator = ports.makeAsyncIterator()
-                guard let port = await iterator.next() else { throw SimulatorHarnessError.serverDidNotStart }
-                let harness = GatewayHarness(
-                    simulator: simulator, gateway: SimulatorHarness(port: port), database: server.database, ledgerPath: ledgerPath)
-                do {
-                    let result = try await body(harness)
-                    await group.triggerGracefulShutdown()
-                    try await tasks.waitForAll()
-                    await server.gateway.shutdown()
-                    return result
-                } catch {
-                    await group.triggerGracefulShutdown()
-                    await server.gateway.shutdown()
-                    throw error
+            do {
+                let result = try await SimulatorHarness.serving(logger: logger) { onPort in
+                    server.application(logger: logger, onServerRunning: onPort)
+                } body: { port in
+                    try await body(
+                        GatewayHarness(
+                            simulator: simulator, gateway: SimulatorHarness(port: port), database: server.database, ledgerPath: ledgerPath))
                 }
+                await server.gateway.shutdown()
+                return result
+            } catch {
+                await server.gateway.shutdown()
+                throw error
             }
         }
     }

@@ -26,8 +26,22 @@ struct SimulatorHarness: Sendable {
         configuration.port = 0
         var logger = Logger(label: "simulator-test")
         logger.logLevel = .warning
+        return try await serving(logger: logger) { onPort in
+            buildSimulatorApplication(configuration: configuration, logger: logger, onServerRunning: onPort)
+        } body: { port in
+            try await body(SimulatorHarness(port: port))
+        }
+    }
+
+    /// Runs the application `makeApp` builds in a service group, waits for the port it reports,
+    /// runs `body` with that port, then shuts the group down gracefully.
+    static func serving<App: Service, T: Sendable>(
+        logger: Logger,
+        _ makeApp: (@escaping @Sendable (Int) async -> Void) -> App,
+        body: (Int) async throws -> T
+    ) async throws -> T {
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        let app = buildSimulatorApplication(configuration: configuration, logger: logger) { port in
+        let app = makeApp { port in
             portContinuation.yield(port)
             portContinuation.finish()
         }
@@ -40,7 +54,7 @@ struct SimulatorHarness: Sendable {
                 throw SimulatorHarnessError.serverDidNotStart
             }
             do {
-                let result = try await body(SimulatorHarness(port: port))
+                let result = try await body(port)
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
                 return result
