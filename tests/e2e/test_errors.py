@@ -625,3 +625,20 @@ def test_metrics_agree_with_ledger_and_hold_no_secrets(gateway, ledger):
     for secret in secrets:
         assert secret not in text, f"{secret} in /metrics"
         assert secret not in log, f"{secret} in the gateway log"
+
+
+def test_metrics_pass_promtool(gateway):
+    """The exposition format is valid for Prometheus: `promtool check metrics` (Debian's prometheus package)."""
+    import shutil
+    import subprocess
+
+    promtool = shutil.which("promtool")
+    assert promtool, "promtool is missing: apt-get install prometheus (scripts/test installs it when run as root)"
+    for model in ("gpt-4o-mini", "mystery-model"):  # one priced and one unpriced series at least
+        r = httpx.post(gateway.openai_base + "/chat/completions", headers={"Authorization": f"Bearer {SUPPORT_KEY}"},
+                       json={"model": model, "messages": [{"role": "user", "content": "metrics"}]}, timeout=10)
+        assert r.status_code == 200, r.text
+    text = httpx.get(gateway.base + "/metrics", timeout=5).text
+    assert "tollgate_requests_total" in text and "tollgate_unpriced_requests_total" in text
+    result = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stdout + result.stderr

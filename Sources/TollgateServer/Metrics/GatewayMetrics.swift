@@ -41,15 +41,14 @@ public final class GatewayMetrics: Sendable {
             let labels = [("route", key.route), ("provider", key.provider), ("model", key.model), ("status", key.status)]
             let short = [("provider", key.provider), ("model", key.model)]
             let created = Series(
-                requests: registry.makeCounter(name: "tollgate_requests_total", labels: labels),
-                cost: registry.makeCounter(name: "tollgate_cost_nano_usd_total", labels: short),
-                unpriced: registry.makeCounter(name: "tollgate_unpriced_requests_total", labels: short),
-                inputTokens: registry.makeCounter(name: "tollgate_tokens_total", labels: short + [("type", "input")]),
-                cachedTokens: registry.makeCounter(name: "tollgate_tokens_total", labels: short + [("type", "cache_read")]),
-                outputTokens: registry.makeCounter(name: "tollgate_tokens_total", labels: short + [("type", "output")]),
+                requests: registry.makeCounter(descriptor: Self.requests, labels: labels),
+                cost: registry.makeCounter(descriptor: Self.cost, labels: short),
+                unpriced: registry.makeCounter(descriptor: Self.unpriced, labels: short),
+                inputTokens: registry.makeCounter(descriptor: Self.tokens, labels: short + [("type", "input")]),
+                cachedTokens: registry.makeCounter(descriptor: Self.tokens, labels: short + [("type", "cache_read")]),
+                outputTokens: registry.makeCounter(descriptor: Self.tokens, labels: short + [("type", "output")]),
                 duration: registry.makeDurationHistogram(
-                    name: "tollgate_request_duration_seconds", labels: [("route", key.route), ("provider", key.provider)],
-                    buckets: Self.buckets)
+                    descriptor: Self.duration, labels: [("route", key.route), ("provider", key.provider)], buckets: Self.buckets)
             )
             map[key] = created
             return created
@@ -60,6 +59,32 @@ public final class GatewayMetrics: Sendable {
         s.cachedTokens.increment(by: entry.usage.cacheRead)
         s.outputTokens.increment(by: entry.usage.output)
         s.duration.recordNanoseconds(entry.durationMs * 1_000_000)
+    }
+
+    static var requests: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "tollgate", metricName: "requests", unitName: "total", helpText: "Upstream calls recorded in the ledger.")
+    }
+
+    static var cost: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "tollgate", metricName: "cost_nano_usd", unitName: "total",
+            helpText: "Priced cost of recorded calls in nano-USD (1e-9 USD); unpriced calls are not included.")
+    }
+
+    static var unpriced: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "tollgate", metricName: "unpriced_requests", unitName: "total",
+            helpText: "Recorded calls whose model has no price (cost unknown, not zero).")
+    }
+
+    static var tokens: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "tollgate", metricName: "tokens", unitName: "total", helpText: "Tokens of recorded calls by type.")
+    }
+
+    static var duration: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "tollgate", metricName: "request_duration", unitName: "seconds", helpText: "Duration of recorded calls.")
     }
 
     /// LLM-sized latency buckets: 10 ms to 10 minutes.
