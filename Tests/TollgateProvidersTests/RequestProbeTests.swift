@@ -82,20 +82,21 @@ import TollgateCore
     @Test func injectsStreamUsageWithoutTouchingOtherBytes() throws {
         let body = #"{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"hi"}],"x-unknown":[1,2]}"#
         let probe = try RouteKind.chatCompletions.probe(Data(body.utf8))
-        let out = String(decoding: RequestRewrite.upstreamBody(Array(body.utf8), route: .chatCompletions, probe: probe, upstreamModel: "gpt-4o"), as: UTF8.self)
+        let rewritten = try #require(RequestRewrite.rewritten(Array(body.utf8), route: .chatCompletions, probe: probe, upstreamModel: "gpt-4o"))
+        let out = String(decoding: rewritten, as: UTF8.self)
         #expect(out == #"{"stream_options":{"include_usage":true},"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"hi"}],"x-unknown":[1,2]}"#)
     }
 
     @Test func leavesBodiesAloneWhenNothingMustChange() throws {
         let body = #"{"model":"gpt-4o","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]}"#
         let probe = try RouteKind.chatCompletions.probe(Data(body.utf8))
-        #expect(RequestRewrite.upstreamBody(Array(body.utf8), route: .chatCompletions, probe: probe, upstreamModel: "gpt-4o") == Array(body.utf8))
+        #expect(RequestRewrite.rewritten(Array(body.utf8), route: .chatCompletions, probe: probe, upstreamModel: "gpt-4o") == nil)
     }
 
     @Test func setsIncludeUsageInExistingOptionsAndRenamesAliases() throws {
         let body = #"{"model":"fast","stream":true,"stream_options":{"include_usage":false,"other":1},"messages":[{"role":"user","content":"hi"}],"extra":"kept"}"#
         let probe = try RouteKind.chatCompletions.probe(Data(body.utf8))
-        let out = RequestRewrite.upstreamBody(Array(body.utf8), route: .chatCompletions, probe: probe, upstreamModel: "gpt-4o-mini")
+        let out = try #require(RequestRewrite.rewritten(Array(body.utf8), route: .chatCompletions, probe: probe, upstreamModel: "gpt-4o-mini"))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(out)) as? [String: Any])
         #expect(object["model"] as? String == "gpt-4o-mini")
         #expect(object["extra"] as? String == "kept")

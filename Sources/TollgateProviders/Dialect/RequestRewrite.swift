@@ -9,12 +9,7 @@ public enum RequestRewrite {
     ///   - route: The route.
     ///   - probe: What was read from the body.
     ///   - upstreamModel: The model name to send upstream.
-    /// - Returns: The body to send (the caller's own bytes when nothing had to change).
-    public static func upstreamBody(_ body: [UInt8], route: RouteKind, probe: RequestProbe, upstreamModel: String) -> [UInt8] {
-        rewritten(body, route: route, probe: probe, upstreamModel: upstreamModel) ?? body
-    }
-
-    /// The rewritten body, or nil when the caller's bytes can be forwarded as they are.
+    /// - Returns: The rewritten body, or nil when the caller's bytes can be forwarded as they are.
     public static func rewritten(_ body: [UInt8], route: RouteKind, probe: RequestProbe, upstreamModel: String) -> [UInt8]? {
         let needsUsage = route == .chatCompletions && probe.stream && !probe.clientRequestedStreamUsage
         let renames = upstreamModel != probe.model
