@@ -75,15 +75,8 @@ enum ConfigurationLoader {
 
     static func describe(_ error: DecodingError) -> String {
         func path(_ keys: [any CodingKey]) -> String {
-            var out = ""
-            for key in keys {
-                if let index = key.intValue {
-                    out += "[\(index)]"
-                } else {
-                    out += out.isEmpty ? key.stringValue : "." + key.stringValue
-                }
-            }
-            return out.isEmpty ? "(top level)" : out
+            let text = CodingPathText.format(keys)
+            return text.isEmpty ? "(top level)" : text
         }
         switch error {
         case .keyNotFound(let key, let context):

@@ -64,6 +64,22 @@ extension KeyedDecodingContainer {
     }
 }
 
+/// Key paths of decoding errors, written as people read them: `providers[0].base_url`.
+public enum CodingPathText {
+    /// The path of `keys`; empty for the top level.
+    public static func format(_ keys: [any CodingKey]) -> String {
+        var out = ""
+        for key in keys {
+            if let index = key.intValue {
+                out += "[\(index)]"
+            } else {
+                out += out.isEmpty ? key.stringValue : "." + key.stringValue
+            }
+        }
+        return out
+    }
+}
+
 /// Parses human durations.
 public enum DurationText {
     /// Parses `250ms`, `1.5s`, `2m`, `1h` or a bare number of seconds.

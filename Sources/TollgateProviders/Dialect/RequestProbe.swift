@@ -1,3 +1,4 @@
+public import TollgateCore
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
@@ -86,15 +87,7 @@ func requestError(from error: any Error) -> RequestError {
 }
 
 private func path(_ keys: [any CodingKey]) -> String {
-    var out = ""
-    for key in keys {
-        if let index = key.intValue {
-            out += "[\(index)]"
-        } else {
-            out += out.isEmpty ? key.stringValue : "." + key.stringValue
-        }
-    }
-    return out
+    CodingPathText.format(keys)
 }
 
 private func describe(_ type: Any.Type) -> String {

@@ -8,15 +8,11 @@ extension LedgerDatabase {
         try await writer.write { db in try Self.insert(db, entries: entries) }
     }
 
-    /// Synchronous form of ``write(entries:)`` for tools, shutdown and tests.
-    public func writeNow(entries: [LedgerEntry]) throws {
-        try writer.write { db in try Self.insert(db, entries: entries) }
-    }
-
-    /// Writes entries, skipping any whose id is already recorded.
-    /// - Returns: How many were written.
+    /// Synchronous form of ``write(entries:)`` for tools, shutdown, recovery and tests.
+    /// - Parameter ignoringExisting: Skip entries whose id is already recorded instead of failing.
+    /// - Returns: How many entries were written.
     @discardableResult
-    public func writeNow(entries: [LedgerEntry], ignoringExisting: Bool) throws -> Int {
+    public func writeNow(entries: [LedgerEntry], ignoringExisting: Bool = false) throws -> Int {
         try writer.write { db in
             let before = db.totalChangesCount
             try Self.insert(db, entries: entries, ignoreExisting: ignoringExisting)
@@ -95,15 +91,10 @@ extension LedgerDatabase {
         for (i, attempt) in attempts.enumerated() {
             if i > 0 { out += "," }
             out += "{\"status\":\(attempt.status),\"ms\":\(attempt.ms)"
-            if let error = attempt.error { out += ",\"error\":\(jsonQuote(error))" }
+            if let error = attempt.error { out += ",\"error\":" + JSONText.quote(error) }
             out += "}"
         }
         return out + "]"
-    }
-
-    static func jsonQuote(_ s: String) -> String {
-        let data = (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8)
-        return String(decoding: data, as: UTF8.self)
     }
 
     static func entry(_ row: Row) -> LedgerEntry {

@@ -69,16 +69,17 @@ public final class LedgerJournal: LedgerSink, Service {
 
     public func record(_ entry: LedgerEntry) async {
         while true {
-            let result: (queued: Bool, wake: CheckedContinuation<Void, Never>?) = state.withLock { s in
-                guard s.entries.count < configuration.capacity || s.stopped else { return (false, nil) }
+            let result: (queued: Bool, stopped: Bool, wake: CheckedContinuation<Void, Never>?) = state.withLock { s in
+                guard s.entries.count < configuration.capacity || s.stopped else { return (false, false, nil) }
                 s.entries.append(entry)
                 let wake = s.wakeup
                 s.wakeup = nil
-                return (true, wake)
+                return (true, s.stopped, wake)
             }
             if result.queued {
                 result.wake?.resume()
-                if state.withLock({ $0.stopped }) { try? await flushAfterStop() }
+                // After the writer has stopped, the caller writes its own entry.
+                if result.stopped { try? await drain() }
                 return
             }
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -151,8 +152,6 @@ public final class LedgerJournal: LedgerSink, Service {
         try? await drain()
         logger.debug("ledger journal stopped", metadata: ["entries": "\(written.entries)"])
     }
-
-    private func flushAfterStop() async throws { try await drain() }
 
     private func takeBatch() -> [LedgerEntry]? {
         let (batch, waiters) = state.withLock { s -> ([LedgerEntry]?, [CheckedContinuation<Void, Never>]) in
