@@ -44,6 +44,12 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     public var clientRetryCount: Int?
     /// A short, secret-free description of what went wrong, if anything did.
     public var errorMessage: String?
+    /// The model the caller asked for, when governance served the call with another (a budget's downgrade).
+    public var routedFrom: String?
+    /// What governance did to the call, e.g. `max_tokens=1024 (policy default)`, `blocked by budget:team-monthly`.
+    public var governance: String?
+    /// Personal data items redacted from the prompt before it left.
+    public var redactions: Int
 
     /// Creates an entry.
     public init(
@@ -51,7 +57,8 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
         requestedModel: String, servedModel: String, stream: Bool, status: Status, httpStatus: Int,
         usage: TokenUsage = .zero, usageSource: UsageSource = .reported, pricing: PricingStatus = .unpriced,
         costNanoUSD: Int64? = nil, costBreakdown: CostBreakdown = .init(), priceVersion: String? = nil,
-        attribution: Attribution, attempts: [Attempt] = [], clientRetryCount: Int? = nil, errorMessage: String? = nil
+        attribution: Attribution, attempts: [Attempt] = [], clientRetryCount: Int? = nil, errorMessage: String? = nil,
+        routedFrom: String? = nil, governance: String? = nil, redactions: Int = 0
     ) {
         self.id = id
         self.timestampMs = timestampMs
@@ -74,6 +81,9 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
         self.attempts = attempts
         self.clientRetryCount = clientRetryCount
         self.errorMessage = errorMessage
+        self.routedFrom = routedFrom
+        self.governance = governance
+        self.redactions = redactions
     }
 
     /// What happened to a call.

@@ -124,20 +124,3 @@ public struct GatewayRuntime: Sendable {
     }
 }
 
-/// A configuration that cannot be served, with every problem and where it is.
-public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
-    /// One problem.
-    public struct Issue: Sendable, Hashable {
-        /// Key path, e.g. `providers[0].base_url`.
-        public var path: String
-        /// What is wrong.
-        public var message: String
-    }
-
-    /// All problems found.
-    public var issues: [Issue]
-
-    public var description: String {
-        "invalid configuration:\n" + issues.map { "  \($0.path): \($0.message)" }.joined(separator: "\n")
-    }
-}

@@ -78,7 +78,7 @@ extension LedgerDatabase {
         "pricing", "costNano", "costInputNano", "costCacheReadNano", "costCacheWriteNano", "costOutputNano",
         "costReasoningNano", "priceVersion", "keyId", "org", "team", "app", "environment", "costCenter", "workflow",
         "customer", "user", "promptId", "promptVersion", "traceId", "declared", "attemptCount", "attempts",
-        "clientRetryCount", "error",
+        "clientRetryCount", "error", "routedFrom", "governance", "redactions",
     ]
 
     static let insertSQL =
@@ -119,7 +119,8 @@ extension LedgerDatabase {
                 input: row["costInputNano"], cacheRead: row["costCacheReadNano"], cacheWrite: row["costCacheWriteNano"],
                 output: row["costOutputNano"], reasoning: row["costReasoningNano"]),
             priceVersion: row["priceVersion"], attribution: attribution, attempts: attempts,
-            clientRetryCount: row["clientRetryCount"], errorMessage: row["error"]
+            clientRetryCount: row["clientRetryCount"], errorMessage: row["error"], routedFrom: row["routedFrom"],
+            governance: row["governance"], redactions: row["redactions"] ?? 0
         )
     }
 }

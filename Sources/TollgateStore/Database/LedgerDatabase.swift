@@ -100,6 +100,7 @@ public struct LedgerDatabase: Sendable {
                     ) STRICT
                     """)
         }
+        registerGovernanceMigration(&migrator)
         return migrator
     }
 }

@@ -1,0 +1,159 @@
+/// Who or what a budget, rate limit, agent limit or policy applies to.
+///
+/// A scope is a set of dimension conditions, all of which must hold. A condition's value is either
+/// an exact value (`team: support`) or `*`, which means "each distinct value separately": a budget
+/// with `key: "*"` gives every key its own counter. An empty scope matches every request (one counter).
+public struct GovernanceScope: Sendable, Hashable {
+    /// A dimension a scope can test.
+    public enum Dimension: String, Sendable, Hashable, CaseIterable, Comparable, Codable {
+        case org, team, app, key, environment, workflow, customer, user, model, provider
+        case costCenter = "cost_center"
+        case promptID = "prompt_id"
+        case promptVersion = "prompt_version"
+
+        public static func < (lhs: Dimension, rhs: Dimension) -> Bool { lhs.rawValue < rhs.rawValue }
+
+        /// The value of this dimension for a request.
+        public func value(in facts: RequestFacts) -> String? {
+            switch self {
+            case .org: facts.attribution.org
+            case .team: facts.attribution.team
+            case .app: facts.attribution.app
+            case .key: facts.attribution.keyID
+            case .environment: facts.attribution.environment
+            case .workflow: facts.attribution.workflow
+            case .customer: facts.attribution.customer
+            case .user: facts.attribution.user
+            case .model: facts.model
+            case .provider: facts.provider
+            case .costCenter: facts.attribution.costCenter
+            case .promptID: facts.attribution.promptID
+            case .promptVersion: facts.attribution.promptVersion
+            }
+        }
+    }
+
+    /// A condition on one dimension.
+    public enum Condition: Sendable, Hashable {
+        /// The dimension must have exactly this value.
+        case equals(String)
+        /// Every distinct value (a missing value included, as the `unattributed` bucket) has its own counter.
+        case each
+    }
+
+    /// Conditions by dimension.
+    public var conditions: [Dimension: Condition]
+
+    /// Creates a scope.
+    public init(_ conditions: [Dimension: Condition] = [:]) {
+        self.conditions = conditions
+    }
+
+    /// The dimensions split per value (`*`), in a stable order.
+    public var perValueDimensions: [Dimension] {
+        conditions.filter { $0.value == .each }.map(\.key).sorted()
+    }
+
+    /// Whether the scope applies to a request, and if so the counter key within it
+    /// (the per-value dimensions' values joined, empty for a single counter).
+    public func key(for facts: RequestFacts) -> String? {
+        var parts: [String] = []
+        for dimension in Dimension.allCases.sorted() {
+            guard let condition = conditions[dimension] else { continue }
+            let value = dimension.value(in: facts)
+            switch condition {
+            case .equals(let wanted):
+                guard value == wanted else { return nil }
+            case .each:
+                parts.append(value ?? Self.unattributed)
+            }
+        }
+        return parts.joined(separator: "/")
+    }
+
+    /// A short description, e.g. `team=support, key=*`, or `everything`.
+    public var text: String {
+        if conditions.isEmpty { return "everything" }
+        return conditions.sorted { $0.key < $1.key }.map { dimension, condition in
+            switch condition {
+            case .equals(let value): "\(dimension.rawValue)=\(value)"
+            case .each: "\(dimension.rawValue)=*"
+            }
+        }.joined(separator: ", ")
+    }
+
+    /// The counter key used for requests with no value in a per-value dimension.
+    public static let unattributed = "(unattributed)"
+}
+
+extension GovernanceScope: Decodable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: AnyCodingKey.self)
+        var conditions: [Dimension: Condition] = [:]
+        for key in container.allKeys {
+            guard let dimension = Dimension(rawValue: key.stringValue) else {
+                let expected = Dimension.allCases.map(\.rawValue).sorted().joined(separator: ", ")
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: decoder.codingPath + [key], debugDescription: "unknown scope '\(key.stringValue)' (expected one of: \(expected))"))
+            }
+            let value: String
+            if let text = try? container.decode(String.self, forKey: key) {
+                value = text
+            } else if let number = try? container.decode(Int.self, forKey: key) {
+                value = String(number)
+            } else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "a scope value must be a string, or \"*\" for each value")
+            }
+            if value.isEmpty {
+                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "a scope value must not be empty")
+            }
+            conditions[dimension] = value == "*" ? .each : .equals(value)
+        }
+        self.init(conditions)
+    }
+}
+
+/// What governance knows about a request when it decides whether to admit it.
+public struct RequestFacts: Sendable, Hashable {
+    /// Who the call is for.
+    public var attribution: Attribution
+    /// The configured model name the caller asked for.
+    public var model: String
+    /// The provider that would serve it.
+    public var provider: String
+    /// The catalog key that prices it.
+    public var priceModel: String
+    /// Size of the request body in bytes (a true upper bound on its text input tokens).
+    public var inputBytes: Int64
+    /// Input tokens estimated from the prompt text.
+    public var estimatedInputTokens: Int64
+    /// The output cap the call will carry, after policy (nil when none is known).
+    public var maxTokens: Int64?
+    /// Completions asked for (`n`), which multiplies output.
+    public var choices: Int64
+    /// Whether the call streams.
+    public var stream: Bool
+    /// Whether the call generates output (false for embeddings).
+    public var hasOutput: Bool
+    /// Admission time, milliseconds since 1970 (UTC).
+    public var nowMs: Int64
+
+    /// Creates request facts.
+    public init(
+        attribution: Attribution, model: String, provider: String, priceModel: String, inputBytes: Int64,
+        estimatedInputTokens: Int64, maxTokens: Int64? = nil, choices: Int64 = 1, stream: Bool = false, hasOutput: Bool = true,
+        nowMs: Int64
+    ) {
+        self.attribution = attribution
+        self.model = model
+        self.provider = provider
+        self.priceModel = priceModel
+        self.inputBytes = inputBytes
+        self.estimatedInputTokens = estimatedInputTokens
+        self.maxTokens = maxTokens
+        self.choices = choices
+        self.stream = stream
+        self.hasOutput = hasOutput
+        self.nowMs = nowMs
+    }
+}

@@ -1,0 +1,299 @@
+import Synchronization
+
+/// Admission control: kill switches, policies, rate limits, agent limits and budget reservations.
+///
+/// All counters live in memory behind one lock, so a decision never waits for I/O and concurrent
+/// requests cannot both take the last dollar: ``admit(_:allowDowngrade:)`` checks every applicable
+/// limit and reserves against all of them in one critical section, or reserves nothing.
+/// ``settle(_:entry:)`` replaces the reservation with the real cost. Settled spend is reloaded from
+/// the ledger at start-up, so budgets survive restarts; reservations do not (a crash releases them,
+/// and recovery records the interrupted calls' estimated cost as spend).
+public final class Governor: Sendable {
+    let state: Mutex<State>
+    let catalog: PriceCatalog
+    let source: (any SpendSource)?
+
+    /// Creates a governor and loads the current periods' spend from `source`.
+    /// - Parameters:
+    ///   - rules: Compiled governance rules.
+    ///   - catalog: Prices reservations are computed with (the same catalog that prices entries).
+    ///   - source: The ledger, for spend already settled; nil starts from zero (tests).
+    ///   - nowMs: The current time.
+    public init(rules: GovernanceRules, catalog: PriceCatalog, source: (any SpendSource)?, nowMs: Int64) throws {
+        self.catalog = catalog
+        self.source = source
+        var state = State(rules: rules)
+        if let source { try state.preload(from: source, identities: Set(rules.budgets.map(\.identity)), nowMs: nowMs) }
+        self.state = Mutex(state)
+    }
+
+    /// The rules in force.
+    public var rules: GovernanceRules { state.withLock { $0.rules } }
+
+    /// Replaces the rules without a restart. Counters of budgets whose name, scope and period are
+    /// unchanged carry over (with their reservations); new budgets load their spend from the ledger.
+    public func reload(_ rules: GovernanceRules, nowMs: Int64) throws {
+        let known = state.withLock { state in Set(state.rules.budgets.map(\.identity)) }
+        let fresh = Set(rules.budgets.map(\.identity)).subtracting(known)
+        var loaded = State(rules: rules)
+        if let source, !fresh.isEmpty { try loaded.preload(from: source, identities: fresh, nowMs: nowMs) }
+        state.withLock { state in
+            let keep = Set(rules.budgets.map(\.identity))
+            state.rules = rules
+            state.budgets = state.budgets.filter { keep.contains($0.key.identity) }.merging(loaded.budgets) { old, _ in old }
+            state.firedAlerts.formUnion(loaded.firedAlerts)
+            let limitNames = Set(rules.rateLimits.map(\.name))
+            state.buckets = state.buckets.filter { limitNames.contains($0.key.rule) }
+        }
+    }
+
+    // MARK: - Policy
+
+    /// Applies kill switches and policies: the checks that need no counters.
+    /// - Parameters:
+    ///   - facts: The request (``RequestFacts/maxTokens`` is what the caller asked for).
+    ///   - killSwitches: Switches set through the admin API, besides those in the rules.
+    /// - Returns: What to change in the request, or why it is refused.
+    public func policy(for facts: RequestFacts, killSwitches: [KillSwitch.Target: KillSwitch] = [:]) -> Result<PolicyVerdict, GovernanceRefusal> {
+        let rules = state.withLock { $0.rules }
+        let targets: [KillSwitch.Target] = [
+            facts.attribution.workflow.map { .init(kind: .workflow, name: $0) }, .init(kind: .provider, name: facts.provider),
+            .init(kind: .model, name: facts.model),
+        ].compactMap { $0 }
+        for target in targets {
+            if let kill = killSwitches[target] ?? rules.killSwitches[target] {
+                return .failure(
+                    GovernanceRefusal(
+                        status: 503, code: "kill_switch",
+                        message: "The \(target.text) is switched off by \(kill.by): \(kill.reason)", rule: "kill_switch:\(target.kind.rawValue)"))
+            }
+        }
+        var verdict = PolicyVerdict(maxTokens: facts.maxTokens)
+        var defaultMax: Int64?
+        var ceiling: Int64?
+        for policy in rules.policies where policy.rule.match.key(for: facts) != nil {
+            let rule = policy.rule
+            verdict.policies.append(rule.name)
+            if let allowed = rule.allowModels, !allowed.contains(facts.model) {
+                return .failure(
+                    GovernanceRefusal(
+                        status: 403, code: "model_not_allowed",
+                        message: "Policy '\(rule.name)' does not allow the model '\(facts.model)' (allowed: \(allowed.joined(separator: ", "))).",
+                        rule: "policy:\(rule.name)"))
+            }
+            if rule.requireRegisteredWorkflow == true {
+                guard let workflow = facts.attribution.workflow, rules.workflows[workflow] != nil else {
+                    let name = facts.attribution.workflow.map { "The workflow '\($0)' is" } ?? "A call without a workflow is"
+                    return .failure(
+                        GovernanceRefusal(
+                            status: 403, code: "workflow_not_registered",
+                            message: "\(name) not registered; policy '\(rule.name)' only admits registered workflows (send x-tollgate-workflow).",
+                            rule: "policy:\(rule.name)"))
+                }
+            }
+            if let limit = rule.maxInputTokens, facts.estimatedInputTokens > limit {
+                return .failure(
+                    GovernanceRefusal(
+                        status: 400, code: "input_too_large",
+                        message: "The prompt is about \(facts.estimatedInputTokens) tokens; policy '\(rule.name)' allows at most \(limit).",
+                        rule: "policy:\(rule.name)"))
+            }
+            if let value = rule.defaultMaxTokens { defaultMax = min(defaultMax ?? value, value) }
+            if let value = rule.maxOutputTokens { ceiling = min(ceiling ?? value, value) }
+            if let allow = rule.allowUnpriced { verdict.allowUnpriced = (verdict.allowUnpriced ?? true) && allow }
+            if let redactor = policy.redactor { verdict.redactors.append(redactor) }
+        }
+        if verdict.maxTokens == nil { verdict.maxTokens = defaultMax }
+        if let ceiling { verdict.maxTokens = min(verdict.maxTokens ?? ceiling, ceiling) }
+        if verdict.allowUnpriced == false, catalog.price(for: facts.priceModel, at: facts.nowMs / 1_000)?.isPriced != true {
+            return .failure(
+                GovernanceRefusal(
+                    status: 403, code: "unpriced_model",
+                    message: "The model '\(facts.model)' has no price, and policy does not allow unpriced models.", rule: "policy:unpriced"))
+        }
+        return .success(verdict)
+    }
+
+    // MARK: - Admission
+
+    /// Checks rate limits, agent limits and budgets, and reserves against all of them at once.
+    /// - Parameters:
+    ///   - facts: The request after policy (``RequestFacts/maxTokens`` as it will be sent).
+    ///   - allowUnpriced: Whether policy explicitly allows unpriced models.
+    ///   - allowDowngrade: False on the second attempt, after a downgrade.
+    public func admit(_ facts: RequestFacts, allowUnpriced: Bool? = nil, allowDowngrade: Bool = true) -> AdmissionVerdict {
+        let rules = state.withLock { $0.rules }
+        guard rules.hasCounters else { return .admitted(GovernanceTicket(facts: facts)) }
+        let budgets = rules.budgets.indices.compactMap { i in rules.budgets[i].rule.scope.key(for: facts).map { (i, $0) } }
+        let agentLimits = facts.attribution.traceID == nil ? [] : rules.agentLimits.filter { $0.rule.scope.key(for: facts) != nil }
+        let rateLimits = rules.rateLimits.compactMap { rule in rule.scope.key(for: facts).map { (rule, $0) } }
+
+        // The output bound: the caller's (after policy), else the model's maximum when a strict limit needs one.
+        let needsBound =
+            budgets.contains { rules.budgets[$0.0].rule.mode == .strict }
+            || agentLimits.contains { $0.rule.maxTokens != nil || $0.maxCostNano != nil }
+        var ticket = GovernanceTicket(facts: facts)
+        var outputBound = facts.hasOutput ? facts.maxTokens : 0
+        if outputBound == nil && needsBound {
+            let modelMax = catalog.price(for: facts.priceModel, at: facts.nowMs / 1_000)?.maxOutputTokens
+            outputBound = modelMax ?? Self.fallbackOutputBound
+            ticket.injectMaxTokens = outputBound
+        }
+        let outputTokensBound = outputBound.map { $0 * max(1, facts.choices) }
+        let worstTokens = facts.inputBytes + (outputTokensBound ?? 0)
+        let worstCost = outputTokensBound.flatMap { worstCaseCost(facts, outputTokens: $0) }
+        let needsPrice = !budgets.isEmpty || agentLimits.contains { $0.maxCostNano != nil }
+        if needsPrice && worstCost == nil && catalog.price(for: facts.priceModel, at: facts.nowMs / 1_000)?.isPriced != true {
+            if allowUnpriced != true {
+                return .refused(
+                    GovernanceRefusal(
+                        status: 403, code: "unpriced_model",
+                        message: "The model '\(facts.model)' has no price, so its budgets cannot be enforced; a policy must allow unpriced models explicitly.",
+                        rule: "policy:unpriced"))
+            }
+        }
+        return state.withLock { state in
+            state.admit(
+                facts, ticket: ticket, budgets: budgets, agentLimits: agentLimits, rateLimits: rateLimits, worstCost: worstCost,
+                worstTokens: worstTokens, outputBound: outputTokensBound, catalog: catalog, allowDowngrade: allowDowngrade)
+        }
+    }
+
+    /// Output tokens assumed when a strict limit needs a bound and neither the caller, the policy nor the catalog gives one.
+    public static let fallbackOutputBound: Int64 = 4_096
+
+    /// The most a call can cost: every input token at the dearest input rate (cache writes included),
+    /// every output token at the dearest output rate, thresholds applied. Nil when the model is unpriced.
+    func worstCaseCost(_ facts: RequestFacts, outputTokens: Int64) -> Int64? {
+        let input = facts.inputBytes
+        let seconds = facts.nowMs / 1_000
+        var worst: Int64?
+        for inputKind in 0..<3 {
+            for reasoning in [false, true] {
+                var usage = TokenUsage()
+                switch inputKind {
+                case 0: usage.inputUncached = input
+                case 1: usage.cacheWrite5m = input
+                default: usage.cacheWrite1h = input
+                }
+                usage.output = outputTokens
+                usage.reasoning = reasoning ? outputTokens : 0
+                guard case .priced(let cost, _) = catalog.cost(model: facts.priceModel, usage: usage, at: seconds) else { return nil }
+                worst = max(worst ?? 0, cost.totalNanoUSD)
+            }
+        }
+        return worst
+    }
+
+    /// A calibrated estimate of a call's cost: estimated input uncached, output from the model's recent average.
+    func estimatedCost(_ facts: RequestFacts, outputTokens: Int64) -> Int64? {
+        let usage = TokenUsage(inputUncached: facts.estimatedInputTokens, output: outputTokens)
+        guard case .priced(let cost, _) = catalog.cost(model: facts.priceModel, usage: usage, at: facts.nowMs / 1_000) else { return nil }
+        return cost.totalNanoUSD
+    }
+
+    // MARK: - Streams and settlement
+
+    /// Grows a streaming call's reservations to its running cost. Returns false when a hard limit
+    /// would be crossed: the caller ends the stream there.
+    public func extend(_ ticket: inout GovernanceTicket, runningCostNano: Int64, runningTokens: Int64) -> Bool {
+        state.withLock { $0.extend(&ticket, runningCost: runningCostNano, runningTokens: runningTokens) }
+    }
+
+    /// Replaces a call's reservations with its real cost and usage; returns the threshold alerts it crossed.
+    @discardableResult
+    public func settle(_ ticket: GovernanceTicket, entry: LedgerEntry) -> [BudgetAlert] {
+        state.withLock { $0.settle(ticket, entry: entry) }
+    }
+
+    /// Releases a call's reservations without spend (it was never forwarded).
+    public func release(_ ticket: GovernanceTicket) {
+        state.withLock { state in _ = state.settle(ticket, cost: 0, tokens: 0, outputTokens: nil, atMs: ticket.facts.nowMs) }
+    }
+
+    /// Counters of every budget in its current period.
+    public func budgetStatus(nowMs: Int64) -> [BudgetStatus] {
+        state.withLock { $0.status(nowMs: nowMs) }
+    }
+
+    /// The largest overshoot seen on any budget counter (estimate mode), nano-USD.
+    public var maxOvershootNano: Int64 { state.withLock { $0.maxOvershoot } }
+}
+
+/// What policy changes in a request.
+public struct PolicyVerdict: Sendable {
+    /// The `max_tokens` the call will carry (injected or clamped), nil when none.
+    public var maxTokens: Int64?
+    /// Redactors to apply to the body, in order.
+    public var redactors: [PIIRedactor] = []
+    /// Whether policy explicitly allows (true) or forbids (false) unpriced models.
+    public var allowUnpriced: Bool?
+    /// Names of the policies that matched.
+    public var policies: [String] = []
+
+    /// Creates a verdict.
+    public init(maxTokens: Int64?) {
+        self.maxTokens = maxTokens
+    }
+}
+
+/// The result of admission.
+public enum AdmissionVerdict: Sendable {
+    /// Forward the call; settle the ticket when it ends.
+    case admitted(GovernanceTicket)
+    /// Serve it with this model instead (a budget's downgrade action); admit again with the new facts.
+    case downgrade(to: String, budget: String)
+    /// Refuse it.
+    case refused(GovernanceRefusal)
+}
+
+/// A call's reservations, held from admission to settlement.
+public struct GovernanceTicket: Sendable {
+    /// The facts it was admitted with.
+    public var facts: RequestFacts
+    /// `max_tokens` the gateway must add so a strict bound holds (the caller sent none).
+    public var injectMaxTokens: Int64?
+    /// Budget counters and the amount reserved on each.
+    var budgetHolds: [(counter: Governor.State.CounterKey, amount: Int64, limit: Int64)] = []
+    /// Rate-limit buckets and the tokens taken from each.
+    var rateHolds: [(bucket: Governor.State.BucketKey, tokens: Int64)] = []
+    /// The trace's reservation.
+    var traceHold: (trace: String, tokens: Int64, cost: Int64)?
+    /// `x-ratelimit-*` headers for the response.
+    public var rateLimitHeaders: [String: String] = [:]
+    /// Names of the budgets this call counts against.
+    public var budgets: [String] = []
+
+    /// Creates an empty ticket (nothing reserved).
+    public init(facts: RequestFacts) {
+        self.facts = facts
+    }
+
+    /// Whether any reservation needs settling.
+    public var holdsAnything: Bool { !budgetHolds.isEmpty || !rateHolds.isEmpty || traceHold != nil }
+
+    /// The smallest amount reserved on a budget, which a stream's running cost may reach before it must extend.
+    public var reservedCostNano: Int64? { budgetHolds.map(\.amount).min() ?? traceHold?.cost }
+}
+
+/// A budget counter's state.
+public struct BudgetStatus: Sendable, Hashable, Codable {
+    /// Budget name.
+    public var budget: String
+    /// Counter within the budget.
+    public var scopeKey: String
+    /// Period label.
+    public var period: String
+    /// Settled spend, nano-USD.
+    public var spentNanoUSD: Int64
+    /// Reserved by calls in flight, nano-USD.
+    public var reservedNanoUSD: Int64
+    /// The limit, nano-USD.
+    public var limitNanoUSD: Int64
+    /// When the period ends (ms since 1970), nil for lifetime and rolling budgets.
+    public var resetsAtMs: Int64?
+    /// Reservation mode.
+    public var mode: String
+    /// Most the settled spend went past the limit, nano-USD (estimate mode).
+    public var overshootNanoUSD: Int64
+}

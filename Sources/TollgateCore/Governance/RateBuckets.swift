@@ -1,0 +1,118 @@
+/// A token bucket: holds up to `capacity`, refills continuously at `capacity` per `periodMs`.
+/// The level may go below zero when a call used more tokens than it reserved (the debt is repaid by refill).
+struct TokenBucket: Sendable, Hashable {
+    let capacity: Double
+    let perMs: Double
+    var level: Double
+    var lastMs: Int64
+
+    init(capacity: Int64, periodMs: Int64, nowMs: Int64) {
+        self.capacity = Double(capacity)
+        self.perMs = Double(capacity) / Double(periodMs)
+        self.level = Double(capacity)
+        self.lastMs = nowMs
+    }
+
+    mutating func refill(nowMs: Int64) {
+        guard nowMs > lastMs else { return }
+        level = min(capacity, level + Double(nowMs - lastMs) * perMs)
+        lastMs = nowMs
+    }
+
+    /// Milliseconds until `amount` (at most the capacity) is available; 0 when it is now.
+    func wait(for amount: Double) -> Int64 {
+        let need = min(amount, capacity)
+        return level >= need ? 0 : Int64(((need - level) / perMs).rounded(.up))
+    }
+
+    /// Milliseconds until the bucket is full again.
+    var msToFull: Int64 { Int64(((capacity - level) / perMs).rounded(.up)) }
+}
+
+/// The buckets of one rate limit for one counter key.
+struct RateBuckets: Sendable {
+    var requestsPerMinute: TokenBucket?
+    var tokensPerMinute: TokenBucket?
+    var requestsPerDay: TokenBucket?
+    var tokensPerDay: TokenBucket?
+
+    init(_ rule: RateLimitRule, nowMs: Int64) {
+        requestsPerMinute = rule.requestsPerMinute.map { TokenBucket(capacity: $0, periodMs: 60_000, nowMs: nowMs) }
+        tokensPerMinute = rule.tokensPerMinute.map { TokenBucket(capacity: $0, periodMs: 60_000, nowMs: nowMs) }
+        requestsPerDay = rule.requestsPerDay.map { TokenBucket(capacity: $0, periodMs: 86_400_000, nowMs: nowMs) }
+        tokensPerDay = rule.tokensPerDay.map { TokenBucket(capacity: $0, periodMs: 86_400_000, nowMs: nowMs) }
+    }
+
+    mutating func refill(nowMs: Int64) {
+        requestsPerMinute?.refill(nowMs: nowMs)
+        tokensPerMinute?.refill(nowMs: nowMs)
+        requestsPerDay?.refill(nowMs: nowMs)
+        tokensPerDay?.refill(nowMs: nowMs)
+    }
+
+    /// Why a call of `tokens` tokens cannot start now, or nil when it can.
+    func refusal(rule: RateLimitRule, scopeKey: String, tokens: Int64) -> GovernanceRefusal? {
+        let checks: [(TokenBucket?, Double, String)] = [
+            (requestsPerMinute, 1, "\(rule.requestsPerMinute ?? 0) requests per minute"),
+            (tokensPerMinute, Double(tokens), "\(rule.tokensPerMinute ?? 0) tokens per minute"),
+            (requestsPerDay, 1, "\(rule.requestsPerDay ?? 0) requests per day"),
+            (tokensPerDay, Double(tokens), "\(rule.tokensPerDay ?? 0) tokens per day"),
+        ]
+        for (bucket, amount, text) in checks {
+            guard let bucket else { continue }
+            let wait = bucket.wait(for: amount)
+            guard wait > 0 else { continue }
+            let seconds = max(1, (wait + 999) / 1_000)
+            let scope = scopeKey.isEmpty ? "" : " for \(scopeKey)"
+            return GovernanceRefusal(
+                status: 429, code: "rate_limit_exceeded",
+                message: "Rate limit '\(rule.name)'\(scope) reached: \(text). Retry in \(seconds)s.",
+                retryAfterSeconds: seconds, headers: headers(), rule: "rate_limit:\(rule.name)")
+        }
+        return nil
+    }
+
+    mutating func take(tokens: Int64) {
+        requestsPerMinute?.level -= 1
+        requestsPerDay?.level -= 1
+        tokensPerMinute?.level -= Double(tokens)
+        tokensPerDay?.level -= Double(tokens)
+    }
+
+    /// Gives back what a call reserved but did not use (or takes what it used beyond).
+    mutating func refund(reserved: Int64, actual: Int64) {
+        let delta = Double(reserved - actual)
+        if var bucket = tokensPerMinute {
+            bucket.level = min(bucket.capacity, bucket.level + delta)
+            tokensPerMinute = bucket
+        }
+        if var bucket = tokensPerDay {
+            bucket.level = min(bucket.capacity, bucket.level + delta)
+            tokensPerDay = bucket
+        }
+    }
+
+    /// OpenAI-style `x-ratelimit-*` headers from the per-minute buckets (per-day when no per-minute one).
+    func headers() -> [String: String] {
+        var headers: [String: String] = [:]
+        if let bucket = requestsPerMinute ?? requestsPerDay {
+            headers["x-ratelimit-limit-requests"] = String(Int64(bucket.capacity))
+            headers["x-ratelimit-remaining-requests"] = String(max(0, Int64(bucket.level.rounded(.down))))
+            headers["x-ratelimit-reset-requests"] = Self.resetText(ms: bucket.msToFull)
+        }
+        if let bucket = tokensPerMinute ?? tokensPerDay {
+            headers["x-ratelimit-limit-tokens"] = String(Int64(bucket.capacity))
+            headers["x-ratelimit-remaining-tokens"] = String(max(0, Int64(bucket.level.rounded(.down))))
+            headers["x-ratelimit-reset-tokens"] = Self.resetText(ms: bucket.msToFull)
+        }
+        return headers
+    }
+
+    /// `850ms`, `6s`, `1m30s`: the format OpenAI uses for reset times.
+    static func resetText(ms: Int64) -> String {
+        if ms < 1_000 { return "\(max(0, ms))ms" }
+        let seconds = (ms + 999) / 1_000
+        if seconds < 60 { return "\(seconds)s" }
+        return "\(seconds / 60)m\(seconds % 60)s"
+    }
+}
