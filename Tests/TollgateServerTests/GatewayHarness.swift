@@ -14,6 +14,7 @@ struct GatewayHarness: Sendable {
     let gateway: SimulatorHarness
     let database: LedgerDatabase
     let ledgerPath: String
+    let governor: Governor
 
     /// The configuration used; `SIM_PORT` and `LEDGER` are filled in.
     static let configurationTemplate = """
@@ -40,15 +41,18 @@ struct GatewayHarness: Sendable {
         """
 
     /// Starts a simulator and a gateway, runs `body`, then stops both (draining the ledger).
+    /// - Parameters:
+    ///   - extraConfiguration: YAML appended to the template (e.g. a `governance:` section).
+    ///   - ledgerPath: An existing ledger to reopen (restart tests); a fresh one by default.
     static func run<T: Sendable>(
         simulator configuration: SimulatorConfiguration = SimulatorConfiguration(),
+        extraConfiguration: String = "",
+        ledgerPath existingLedger: String? = nil,
         _ body: @Sendable (GatewayHarness) async throws -> T
     ) async throws -> T {
         try await SimulatorHarness.run(configuration) { simulator in
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-gw-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            let ledgerPath = dir.appendingPathComponent("ledger.sqlite").path
-            let text = configurationTemplate.replacingOccurrences(of: "SIM_PORT", with: "\(simulator.port)")
+            let ledgerPath = try existingLedger ?? Self.freshLedgerPath()
+            let text = (configurationTemplate + "\n" + extraConfiguration).replacingOccurrences(of: "SIM_PORT", with: "\(simulator.port)")
                 .replacingOccurrences(of: "LEDGER", with: ledgerPath)
             let runtime = try ConfigurationLoader.load(text: text, origin: "test.yaml", environment: [:])
             var logger = Logger(label: "gateway-test")
@@ -60,7 +64,8 @@ struct GatewayHarness: Sendable {
                 } body: { port in
                     try await body(
                         GatewayHarness(
-                            simulator: simulator, gateway: SimulatorHarness(port: port), database: server.database, ledgerPath: ledgerPath))
+                            simulator: simulator, gateway: SimulatorHarness(port: port), database: server.database, ledgerPath: ledgerPath,
+                            governor: server.gateway.governor))
                 }
                 await server.gateway.shutdown()
                 return result
@@ -69,6 +74,13 @@ struct GatewayHarness: Sendable {
                 throw error
             }
         }
+    }
+
+    /// A ledger path in a new temporary directory.
+    static func freshLedgerPath() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-gw-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.appendingPathComponent("ledger.sqlite").path
     }
 
     /// The ledger entry for a request id, waiting for the write-behind journal (up to 5 s).

@@ -38,9 +38,13 @@ struct GatewayServer {
         self.journal = journal
         self.catalog = catalog
         self.recovered = recovered
+        // Budgets start from the spend already in the ledger (recovered calls included).
+        let governor = try Governor(
+            rules: runtime.governance, catalog: catalog, source: database, nowMs: Int64(Date().timeIntervalSince1970 * 1_000))
+        for kill in try database.killSwitches() { governor.setKillSwitch(kill) }
         self.gateway = Gateway(
             runtime: runtime, ledger: journal, pricer: pricer, metrics: GatewayMetrics(),
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger, governor: governor, events: database)
     }
 
     /// The application, with the journal as its first service (so it stops last and drains).

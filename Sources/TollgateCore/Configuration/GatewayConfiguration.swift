@@ -15,11 +15,15 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
     public var models: [ModelRoute]
     /// Caller keys and the principals they map to.
     public var keys: [Key]
+    /// Budgets, limits, policies, kill switches and the workflow registry.
+    public var governance: GovernanceConfiguration
+    /// The admin API.
+    public var admin: Admin
 
     /// Creates a configuration.
     public init(
         server: Server = .init(), storage: Storage = .init(), pricing: Pricing = .init(), providers: [Provider],
-        models: [ModelRoute], keys: [Key]
+        models: [ModelRoute], keys: [Key], governance: GovernanceConfiguration = .init(), admin: Admin = .init()
     ) {
         self.server = server
         self.storage = storage
@@ -27,9 +31,11 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
         self.providers = providers
         self.models = models
         self.keys = keys
+        self.governance = governance
+        self.admin = admin
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case server, storage, pricing, providers, models, keys }
+    enum CodingKeys: String, CodingKey, CaseIterable { case server, storage, pricing, providers, models, keys, governance, admin }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -40,6 +46,25 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
         providers = try c.decode([Provider].self, forKey: .providers)
         models = try c.decode([ModelRoute].self, forKey: .models)
         keys = try c.decodeIfPresent([Key].self, forKey: .keys) ?? []
+        governance = try c.decodeIfPresent(GovernanceConfiguration.self, forKey: .governance) ?? .init()
+        admin = try c.decodeIfPresent(Admin.self, forKey: .admin) ?? .init()
+    }
+
+    /// The admin API (keys, kill switches, budget status); off unless a key is set.
+    public struct Admin: Sendable, Hashable, Decodable {
+        /// The admin credential, sent as a bearer token to `/admin/...` (write it as `${ENV_VAR}`).
+        public var key: String?
+
+        /// Creates admin settings.
+        public init(key: String? = nil) { self.key = key }
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case key }
+
+        public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            key = try c.decodeIfPresent(String.self, forKey: .key)
+        }
     }
 
     /// The HTTP listener.

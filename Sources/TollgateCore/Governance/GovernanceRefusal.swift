@@ -106,3 +106,9 @@ public struct TraceTotals: Sendable, Hashable, Codable {
         self.firstMs = firstMs
     }
 }
+
+/// Where budget alerts are kept (the ledger's event table).
+public protocol GovernanceEventSink: Sendable {
+    /// Keeps alerts; an alert already kept is not kept twice.
+    func record(alerts: [BudgetAlert]) throws
+}

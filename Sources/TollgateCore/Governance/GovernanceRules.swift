@@ -223,6 +223,9 @@ public struct GovernanceRules: Sendable {
     /// Rules that govern nothing.
     public static let none = try! GovernanceRules(GovernanceConfiguration(), models: [], providers: [])
 
+    /// Whether nothing is governed.
+    var isEmpty: Bool { !hasCounters && policies.isEmpty && killSwitches.isEmpty }
+
     /// Whether any budget, limit or agent limit needs counters.
     var hasCounters: Bool { !budgets.isEmpty || !rateLimits.isEmpty || !agentLimits.isEmpty }
 }

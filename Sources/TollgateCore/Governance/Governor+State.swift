@@ -7,6 +7,7 @@ extension Governor {
         var traces: [String: TraceCounter] = [:]
         var outputAverage: [String: Double] = [:]
         var firedAlerts: Set<AlertKey> = []
+        var killSwitches: [KillSwitch.Target: KillSwitch] = [:]
         var maxOvershoot: Int64 = 0
 
         init(rules: GovernanceRules) {

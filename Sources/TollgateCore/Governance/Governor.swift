@@ -50,12 +50,10 @@ public final class Governor: Sendable {
     // MARK: - Policy
 
     /// Applies kill switches and policies: the checks that need no counters.
-    /// - Parameters:
-    ///   - facts: The request (``RequestFacts/maxTokens`` is what the caller asked for).
-    ///   - killSwitches: Switches set through the admin API, besides those in the rules.
+    /// - Parameter facts: The request (``RequestFacts/maxTokens`` is what the caller asked for).
     /// - Returns: What to change in the request, or why it is refused.
-    public func policy(for facts: RequestFacts, killSwitches: [KillSwitch.Target: KillSwitch] = [:]) -> Result<PolicyVerdict, GovernanceRefusal> {
-        let rules = state.withLock { $0.rules }
+    public func policy(for facts: RequestFacts) -> Result<PolicyVerdict, GovernanceRefusal> {
+        let (rules, killSwitches) = state.withLock { ($0.rules, $0.killSwitches) }
         let targets: [KillSwitch.Target] = [
             facts.attribution.workflow.map { .init(kind: .workflow, name: $0) }, .init(kind: .provider, name: facts.provider),
             .init(kind: .model, name: facts.model),
@@ -200,6 +198,17 @@ public final class Governor: Sendable {
         state.withLock { $0.extend(&ticket, runningCost: runningCostNano, runningTokens: runningTokens) }
     }
 
+    /// Checks a stream as it runs: grows its reservations to the running cost estimated from the
+    /// output streamed so far. Returns false when a budget or agent limit cannot cover it: the
+    /// caller ends the stream there, so the overshoot is bounded by one chunk.
+    public func continueStream(_ ticket: inout GovernanceTicket, outputTokens: Int64) -> Bool {
+        guard !ticket.budgetHolds.isEmpty || ticket.traceHold != nil else { return true }
+        let cost = estimatedCost(ticket.facts, outputTokens: outputTokens) ?? 0
+        let tokens = ticket.facts.estimatedInputTokens + outputTokens
+        if cost <= (ticket.reservedCostNano ?? .max) && tokens <= (ticket.traceHold?.tokens ?? .max) { return true }
+        return extend(&ticket, runningCostNano: cost, runningTokens: tokens)
+    }
+
     /// Replaces a call's reservations with its real cost and usage; returns the threshold alerts it crossed.
     @discardableResult
     public func settle(_ ticket: GovernanceTicket, entry: LedgerEntry) -> [BudgetAlert] {
@@ -214,6 +223,29 @@ public final class Governor: Sendable {
     /// Counters of every budget in its current period.
     public func budgetStatus(nowMs: Int64) -> [BudgetStatus] {
         state.withLock { $0.status(nowMs: nowMs) }
+    }
+
+    /// Switches a workflow, provider or model off (or replaces the switch's reason).
+    public func setKillSwitch(_ kill: KillSwitch) {
+        state.withLock { $0.killSwitches[kill.target] = kill }
+    }
+
+    /// Switches a target back on; returns the switch removed, if there was one.
+    @discardableResult
+    public func clearKillSwitch(_ target: KillSwitch.Target) -> KillSwitch? {
+        state.withLock { $0.killSwitches.removeValue(forKey: target) }
+    }
+
+    /// Kill switches in force: the admin API's and the configuration's.
+    public var killSwitches: [KillSwitch] {
+        state.withLock { state in
+            Array(state.rules.killSwitches.merging(state.killSwitches) { _, admin in admin }.values).sorted { $0.target.text < $1.target.text }
+        }
+    }
+
+    /// Whether any rule or kill switch needs checking on each request.
+    public var isActive: Bool {
+        state.withLock { !$0.rules.isEmpty || !$0.killSwitches.isEmpty }
     }
 
     /// The largest overshoot seen on any budget counter (estimate mode), nano-USD.

@@ -19,6 +19,8 @@ public struct RequestProbe: Sendable, Hashable {
     public var maxTokens: Int?
     /// Input tokens estimated from the prompt text.
     public var estimatedInputTokens: Int64
+    /// Completions asked for (OpenAI `n`), which multiplies output; 1 by default.
+    public var choices: Int = 1
 }
 
 /// The kind of call a route makes.

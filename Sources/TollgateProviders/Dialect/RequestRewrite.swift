@@ -9,12 +9,19 @@ public enum RequestRewrite {
     ///   - route: The route.
     ///   - probe: What was read from the body.
     ///   - upstreamModel: The model name to send upstream.
+    ///   - maxTokens: The output cap the call must carry (policy default or clamp, or a strict budget's bound);
+    ///     nil leaves the caller's value alone.
+    ///   - maxTokensKey: The field to add when the caller sent none (`max_tokens`, or `max_completion_tokens` for OpenAI).
     /// - Returns: The rewritten body, or nil when the caller's bytes can be forwarded as they are.
-    public static func rewritten(_ body: [UInt8], route: RouteKind, probe: RequestProbe, upstreamModel: String) -> [UInt8]? {
+    public static func rewritten(
+        _ body: [UInt8], route: RouteKind, probe: RequestProbe, upstreamModel: String, maxTokens: Int? = nil,
+        maxTokensKey: String = "max_tokens"
+    ) -> [UInt8]? {
         let needsUsage = route == .chatCompletions && probe.stream && !probe.clientRequestedStreamUsage
         let renames = upstreamModel != probe.model
-        if !needsUsage && !renames { return nil }
-        if needsUsage && !renames && !probe.hasStreamOptions, let brace = body.firstIndex(of: UInt8(ascii: "{")) {
+        let caps = maxTokens != nil && maxTokens != probe.maxTokens && route != .embeddings
+        if !needsUsage && !renames && !caps { return nil }
+        if needsUsage && !renames && !caps && !probe.hasStreamOptions, let brace = body.firstIndex(of: UInt8(ascii: "{")) {
             var out = [UInt8]()
             out.reserveCapacity(body.count + injection.count)
             out.append(contentsOf: body[...brace])
@@ -24,6 +31,10 @@ public enum RequestRewrite {
         }
         guard var object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else { return body }
         if renames { object["model"] = upstreamModel }
+        if caps, let maxTokens {
+            let present = ["max_completion_tokens", "max_tokens"].filter { object[$0] != nil && !(object[$0] is NSNull) }
+            for key in present.isEmpty ? [maxTokensKey] : present { object[key] = maxTokens }
+        }
         if needsUsage {
             var options = object["stream_options"] as? [String: Any] ?? [:]
             options["include_usage"] = true

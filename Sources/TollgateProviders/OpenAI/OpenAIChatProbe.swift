@@ -14,6 +14,7 @@ enum OpenAIChatProbe {
         var stream_options: StreamOptions?
         var max_tokens: Int?
         var max_completion_tokens: Int?
+        var n: Int?
     }
 
     struct Message: Decodable {
@@ -37,6 +38,9 @@ enum OpenAIChatProbe {
         if body.messages.isEmpty {
             throw RequestError(status: 400, message: "'messages' must contain at least one message.", code: "invalid_value", param: "messages")
         }
+        if let n = body.n, n < 1 || n > 128 {
+            throw RequestError(status: 400, message: "'n' must be between 1 and 128.", code: "invalid_value", param: "n")
+        }
         let bytes = body.messages.reduce(0) { $0 + ($1.content?.byteCount ?? 0) }
         return RequestProbe(
             model: body.model,
@@ -44,7 +48,8 @@ enum OpenAIChatProbe {
             clientRequestedStreamUsage: body.stream_options?.include_usage ?? false,
             hasStreamOptions: body.stream_options != nil,
             maxTokens: body.max_completion_tokens ?? body.max_tokens,
-            estimatedInputTokens: TokenEstimator.tokens(byteCount: bytes)
+            estimatedInputTokens: TokenEstimator.tokens(byteCount: bytes),
+            choices: body.n ?? 1
         )
     }
 }
@@ -53,7 +58,7 @@ extension OpenAIChatProbe {
     /// Reads a well-formed request by scanning its top-level fields; nil sends the body to the
     /// full decoder, which names the exact problem.
     static func fastProbe(_ b: [UInt8]) -> RequestProbe? {
-        let fields = JSONScan.topLevelFields(b, ["model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens"])
+        let fields = JSONScan.topLevelFields(b, ["model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens", "n"])
         guard let modelRange = fields["model"], let model = JSONScan.string(b[modelRange]), !model.isEmpty,
             let messagesRange = fields["messages"], b[messagesRange.lowerBound] == UInt8(ascii: "["),
             b[messagesRange].contains(UInt8(ascii: "{"))
@@ -79,11 +84,16 @@ extension OpenAIChatProbe {
             guard let value = JSONScan.integer(b[range]) else { return nil }
             maxTokens = Int(value)
         }
+        var choices = 1
+        if let range = fields["n"], !b[range].elementsEqual("null".utf8) {
+            guard let value = JSONScan.integer(b[range]), value >= 1, value <= 128 else { return nil }
+            choices = Int(value)
+        }
         let messages = b[messagesRange]
         let bytes = messages.stringValueBytes(after: Self.contentKey) + messages.stringValueBytes(after: Self.textKey)
         return RequestProbe(
             model: model, stream: stream, clientRequestedStreamUsage: includeUsage, hasStreamOptions: hasOptions,
-            maxTokens: maxTokens, estimatedInputTokens: TokenEstimator.tokens(byteCount: bytes))
+            maxTokens: maxTokens, estimatedInputTokens: TokenEstimator.tokens(byteCount: bytes), choices: choices)
     }
 
     static let contentKey: [UInt8] = Array("\"content\":\"".utf8)

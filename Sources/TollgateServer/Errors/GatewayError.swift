@@ -21,10 +21,16 @@ public struct GatewayError: Error, Sendable, HTTPResponseError {
     /// It is `false` when the provider may already have billed the call (a time-out or an answer cut
     /// off after the request was sent), so the SDKs do not pay for the same call twice.
     public var shouldRetry: Bool
+    /// Further response headers (e.g. `x-ratelimit-*`).
+    public var headers: [String: String]
 
     /// Creates a gateway error.
-    public init(dialect: Dialect, _ error: RequestError, requestID: String? = nil, retryAfter: Int? = nil, shouldRetry: Bool? = nil) {
+    public init(
+        dialect: Dialect, _ error: RequestError, requestID: String? = nil, retryAfter: Int? = nil, shouldRetry: Bool? = nil,
+        headers: [String: String] = [:]
+    ) {
         self.dialect = dialect
+        self.headers = headers
         self.error = error
         self.requestID = requestID
         self.retryAfter = retryAfter
@@ -45,6 +51,9 @@ public struct GatewayError: Error, Sendable, HTTPResponseError {
             headers[.retryAfter] = String(retryAfter)
         }
         headers[.shouldRetry] = shouldRetry ? "true" : "false"
+        for (name, value) in self.headers {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
         let body = ErrorBody.render(dialect: dialect, status: error.status, message: error.message, code: error.code, param: error.param)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }

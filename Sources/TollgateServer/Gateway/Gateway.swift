@@ -21,6 +21,9 @@ public final class Gateway: Sendable {
     let metrics: GatewayMetrics
     let upstreams: [String: UpstreamClient]
     let logger: Logger
+    /// Admission control (budgets, limits, policies, kill switches).
+    public let governor: Governor
+    let events: (any GovernanceEventSink)?
 
     /// Creates the pipeline.
     /// - Parameters:
@@ -30,11 +33,16 @@ public final class Gateway: Sendable {
     ///   - metrics: Prometheus metrics.
     ///   - eventLoopGroup: Event loops for the upstream HTTP clients.
     ///   - logger: Logger (secrets are never logged).
+    ///   - governor: Admission control; by default one over the runtime's rules that starts from zero spend.
+    ///   - events: Where budget alerts are kept.
     public init(
         runtime: GatewayRuntime, ledger: any LedgerSink, pricer: LedgerPricer, metrics: GatewayMetrics,
-        eventLoopGroup: any EventLoopGroup, logger: Logger
+        eventLoopGroup: any EventLoopGroup, logger: Logger, governor: Governor? = nil, events: (any GovernanceEventSink)? = nil
     ) {
         self.runtime = runtime
+        self.governor =
+            governor ?? (try! Governor(rules: runtime.governance, catalog: pricer.catalog, source: nil, nowMs: Self.nowMs()))
+        self.events = events
         self.ledger = ledger
         self.pricer = pricer
         self.metrics = metrics
@@ -86,23 +94,33 @@ public final class Gateway: Sendable {
         } catch {
             throw GatewayError(dialect: dialect, error)
         }
-        guard let model = runtime.models[probe.model] else {
+        guard let requested = runtime.models[probe.model] else {
             throw GatewayError(
                 dialect: dialect,
                 RequestError(
                     status: 404, message: "The model '\(probe.model)' does not exist or is not configured on this gateway.",
                     code: "model_not_found", param: "model"))
         }
-        guard model.provider.dialect == dialect, let upstream = upstreams[model.provider.configuration.name] else {
+        guard requested.provider.dialect == dialect, upstreams[requested.provider.configuration.name] != nil else {
             throw GatewayError(
                 dialect: dialect,
                 RequestError(
                     status: 400,
-                    message: "The model '\(probe.model)' is served by a \(model.provider.dialect.rawValue) provider; call it on its own route.",
+                    message: "The model '\(probe.model)' is served by a \(requested.provider.dialect.rawValue) provider; call it on its own route.",
                     code: "wrong_route", param: "model"))
         }
 
         let attribution = principal.attribute { name in Self.attributionHeaders[name].flatMap { request.headers[$0] } }
+        var governed = Governed(model: requested)
+        if governor.isActive {
+            governed = try await govern(
+                route: route, probe: probe, model: requested, attribution: attribution, bodyBytes: body.count, startedMs: startedMs)
+        }
+        let model = governed.model
+        let ticket = governed.ticket
+        guard let upstream = upstreams[model.provider.configuration.name] else {
+            throw GatewayError(dialect: dialect, RequestError(status: 500, message: "No upstream client for \(model.name).", code: "internal_error"))
+        }
         let clientRetry = request.headers[.stainlessRetryCount].flatMap { Int($0) }
         let id = RequestIdentifier.make()
         let admission = Admission(
@@ -114,20 +132,29 @@ public final class Gateway: Sendable {
             try await ledger.admit(admission)
         } catch {
             logger.error("ledger admission failed", metadata: ["error": "\(error)"])
+            if let ticket { governor.release(ticket) }
             throw GatewayError(
                 dialect: dialect, RequestError(status: 503, message: "The ledger is unavailable; the call was not forwarded.", code: "ledger_unavailable"),
                 requestID: id, retryAfter: 1)
         }
 
-        let upstreamBody = RequestRewrite.rewritten(body, route: route, probe: probe, upstreamModel: model.upstreamModel)
-            .map { ByteBuffer(bytes: $0) } ?? bodyBuffer
+        var redactions = 0
+        var sent = body
+        if !governed.redactors.isEmpty {
+            (sent, redactions) = Self.redact(body, with: governed.redactors, notes: &governed.notes)
+        }
+        let maxTokensKey = model.provider.configuration.kind == .openai ? "max_completion_tokens" : "max_tokens"
+        let upstreamBody = RequestRewrite.rewritten(
+            sent, route: route, probe: probe, upstreamModel: model.upstreamModel, maxTokens: governed.maxTokens, maxTokensKey: maxTokensKey
+        ).map { ByteBuffer(bytes: $0) } ?? (redactions > 0 ? ByteBuffer(bytes: sent) : bodyBuffer)
         let headers = upstreamHeaders(request.headers, provider: model.provider, requestID: id)
         let (outcome, attempts) = await upstream.send(route: route, body: upstreamBody, headers: headers)
 
         var entry = LedgerEntry(
             id: id, timestampMs: startedMs, route: route.rawValue, provider: admission.provider, requestedModel: model.name,
             servedModel: model.upstreamModel, stream: probe.stream, status: .upstreamError, httpStatus: 502, usageSource: .none,
-            attribution: attribution, attempts: attempts, clientRetryCount: clientRetry
+            attribution: attribution, attempts: attempts, clientRetryCount: clientRetry, routedFrom: governed.routedFrom,
+            governance: governed.notes.isEmpty ? nil : governed.notes.joined(separator: "; "), redactions: redactions
         )
 
         let response: UpstreamResponse
@@ -141,7 +168,7 @@ public final class Gateway: Sendable {
                 entry.usage = TokenUsage(inputUncached: probe.estimatedInputTokens)
                 entry.usageSource = .estimated
             }
-            await finish(&entry, model: model)
+            await finish(&entry, model: model, ticket: ticket)
             throw GatewayError(
                 dialect: dialect,
                 RequestError(
@@ -159,7 +186,7 @@ public final class Gateway: Sendable {
         entry.httpStatus = status
         if probe.stream && (200..<300).contains(status) {
             entry.status = .ok
-            return streamResponse(response, entry: entry, probe: probe, route: route, model: model, started: started)
+            return streamResponse(response, entry: entry, probe: probe, route: route, model: model, started: started, ticket: ticket)
         }
 
         // Non-streaming, or an error answer to a streaming request.
@@ -175,7 +202,7 @@ public final class Gateway: Sendable {
             entry.usage = TokenUsage(inputUncached: probe.estimatedInputTokens)
             entry.usageSource = .estimated
             entry.durationMs = UpstreamClient.ms(clock.now - started)
-            await finish(&entry, model: model)
+            await finish(&entry, model: model, ticket: ticket)
             throw GatewayError(
                 dialect: dialect,
                 RequestError(
@@ -205,7 +232,7 @@ public final class Gateway: Sendable {
                 entry.usageSource = .reported
             }
         }
-        await finish(&entry, model: model)
+        await finish(&entry, model: model, ticket: ticket)
 
         var out = HTTPFields()
         out[.contentType] = response.headers.first(name: "content-type") ?? "application/json"
@@ -214,12 +241,14 @@ public final class Gateway: Sendable {
         }
         out[.tollgateRequestID] = id
         out[.tollgateCost] = entry.costNanoUSD.map(Money.format(nanoUSD:)) ?? "unpriced"
+        if let ticket { Self.addRateLimitHeaders(ticket, to: &out) }
         return Response(status: .init(code: status), headers: out, body: .init(byteBuffer: responseBody))
     }
 
-    /// Prices an entry, counts it, and hands it to the journal.
-    func finish(_ entry: inout LedgerEntry, model: GatewayRuntime.ResolvedModel) async {
+    /// Prices an entry, settles its reservations, counts it, and hands it to the journal.
+    func finish(_ entry: inout LedgerEntry, model: GatewayRuntime.ResolvedModel, ticket: GovernanceTicket?) async {
         pricer.price(&entry, priceModel: model.priceModel)
+        settle(ticket, entry: entry)
         metrics.record(entry, model: model.name)
         await ledger.record(entry)
     }
@@ -228,12 +257,14 @@ public final class Gateway: Sendable {
 
     private func streamResponse(
         _ response: UpstreamResponse, entry: LedgerEntry, probe: RequestProbe, route: RouteKind, model: GatewayRuntime.ResolvedModel,
-        started: ContinuousClock.Instant
+        started: ContinuousClock.Instant, ticket: GovernanceTicket?
     ) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = response.headers.first(name: "content-type") ?? "text/event-stream"
         headers[.cacheControl] = "no-cache"
         headers[.tollgateRequestID] = entry.id
+        if let ticket { Self.addRateLimitHeaders(ticket, to: &headers) }
+        let watchesCost = ticket.map { !$0.budgets.isEmpty || $0.holdsAnything } ?? false
         let forwardUsage = route != .chatCompletions || probe.clientRequestedStreamUsage
         let total = model.provider.configuration.timeouts.total
         let body = ResponseBody { [self] writer in
@@ -243,6 +274,8 @@ public final class Gateway: Sendable {
             let clock = ContinuousClock()
             var clientGone = false
             var upstreamError: String?
+            var ticket = ticket
+            var cutBy: String?
             var iterator = response.body.makeAsyncIterator()
             reading: while true {
                 let chunk: ByteBuffer?
@@ -270,8 +303,16 @@ public final class Gateway: Sendable {
                     upstreamError = "stream_total_timeout"
                     break reading
                 }
+                if watchesCost, var held = ticket {
+                    let output = TokenEstimator.tokens(byteCount: meter.streamedTextBytes)
+                    if !self.governor.continueStream(&held, outputTokens: output) {
+                        cutBy = held.budgets.first.map { "budget:\($0)" } ?? "agent limit"
+                        break reading
+                    }
+                    ticket = held
+                }
             }
-            if clientGone || upstreamError != nil { response.cancel() }
+            if clientGone || upstreamError != nil || cutBy != nil { response.cancel() }
             if !clientGone, let rest = framer.flush(), meter.observe(rest) {
                 do { try await writer.write(ByteBuffer(bytes: rest)) } catch { clientGone = true }
             }
@@ -279,7 +320,11 @@ public final class Gateway: Sendable {
             entry.usage = usage
             entry.usageSource = estimated ? .estimated : .reported
             if let served = meter.servedModel { entry.servedModel = served }
-            if clientGone {
+            if let cutBy {
+                entry.status = .cancelled
+                entry.errorMessage = "the stream was ended by Tollgate: \(cutBy) cannot cover more output"
+                entry.governance = [entry.governance, "stream cut by \(cutBy)"].compactMap { $0 }.joined(separator: "; ")
+            } else if clientGone {
                 entry.status = .cancelled
                 entry.errorMessage = "the client went away mid-stream"
             } else if let error = meter.providerError {
@@ -292,27 +337,35 @@ public final class Gateway: Sendable {
                 entry.status = .cancelled
                 entry.errorMessage = "the provider stream ended without its final event"
             }
-            if !clientGone, !meter.completed, meter.providerError == nil {
+            if !clientGone, !meter.completed || cutBy != nil, meter.providerError == nil {
                 // Tell the SDK the stream failed instead of letting it end silently.
                 let message = entry.errorMessage ?? "stream ended early"
                 let event: String
+                let code = cutBy == nil ? "stream_interrupted" : "budget_exceeded"
+                let status = cutBy == nil ? 502 : 429
                 switch route.dialect {
                 case .openai:
-                    event = "data: " + ErrorBody.render(dialect: .openai, status: 502, message: message, code: "stream_interrupted") + "\n\n"
+                    event = "data: " + ErrorBody.render(dialect: .openai, status: status, message: message, code: code) + "\n\n"
                 case .anthropic:
-                    event = "event: error\ndata: " + ErrorBody.render(dialect: .anthropic, status: 529, message: message) + "\n\n"
+                    event = "event: error\ndata: " + ErrorBody.render(dialect: .anthropic, status: cutBy == nil ? 529 : 429, message: message) + "\n\n"
                 }
                 try? await writer.write(ByteBuffer(string: event))
             }
             entry.durationMs = UpstreamClient.ms(clock.now - started)
             if clientGone { entry.httpStatus = 499 }
-            await self.finish(&entry, model: model)
+            await self.finish(&entry, model: model, ticket: ticket)
             if !clientGone { try? await writer.finish(nil) }
         }
         return Response(status: .init(code: response.status), headers: headers, body: body)
     }
 
     // MARK: - Helpers
+
+    static func addRateLimitHeaders(_ ticket: GovernanceTicket, to headers: inout HTTPFields) {
+        for (name, value) in ticket.rateLimitHeaders {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+    }
 
     func authenticate(_ headers: HTTPFields, dialect: Dialect) -> Principal? {
         if let value = headers[.authorization] {

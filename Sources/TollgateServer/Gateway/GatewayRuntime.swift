@@ -42,6 +42,8 @@ public struct GatewayRuntime: Sendable {
     public let modelNames: [String]
     /// Principals by secret key.
     let principals: [String: Principal]
+    /// Governance rules, compiled.
+    public let governance: GovernanceRules
 
     /// Resolves a configuration.
     /// - Parameter environment: Where `api_key_env` names are looked up.
@@ -110,7 +112,19 @@ public struct GatewayRuntime: Sendable {
         {
             issues.append(.init(path: "pricing.prices[\(i)].effective_from", message: "'\(price.effectiveFrom!)' is not a YYYY-MM-DD date"))
         }
+        if let key = configuration.admin.key {
+            if key.count < 16 { issues.append(.init(path: "admin.key", message: "must be at least 16 characters")) }
+            if principals[key] != nil { issues.append(.init(path: "admin.key", message: "must differ from every caller key")) }
+        }
+        var governance = GovernanceRules.none
+        do {
+            governance = try GovernanceRules(
+                configuration.governance, models: Set(models.keys), providers: Set(providers.keys), path: "governance")
+        } catch {
+            issues += error.issues
+        }
         if !issues.isEmpty { throw ConfigurationError(issues: issues) }
+        self.governance = governance
         self.configuration = configuration
         self.providers = providers
         self.models = models
