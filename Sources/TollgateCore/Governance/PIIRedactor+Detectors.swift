@@ -137,6 +137,12 @@ extension PIIRedactor {
                     i += 1
                     continue
                 }
+                // Most numbers in text are short: skip them without building their groups.
+                let (stretchDigits, stretchEnd) = digitStretch(b, from: i, separators: " -")
+                guard stretchDigits >= 13 else {
+                    i = stretchEnd
+                    continue
+                }
                 // A chain of digit groups joined by single spaces or dashes.
                 var groups: [Range<Int>] = []
                 var j = i
@@ -193,6 +199,27 @@ extension PIIRedactor {
             }
             guard sum % 10 == 0 else { return nil }
             return groups.first!.lowerBound..<groups.last!.upperBound
+        }
+
+        /// The number of digits from `start` up to the first character that is neither a digit
+        /// nor one of `separators`, and where that is.
+        static func digitStretch(_ b: [UInt8], from start: Int, separators: StaticString) -> (digits: Int, end: Int) {
+            var digits = 0
+            var j = start
+            outer: while j < b.count {
+                let c = b[j]
+                if isDigit(c) {
+                    digits += 1
+                } else {
+                    for k in 0..<separators.utf8CodeUnitCount where separators.utf8Start[k] == c {
+                        j += 1
+                        continue outer
+                    }
+                    break
+                }
+                j += 1
+            }
+            return (digits, max(j, start + 1))
         }
 
         /// Whether the text just before `index` continues a word or a number (a letter or
@@ -331,6 +358,12 @@ extension PIIRedactor {
                 let opens = (c == UInt8(ascii: "+") || c == UInt8(ascii: "(")) && i + 1 < n && isDigit(b[i + 1])
                 guard opens || isDigit(c) else {
                     i += 1
+                    continue
+                }
+                // Most numbers in text are short: skip them without reading their groups.
+                let (stretchDigits, stretchEnd) = digitStretch(b, from: i, separators: " -.()+")
+                guard stretchDigits >= 7 else {
+                    i = stretchEnd
                     continue
                 }
                 let (end, chainEnd) = phone(b, from: i, leftContextAllows: phoneLeftContextAllows(b, i))

@@ -1,15 +1,47 @@
 extension PIIRedactor {
+    /// What a quick look at each character tells about a string, enough to rule out most
+    /// strings without running the detectors: whether it has an `@`, the most digits in one
+    /// stretch of digits and phone or card separators (` -.()+`), and whether two letters are
+    /// ever followed by two digits (how an IBAN starts).
+    struct PreScan {
+        var hasAt = false
+        var longestDigitRun = 0
+        var ibanStart = false
+        private var run = 0
+        private var shape: UInt8 = 0  // the classes of the last four characters, two bits each
+
+        @inline(__always) mutating func note(_ c: UInt8) {
+            if c &- 0x30 < 10 {
+                run += 1
+                if run > longestDigitRun { longestDigitRun = run }
+                shape = shape &<< 2 | 2
+                if shape == 0b0101_1010 { ibanStart = true }
+            } else if (c | 0x20) &- 0x61 < 26 {
+                run = 0
+                shape = shape &<< 2 | 1
+            } else {
+                shape = shape &<< 2
+                switch c {
+                case 0x20, 0x2D, 0x2E, 0x28, 0x29, 0x2B: break
+                case 0x40:
+                    hasAt = true
+                    run = 0
+                default: run = 0
+                }
+            }
+        }
+    }
+
     /// A validating single-pass walk over a JSON document that reports its string values
     /// (not its object keys), with the statistics the pre-scan needs.
     enum JSONStringValues {
-        /// A string value: the bytes between its quotes, whether it has escapes, and how many
-        /// digits and `@` it holds once decoded.
+        /// A string value: the bytes between its quotes, whether it has escapes, and the
+        /// pre-scan of its decoded text.
         struct Span {
             var start: Int
             var end: Int
             var hasEscape: Bool
-            var digits: Int
-            var hasAt: Bool
+            var scan: PreScan
         }
 
         private enum State { case value, key, afterValue }
@@ -86,7 +118,7 @@ extension PIIRedactor {
         private static func scanString(_ bytes: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> Span? {
             let n = bytes.count
             var j = i + 1
-            var span = Span(start: j, end: j, hasEscape: false, digits: 0, hasAt: false)
+            var span = Span(start: j, end: j, hasEscape: false, scan: PreScan())
             while j < n {
                 let c = bytes[j]
                 if c == 0x22 {
@@ -98,11 +130,11 @@ extension PIIRedactor {
                     guard j + 1 < n else { return nil }
                     switch bytes[j + 1] {
                     case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74:
+                        span.scan.note(bytes[j + 1] == 0x2F ? 0x2F : 0)
                         j += 2
                     case 0x75:
                         guard let value = hex4(bytes, j + 2) else { return nil }
-                        if value == 0x40 { span.hasAt = true }
-                        if value >= 0x30 && value <= 0x39 { span.digits += 1 }
+                        span.scan.note(value < 0x80 ? UInt8(value) : 0x80)
                         j += 6
                     default:
                         return nil
@@ -110,7 +142,7 @@ extension PIIRedactor {
                 } else if c < 0x20 {
                     return nil
                 } else {
-                    if c &- 0x30 < 10 { span.digits += 1 } else if c == 0x40 { span.hasAt = true }
+                    span.scan.note(c)
                     j += 1
                 }
             }

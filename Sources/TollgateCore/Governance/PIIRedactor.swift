@@ -5,14 +5,17 @@
 /// a body with nothing to redact costs one pass over its bytes:
 ///
 /// - ``redactJSON(_:)`` walks the JSON once, validating it and looking only at string
-///   values (never object keys). Each string is pre-scanned while it is walked: one with no
-///   `@` and fewer digits than the smallest enabled detector needs (7 for phones) is skipped
-///   without being decoded. Only the remaining strings are decoded and run through the
-///   detectors, each of which is linear in the string's length. Measured on a 4 KB chat body
-///   in a release build: a few microseconds with no PII, a few tens of microseconds with some
-///   (see the governance report for the numbers). Custom patterns are Swift regular
-///   expressions and run on every string value, so they cost far more than the built-ins.
-/// - ``redact(_:)`` runs the same detectors over plain text.
+///   values (never object keys). Each string is pre-scanned as it is walked, and skipped
+///   without being decoded unless it has an `@`, a stretch of at least 7 digits (fewer than
+///   any phone, SSN or card has; separators ` -.()+` do not break a stretch), or two letters
+///   followed by two digits (an IBAN's start). Only the remaining strings are decoded and run
+///   through the detectors, each linear in the string's length, and most short numbers are
+///   skipped without further work. Measured in a release build on a 2-core x86-64 Linux
+///   machine, for a 4 KB chat body: about 9–11 µs with no PII (roughly 2–3 ns per byte, the
+///   walk itself) and about 27 µs with an email, a phone and a card in every fourth message.
+///   Custom patterns are Swift regular expressions and run on every string value: one simple
+///   pattern adds about 210 µs to the same body, so use them sparingly.
+/// - ``redact(_:)`` pre-scans and runs the same detectors over plain text.
 ///
 /// Detectors claim text in a fixed order — email, IBAN, card, SSN, custom patterns, phone —
 /// and a later detector never matches text that overlaps an earlier match, so the digits of
@@ -46,7 +49,8 @@ public struct PIIRedactor: Sendable {
 
     let kinds: Set<Kind>
     let patterns: [Pattern]
-    /// The fewest digits a string needs before the phone, SSN or card detector can match in it.
+    /// The fewest digits a string needs in one stretch before the phone, SSN or card detector
+    /// can match in it.
     let minimumDigits: Int
 
     /// Creates a redactor.
@@ -63,13 +67,11 @@ public struct PIIRedactor: Sendable {
         self.minimumDigits = minimum
     }
 
-    /// The pre-scan: whether a string with these statistics could hold a match at all.
-    /// `length` is the string's encoded length, an upper bound on its decoded length.
-    func worthScanning(digits: Int, hasAt: Bool, length: Int) -> Bool {
-        if !patterns.isEmpty || digits >= minimumDigits { return true }
-        if hasAt && kinds.contains(.email) { return true }
-        // An IBAN has at least its two check digits and 15 characters (Norway).
-        return kinds.contains(.iban) && digits >= 2 && length >= 15
+    /// Whether a string with this pre-scan could hold a match at all.
+    func worthScanning(_ scan: PreScan) -> Bool {
+        if !patterns.isEmpty || scan.longestDigitRun >= minimumDigits { return true }
+        if scan.hasAt && kinds.contains(.email) { return true }
+        return scan.ibanStart && kinds.contains(.iban)
     }
 
     /// Redacts personal data inside the string values of a JSON document.
@@ -90,7 +92,7 @@ public struct PIIRedactor: Sendable {
         var copied = 0
         var counts: [String: Int] = [:]
         let valid = JSONStringValues.forEach(in: body) { span in
-            guard worthScanning(digits: span.digits, hasAt: span.hasAt, length: span.end - span.start) else { return }
+            guard worthScanning(span.scan) else { return }
             let decoded = JSONStringValues.decode(body, span)
             let hits = findHits(in: decoded.bytes, text: nil)
             guard !hits.isEmpty else { return }
@@ -114,6 +116,9 @@ public struct PIIRedactor: Sendable {
     /// - Returns: The text with each match replaced (`[REDACTED_PHONE]`), and the number of
     ///   matches per kind raw value or custom pattern name (empty when nothing was found).
     public func redact(_ text: String) -> (text: String, counts: [String: Int]) {
+        var scan = PreScan()
+        for c in text.utf8 { scan.note(c) }
+        guard worthScanning(scan) else { return (text, [:]) }
         let bytes = Array(text.utf8)
         let hits = findHits(in: bytes, text: text)
         guard !hits.isEmpty else { return (text, [:]) }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
 import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Calendar-aligned budget windows in a time zone.
 ///
@@ -7,7 +11,8 @@ import FoundationEssentials
 /// quarters on January, April, July and October 1st, years on January 1st. Where a zone
 /// skips midnight itself, the period starts at the first local time that exists that day.
 ///
-/// Local times come from FoundationEssentials' Gregorian `Calendar` and `TimeZone`. On Linux,
+/// Local times come from FoundationEssentials' Gregorian `Calendar` and `TimeZone` (Foundation
+/// on platforms without FoundationEssentials). On Linux,
 /// named zones (`Europe/Berlin`) are looked up through FoundationInternationalization's time
 /// zone data, which is only present when the process links Foundation — as the `tollgate`
 /// executable does (and the tests). In a process linking only FoundationEssentials, only

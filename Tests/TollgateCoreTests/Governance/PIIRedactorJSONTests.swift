@@ -125,6 +125,30 @@ import TollgateCore
         #expect(String(decoding: top.body, as: UTF8.self) == #""[REDACTED_EMAIL]""#)
     }
 
+    @Test func otherStringsStayByteIdentical() throws {
+        let body = #"{"a":"caf\u00e9\n\/\t","b":"x@example.com","c":["\ud800 lone", "+1 (415) 555-2671 \ud800"],"d":"1234567 is not a phone"}"#
+        let result = try #require(redactor.redactJSON(bytes(body)))
+        #expect(
+            String(decoding: result.body, as: UTF8.self)
+                == #"{"a":"caf\u00e9\n\/\t","b":"[REDACTED_EMAIL]","c":["\ud800 lone", "[REDACTED_PHONE] \ud800"],"d":"1234567 is not a phone"}"#)
+        #expect(result.counts == ["email": 1, "phone": 1])
+    }
+
+    @Test func deepNestingIsWalkedWithoutRecursion() throws {
+        let depth = 20_000
+        let body = String(repeating: "[", count: depth) + #""a@example.com""# + String(repeating: "]", count: depth)
+        let result = try #require(redactor.redactJSON(bytes(body)))
+        #expect(result.counts == ["email": 1])
+        #expect(redactor.redactJSON(bytes(String(repeating: "[", count: depth) + #""a@example.com""#)) == nil)
+    }
+
+    @Test func preScanSeesDigitsThroughSeparatorsAndEscapes() throws {
+        // The phone's digits are split by separators, and one of them is escaped.
+        let body = #"["call (415) 555-\u00326\u00371 now", "SSN 078-05-1120"]"#
+        let result = try #require(redactor.redactJSON(bytes(body)))
+        #expect(String(decoding: result.body, as: UTF8.self) == #"["call [REDACTED_PHONE] now", "SSN [REDACTED_SSN]"]"#)
+    }
+
     @Test func largeChatBodyWithoutPIIIsUntouched() throws {
         var messages: [String] = []
         for i in 0..<40 {
