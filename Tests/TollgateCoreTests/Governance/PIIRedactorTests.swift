@@ -217,6 +217,18 @@ import TollgateCore
         }
     }
 
+    @Test func oneRedactorServesManyTasks() async throws {
+        let shared = PIIRedactor(patterns: [try PIIRedactor.Pattern(name: "employee_id", regex: "EMP-[0-9]{6}")])
+        let results = await withTaskGroup(of: [String: Int].self) { group in
+            for k in 0..<32 {
+                group.addTask { shared.redact("task \(k): EMP-\(100_000 + k) mailed t\(k)@example.com").counts }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.count == 32)
+        #expect(results.allSatisfy { $0 == ["employee_id": 1, "email": 1] })
+    }
+
     @Test func kindRawValuesAreTheCountKeys() {
         #expect(PIIRedactor.Kind.allCases.map(\.rawValue) == ["email", "phone", "card", "iban", "ssn", "custom"])
     }
