@@ -16,7 +16,8 @@ public enum BudgetPeriod: Sendable, Hashable {
     case year
     /// All time.
     case lifetime
-    /// The `seconds` (positive) up to and including the moment asked about.
+    /// The `seconds` up to and including the moment asked about (a window treats less than
+    /// one second as one second; the parser only accepts positive lengths).
     case rolling(seconds: Int64)
 
     /// Parses configuration text: `day`, `week`, `month`, `quarter`, `year`, `lifetime`, or
@@ -93,6 +94,11 @@ public enum BudgetPeriod: Sendable, Hashable {
             }
         }
     }
+}
+
+extension BudgetPeriod: CustomStringConvertible {
+    /// The configuration text, as ``text``.
+    public var description: String { text }
 }
 
 /// Budget period text that cannot be parsed.
