@@ -55,7 +55,7 @@ public struct GovernanceRules: Sendable {
         var issues: [ConfigurationError.Issue] = []
         func issue(_ p: String, _ message: String) { issues.append(.init(path: "\(path).\(p)", message: message)) }
 
-        let weekday: Weekday
+        let weekday: PeriodCalendar.Weekday
         switch configuration.weekStart.lowercased() {
         case "monday": weekday = .monday
         case "sunday": weekday = .sunday

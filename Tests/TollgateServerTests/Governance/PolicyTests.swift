@@ -122,4 +122,40 @@ import TollgateStore
             #expect(try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat()).status == 200)
         }
     }
+
+    @Test func personalDataIsRedactedBeforeItLeaves() async throws {
+        let config = """
+            governance:
+              policies:
+                - name: support-pii
+                  match: {team: support}
+                  redact:
+                    kinds: [email, card, iban, ssn, phone]
+                    patterns: [{name: employee_id, regex: "EMP-[0-9]{6}"}]
+            """
+        try await GatewayHarness.run(extraConfiguration: config) { h in
+            let content = "Customer jane.doe@example.com paid with 4111 1111 1111 1111, IBAN DE89 3704 0044 0532 0130 00, SSN 123-45-6789, agent EMP-123456. Order 4111111111111112 [[sim:tokens=5]]"
+            let response = try await h.gateway.send(
+                .post, "/v1/chat/completions", json: Self.chat(content: content), headers: [("x-sim-record-body", "1")])
+            #expect(response.status == 200)
+            let id = try #require(response.headers["x-tollgate-request-id"])
+            let sent = try #require(try await h.simulator.recordedRequests(requestID: id).first?["body"] as? String)
+            #expect(!sent.contains("jane.doe@example.com") && sent.contains("[REDACTED_EMAIL]"))
+            #expect(!sent.contains("4111 1111 1111 1111") && sent.contains("[REDACTED_CARD]"))
+            #expect(sent.contains("[REDACTED_IBAN]") && sent.contains("[REDACTED_SSN]") && sent.contains("[REDACTED_EMPLOYEE_ID]"))
+            // A number that fails the Luhn check is not a card.
+            #expect(sent.contains("4111111111111112"))
+            #expect(try JSONSerialization.jsonObject(with: Data(sent.utf8)) is [String: Any])
+            let entry = try await h.entry(id)
+            #expect(entry.redactions == 5)
+            #expect(entry.governance?.contains("redacted") == true && entry.governance?.contains("email×1") == true)
+            // The legal team has no redaction policy: its prompt goes as sent.
+            let legal = try await h.gateway.send(
+                .post, "/v1/chat/completions", json: Self.chat(content: content), headers: [("x-sim-record-body", "1")],
+                authorization: "Bearer sk-locked-key")
+            let legalID = try #require(legal.headers["x-tollgate-request-id"])
+            let legalSent = try #require(try await h.simulator.recordedRequests(requestID: legalID).first?["body"] as? String)
+            #expect(legalSent.contains("jane.doe@example.com"))
+        }
+    }
 }
