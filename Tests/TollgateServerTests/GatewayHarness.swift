@@ -15,6 +15,8 @@ struct GatewayHarness: Sendable {
     let database: LedgerDatabase
     let ledgerPath: String
     let governor: Governor
+    /// The configuration file the gateway was started from (rewrite it and reload to test reloading).
+    let configurationPath: String
 
     /// The configuration used; `SIM_PORT` and `LEDGER` are filled in.
     static let configurationTemplate = """
@@ -54,10 +56,12 @@ struct GatewayHarness: Sendable {
             let ledgerPath = try existingLedger ?? Self.freshLedgerPath()
             let text = (configurationTemplate + "\n" + extraConfiguration).replacingOccurrences(of: "SIM_PORT", with: "\(simulator.port)")
                 .replacingOccurrences(of: "LEDGER", with: ledgerPath)
+            let configurationPath = URL(fileURLWithPath: ledgerPath).deletingLastPathComponent().appendingPathComponent("tollgate.yaml").path
+            try text.write(toFile: configurationPath, atomically: true, encoding: .utf8)
             let runtime = try ConfigurationLoader.load(text: text, origin: "test.yaml", environment: [:])
             var logger = Logger(label: "gateway-test")
             logger.logLevel = .warning
-            let server = try GatewayServer(runtime: runtime, logger: logger)
+            let server = try GatewayServer(runtime: runtime, configurationPath: configurationPath, logger: logger)
             do {
                 let result = try await SimulatorHarness.serving(logger: logger) { onPort in
                     server.application(logger: logger, onServerRunning: onPort)
@@ -65,7 +69,7 @@ struct GatewayHarness: Sendable {
                     try await body(
                         GatewayHarness(
                             simulator: simulator, gateway: SimulatorHarness(port: port), database: server.database, ledgerPath: ledgerPath,
-                            governor: server.gateway.governor))
+                            governor: server.gateway.governor, configurationPath: configurationPath))
                 }
                 await server.gateway.shutdown()
                 return result

@@ -86,6 +86,8 @@ struct SimulatorHarness: Sendable {
             case .get: .GET
             case .post: .POST
             case .delete: .DELETE
+            case .put: .PUT
+            case .patch: .PATCH
             }
         let request = try HTTPClient.Request(
             url: "http://127.0.0.1:\(port)\(path)", method: httpMethod, headers: requestHeaders,
@@ -127,7 +129,7 @@ struct SimulatorHarness: Sendable {
 
 /// The HTTP methods the tests use (keeps NIO out of the test files).
 enum SimulatorTestMethod: Sendable {
-    case get, post, delete
+    case get, post, delete, put, patch
 }
 
 enum SimulatorHarnessError: Error {

@@ -23,7 +23,7 @@ struct Serve: AsyncParsableCommand {
         }
         let runtime = loaded
         let logger = makeLogger("tollgate")
-        let server = try GatewayServer(runtime: runtime, logger: logger)
+        let server = try GatewayServer(runtime: runtime, configurationPath: config, logger: logger)
         try await server.run(logger: logger) { port in
             logger.info(
                 "tollgate listening",

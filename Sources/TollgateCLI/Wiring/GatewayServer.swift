@@ -16,9 +16,14 @@ struct GatewayServer {
     let gateway: Gateway
     let catalog: PriceCatalog
     let recovered: Int
+    let reloader: ConfigurationReloader?
 
     /// Opens the ledger, recovers admissions a crash left open, and builds the pipeline.
-    init(runtime: GatewayRuntime, logger: Logger) throws {
+    /// - Parameters:
+    ///   - runtime: The resolved configuration.
+    ///   - configurationPath: The file it came from, watched for governance changes; nil disables reloading.
+    ///   - logger: Logger.
+    init(runtime: GatewayRuntime, configurationPath: String? = nil, logger: Logger) throws {
         let storage = runtime.configuration.storage
         let database = try LedgerDatabase.open(path: storage.sqlitePath)
         let catalog = try CatalogLoader.catalog(configuration: runtime.configuration, database: database)
@@ -42,16 +47,28 @@ struct GatewayServer {
         let governor = try Governor(
             rules: runtime.governance, catalog: catalog, source: database, nowMs: Int64(Date().timeIntervalSince1970 * 1_000))
         for kill in try database.killSwitches() { governor.setKillSwitch(kill) }
-        self.gateway = Gateway(
+        let gateway = Gateway(
             runtime: runtime, ledger: journal, pricer: pricer, metrics: GatewayMetrics(),
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger, governor: governor, events: database)
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger, governor: governor, events: database,
+            managedKeys: try database.keys())
+        self.gateway = gateway
+        self.reloader = configurationPath.map { ConfigurationReloader(path: $0, gateway: gateway, logger: logger) }
     }
 
     /// The application, with the journal as its first service (so it stops last and drains).
     func application(logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let journal = journal
+        let reloader = reloader
+        var reload: (@Sendable () async throws -> String)?
+        var services: [any Service] = [journal]
+        if let reloader {
+            reload = { try await reloader.reload() }
+            services.append(reloader)
+        }
+        let admin = AdminAPI(store: database, reload: reload)
         return buildGatewayApplication(
-            gateway: gateway, services: [journal], isReady: { journal.isAccepting }, onServerRunning: onServerRunning, logger: logger)
+            gateway: gateway, services: services, isReady: { journal.isAccepting },
+            onServerRunning: onServerRunning, admin: admin, logger: logger)
     }
 
     /// Runs until SIGINT/SIGTERM, then drains and closes.

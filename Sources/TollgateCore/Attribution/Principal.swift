@@ -16,11 +16,14 @@ public struct Principal: Sendable, Hashable, Codable {
     public var defaultWorkflow: String?
     /// Whether callers may override the key's workflow through `x-tollgate-workflow`.
     public var allowsOverride: Bool
+    /// Models (configured names) the key may call; nil allows all.
+    public var allowedModels: Set<String>?
 
     /// Creates a principal.
     public init(
         keyID: String, org: String? = nil, team: String? = nil, app: String? = nil, environment: String? = nil,
-        costCenter: String? = nil, defaultWorkflow: String? = nil, allowsOverride: Bool = true
+        costCenter: String? = nil, defaultWorkflow: String? = nil, allowsOverride: Bool = true,
+        allowedModels: Set<String>? = nil
     ) {
         self.keyID = keyID
         self.org = org
@@ -30,6 +33,7 @@ public struct Principal: Sendable, Hashable, Codable {
         self.costCenter = costCenter
         self.defaultWorkflow = defaultWorkflow
         self.allowsOverride = allowsOverride
+        self.allowedModels = allowedModels
     }
 
     /// Attributes a call: the key's dimensions, plus what the caller declared in headers.

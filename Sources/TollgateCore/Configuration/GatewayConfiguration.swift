@@ -421,12 +421,15 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
         public var workflow: String?
         /// Whether callers may override the workflow with `x-tollgate-workflow` (true by default).
         public var allowOverride: Bool
+        /// Models (configured names) the key may call; nil allows all.
+        public var allowedModels: [String]?
 
         /// Creates a key.
         public init(
             name: String, key: String, org: String? = nil, team: String? = nil, app: String? = nil, environment: String? = nil,
-            costCenter: String? = nil, workflow: String? = nil, allowOverride: Bool = true
+            costCenter: String? = nil, workflow: String? = nil, allowOverride: Bool = true, allowedModels: [String]? = nil
         ) {
+            self.allowedModels = allowedModels
             self.name = name
             self.key = key
             self.org = org
@@ -442,6 +445,7 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
             case name, key, org, team, app, environment, workflow
             case costCenter = "cost_center"
             case allowOverride = "allow_override"
+            case allowedModels = "allowed_models"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -456,13 +460,14 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
             costCenter = try c.decodeIfPresent(String.self, forKey: .costCenter)
             workflow = try c.decodeIfPresent(String.self, forKey: .workflow)
             allowOverride = try c.decodeIfPresent(Bool.self, forKey: .allowOverride) ?? true
+            allowedModels = try c.decodeIfPresent([String].self, forKey: .allowedModels)
         }
 
         /// The principal this key authenticates.
         public var principal: Principal {
             Principal(
                 keyID: name, org: org, team: team, app: app, environment: environment, costCenter: costCenter,
-                defaultWorkflow: workflow, allowsOverride: allowOverride
+                defaultWorkflow: workflow, allowsOverride: allowOverride, allowedModels: allowedModels.map(Set.init)
             )
         }
     }

@@ -22,13 +22,15 @@ public struct GatewayRequestContext: RequestContext {
 ///   - services: Services the app runs beside its server (the ledger journal first).
 ///   - isReady: Answers `/readyz`.
 ///   - onServerRunning: Called with the bound port once listening (tests use port 0).
+///   - admin: The admin API, when the gateway has a store for it.
 ///   - logger: Logger.
 /// - Returns: An application; run it as a `Service`.
 public func buildGatewayApplication(
     gateway: Gateway, services: [any Service] = [], isReady: @escaping @Sendable () -> Bool = { true },
-    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }, logger: Logger
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }, admin: AdminAPI? = nil, logger: Logger
 ) -> some ApplicationProtocol {
     let router = Router(context: GatewayRequestContext.self)
+    admin?.addRoutes(to: router, gateway: gateway)
     router.post("/v1/chat/completions") { request, context in
         try await gateway.handle(request, context: context, route: .chatCompletions)
     }
@@ -40,7 +42,7 @@ public func buildGatewayApplication(
     }
     router.get("/v1/models") { request, _ -> Response in
         let dialect: Dialect = request.headers[.anthropicVersion] != nil ? .anthropic : .openai
-        guard gateway.authenticate(request.headers, dialect: dialect) != nil else { throw GatewayError.unauthorized(dialect) }
+        _ = try gateway.authenticate(request.headers, dialect: dialect)
         return gateway.modelList(dialect: dialect)
     }
     router.get("/healthz") { _, _ in "ok\n" }

@@ -23,6 +23,8 @@ public final class Gateway: Sendable {
     let logger: Logger
     /// Admission control (budgets, limits, policies, kill switches).
     public let governor: Governor
+    /// The caller keys accepted.
+    public let keys: KeyRing
     let events: (any GovernanceEventSink)?
 
     /// Creates the pipeline.
@@ -35,11 +37,14 @@ public final class Gateway: Sendable {
     ///   - logger: Logger (secrets are never logged).
     ///   - governor: Admission control; by default one over the runtime's rules that starts from zero spend.
     ///   - events: Where budget alerts are kept.
+    ///   - managedKeys: Keys created through the admin API.
     public init(
         runtime: GatewayRuntime, ledger: any LedgerSink, pricer: LedgerPricer, metrics: GatewayMetrics,
-        eventLoopGroup: any EventLoopGroup, logger: Logger, governor: Governor? = nil, events: (any GovernanceEventSink)? = nil
+        eventLoopGroup: any EventLoopGroup, logger: Logger, governor: Governor? = nil, events: (any GovernanceEventSink)? = nil,
+        managedKeys: [VirtualKey] = []
     ) {
         self.runtime = runtime
+        self.keys = KeyRing(configured: runtime.principals, managed: managedKeys)
         self.governor =
             governor ?? (try! Governor(rules: runtime.governance, catalog: pricer.catalog, source: nil, nowMs: Self.nowMs()))
         self.events = events
@@ -74,9 +79,12 @@ public final class Gateway: Sendable {
                 dialect: dialect,
                 RequestError(status: 415, message: "Content-Type must be application/json.", code: "unsupported_media_type"))
         }
-        guard let principal = authenticate(request.headers, dialect: dialect) else {
+        let principal: Principal
+        do {
+            principal = try authenticate(request.headers, dialect: dialect)
+        } catch {
             await Self.discard(&request)
-            throw GatewayError.unauthorized(dialect)
+            throw error
         }
         let limit = runtime.configuration.server.maxBodyBytes
         let bodyBuffer: ByteBuffer
@@ -112,6 +120,17 @@ public final class Gateway: Sendable {
 
         let attribution = principal.attribute { name in Self.attributionHeaders[name].flatMap { request.headers[$0] } }
         var governed = Governed(model: requested)
+        if let allowed = principal.allowedModels, !allowed.contains(requested.name) {
+            let facts = RequestFacts(
+                attribution: attribution, model: requested.name, provider: requested.provider.configuration.name,
+                priceModel: requested.priceModel, inputBytes: Int64(body.count), estimatedInputTokens: probe.estimatedInputTokens,
+                nowMs: startedMs)
+            let refusal = GovernanceRefusal(
+                status: 403, code: "model_not_allowed",
+                message: "The key '\(principal.keyID)' may not call the model '\(requested.name)' (allowed: \(allowed.sorted().joined(separator: ", "))).",
+                rule: "key:\(principal.keyID)")
+            throw await refuse(refusal, facts: facts, route: route, probe: probe, model: requested, routedFrom: nil)
+        }
         if governor.isActive {
             governed = try await govern(
                 route: route, probe: probe, model: requested, attribution: attribution, bodyBytes: body.count, startedMs: startedMs)
@@ -367,16 +386,27 @@ public final class Gateway: Sendable {
         }
     }
 
-    func authenticate(_ headers: HTTPFields, dialect: Dialect) -> Principal? {
+    /// The principal behind the request's key (bearer token or `x-api-key`).
+    /// - Throws: ``GatewayError`` 401 in the caller's dialect, saying when a key was revoked or has expired.
+    func authenticate(_ headers: HTTPFields, dialect: Dialect) throws(GatewayError) -> Principal {
+        let secret: Substring
         if let value = headers[.authorization] {
             let prefix = "Bearer "
-            guard value.count > prefix.count, value.prefix(prefix.count).lowercased() == "bearer " else { return nil }
-            return runtime.principal(forKey: value.dropFirst(prefix.count).drop(while: { $0 == " " }))
+            guard value.count > prefix.count, value.prefix(prefix.count).lowercased() == "bearer " else { throw .unauthorized(dialect) }
+            secret = value.dropFirst(prefix.count).drop(while: { $0 == " " })
+        } else if let key = headers[.xAPIKey] {
+            secret = Substring(key)
+        } else {
+            throw .unauthorized(dialect)
         }
-        if let key = headers[.xAPIKey] {
-            return runtime.principal(forKey: Substring(key))
+        switch keys.lookup(secret, nowMs: Self.nowMs()) {
+        case .principal(let principal): return principal
+        case .unknown: throw .unauthorized(dialect)
+        case .revoked(let name):
+            throw GatewayError(dialect: dialect, RequestError(status: 401, message: "The key '\(name)' was revoked.", code: "invalid_api_key"))
+        case .expired(let name):
+            throw GatewayError(dialect: dialect, RequestError(status: 401, message: "The key '\(name)' has expired.", code: "invalid_api_key"))
         }
-        return nil
     }
 
     func upstreamHeaders(_ incoming: HTTPFields, provider: GatewayRuntime.ResolvedProvider, requestID: String) -> HTTPHeaders {

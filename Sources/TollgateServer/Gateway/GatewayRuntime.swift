@@ -40,8 +40,8 @@ public struct GatewayRuntime: Sendable {
     public let models: [String: ResolvedModel]
     /// Configured model names in configuration order.
     public let modelNames: [String]
-    /// Principals by secret key.
-    let principals: [String: Principal]
+    /// Principals by secret key, from the configuration file.
+    public let principals: [String: Principal]
     /// Governance rules, compiled.
     public let governance: GovernanceRules
 
@@ -100,6 +100,9 @@ public struct GatewayRuntime: Sendable {
             if principals[key.key] != nil { issues.append(.init(path: "\(path).key", message: "the same secret is used by two keys")) }
             if !keyNames.insert(key.name).inserted { issues.append(.init(path: "\(path).name", message: "duplicate key name '\(key.name)'")) }
             principals[key.key] = key.principal
+            for (j, model) in (key.allowedModels ?? []).enumerated() where models[model] == nil {
+                issues.append(.init(path: "\(path).allowed_models[\(j)]", message: "unknown model '\(model)'"))
+            }
         }
         if configuration.server.maxBodyBytes < 1_024 {
             issues.append(.init(path: "server.max_body_bytes", message: "must be at least 1024"))
@@ -130,11 +133,6 @@ public struct GatewayRuntime: Sendable {
         self.models = models
         self.modelNames = configuration.models.map(\.name)
         self.principals = principals
-    }
-
-    /// The principal for a presented secret.
-    func principal(forKey key: Substring) -> Principal? {
-        principals[String(key)]
     }
 }
 
