@@ -190,7 +190,8 @@ class Simulator:
 
 
 def gateway_config(
-    *, port: int, sim_port: int, db_path: Path, max_body_bytes: int = 1_048_576, openai_timeouts: str | None = None
+    *, port: int, sim_port: int, db_path: Path, max_body_bytes: int = 1_048_576, openai_timeouts: str | None = None,
+    extra: str = "",
 ) -> str:
     timeouts = openai_timeouts or "{connect: 2s, first_byte: 10s, idle_read: 10s, total: 60s}"
     return f"""\
@@ -228,7 +229,7 @@ models:
 keys:
   - {{name: support-key, key: {SUPPORT_KEY}, org: acme, team: support, app: copilot, environment: prod, cost_center: CC-1, workflow: support-copilot}}
   - {{name: locked-key, key: {LOCKED_KEY}, team: legal, workflow: contract-extraction, allow_override: false}}
-"""
+{extra}"""
 
 
 class Gateway:

@@ -94,7 +94,7 @@ extension Gateway {
         return GatewayError(
             dialect: route.dialect, RequestError(status: refusal.status, message: refusal.message, code: refusal.code),
             requestID: id, retryAfter: refusal.retryAfterSeconds.map { Int($0) },
-            shouldRetry: refusal.status == 429 && refusal.retryAfterSeconds != nil, headers: refusal.headers)
+            shouldRetry: refusal.status == 429 && (refusal.retryAfterSeconds ?? .max) <= 60, headers: refusal.headers)
     }
 
     /// Runs the policy's redactors over a body; returns the body to send and the number of items redacted.
