@@ -64,6 +64,8 @@ def main():
                % (meta.get("cores"), meta.get("cpu"), meta.get("kernel"), meta.get("binary"), meta.get("binary_built", "?"), meta.get("git"),
                   meta.get("wrk"), meta.get("nginx"), meta.get("duration"), meta.get("warmup")))
     out.append("")
+    out.append("governance: %s" % ("on (budgets, rate limits, agent limits, policies with redaction)" if meta.get("governance") else "off"))
+    out.append("")
 
     # ---------------------------------------------------------------- targets
     t = []

@@ -26,6 +26,9 @@
 #   PROFILE_SECONDS=10
 #   WITH_LITELLM=0                1 = afterwards run the shared side-by-side harness with LiteLLM and
 #                                 tollgate (installs LiteLLM into $BENCH_STATE/venv-litellm if missing)
+#   GOVERNANCE=0                  1 = run the gateway with governance on: budgets (strict and estimate), per-key and
+#                                 provider rate limits, agent limits, a model allowlist with max_tokens ceiling and PII
+#                                 redaction (limits high enough that nothing is refused; every check still runs)
 #   SKIP_BUILD=0                  1 = use the existing binary
 #   SKIP_INSTALL=0                1 = never apt-get
 #   TOLLGATE_BIN=<repo>/.build/release/tollgate
@@ -56,6 +59,7 @@ PROFILE="${PROFILE:-0}"
 PROFILE_SECONDS="${PROFILE_SECONDS:-10}"
 WITH_LITELLM="${WITH_LITELLM:-0}"
 SKIP_BUILD="${SKIP_BUILD:-0}"
+GOVERNANCE="${GOVERNANCE:-0}"
 SKIP_INSTALL="${SKIP_INSTALL:-0}"
 GATEWAY_PORT="${GATEWAY_PORT:-28080}"
 SIM_PORT="${SIM_PORT:-29090}"
@@ -231,8 +235,27 @@ models:
   - {name: gpt-4o-mini, provider: upstream}
   - {name: sim-gpt-4o-mini, provider: sim, upstream_model: gpt-4o-mini}
 keys:
-  - {name: bench, key: sk-bench, team: bench, workflow: bench}
+  - {name: bench, key: sk-bench, team: bench, workflow: bench, environment: prod}
 YAML
+if [ "$GOVERNANCE" = 1 ]; then
+  cat >> "$CFG" <<YAML
+governance:
+  budgets:
+    - {name: bench-team, scope: {team: bench}, period: month, limit_usd: "1000000", mode: strict}
+    - {name: per-key-daily, scope: {key: "*"}, period: day, limit_usd: "1000000", mode: estimate}
+  rate_limits:
+    - {name: per-key, scope: {key: "*"}, requests_per_minute: 100000000, tokens_per_minute: 100000000000}
+    - {name: upstream-ceiling, scope: {provider: upstream}, requests_per_minute: 100000000}
+  agent_limits:
+    - {name: per-task, max_calls: 1000, max_cost_usd: "100"}
+  policies:
+    - name: prod
+      match: {environment: prod}
+      allow_models: [gpt-4o-mini, sim-gpt-4o-mini]
+      max_output_tokens: 4096
+      redact: true
+YAML
+fi
 cp "$CFG" "$OUT/"
 
 start_gateway() {
@@ -268,7 +291,7 @@ smoke gpt-4o-mini
 smoke sim-gpt-4o-mini
 log "smoke ok: gateway -> fake upstream and gateway -> simulator, streaming and not"
 
-emit "$(python3 - "$BIN" "$DURATION" "$WARMUP" "$STAMP" "$REPO" "$CONCURRENCY" "$STREAM_CONCURRENCY" "$NOISY_LIMIT" <<'PY'
+emit "$(python3 - "$BIN" "$DURATION" "$WARMUP" "$STAMP" "$REPO" "$CONCURRENCY" "$STREAM_CONCURRENCY" "$NOISY_LIMIT" "$GOVERNANCE" <<'PY'
 import json, os, subprocess, sys
 def sh(cmd):
     try: return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=10).stdout.strip()
@@ -279,7 +302,7 @@ print(json.dumps({"kind": "meta", "stamp": sys.argv[4], "cores": os.cpu_count(),
   "binary_built": __import__("time").strftime("%Y-%m-%d %H:%M UTC", __import__("time").gmtime(os.path.getmtime(sys.argv[1]))),
   "wrk": sh("wrk -v 2>&1 | head -1 | awk '{print $2}'"), "nginx": sh("nginx -v 2>&1 | sed 's/.*nginx.//'"),
   "duration": sys.argv[2], "warmup": sys.argv[3], "concurrency": sys.argv[6], "stream_concurrency": sys.argv[7],
-  "noisy_limit": float(sys.argv[8])}))
+  "noisy_limit": float(sys.argv[8]), "governance": sys.argv[9] == "1"}))
 PY
 )"
 
