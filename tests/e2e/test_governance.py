@@ -163,3 +163,57 @@ def test_policy_check_passes_a_good_file_and_fails_a_bad_one_with_key_paths(toll
     relaxed = cli(tollgate_bin, "policy", "check", str(strict))
     assert "warning" in relaxed.stdout
     assert cli(tollgate_bin, "policy", "check", "--strict", str(strict), check=False).returncode == 1
+
+
+def test_a_crash_releases_reservations_and_budgets_resume_from_the_ledger(tollgate_bin, tmp_path):
+    """kill -9 with strict reservations held by slow calls; after restart nothing is reserved and the
+    budget's spend equals the ledger's, interrupted calls (at their estimated cost) included."""
+    import threading
+    import time
+
+    from conftest import Simulator
+
+    sim = Simulator(tollgate_bin, tmp_path, name="slow-governed-sim", extra_args=["--token-ms", "50"])
+    extra = f"""\
+admin: {{key: {ADMIN_KEY}}}
+governance:
+  budgets:
+    - {{name: support-month, scope: {{team: support}}, period: month, limit_usd: "100"}}
+"""
+    gw = Gateway(tollgate_bin, tmp_path / "crash-governed", sim.port, name="crash-governed", extra=extra)
+    try:
+        client = gw.openai(timeout=60)
+        client.chat.completions.create(model="gpt-4o-mini", max_tokens=10, messages=[{"role": "user", "content": "quick [[sim:tokens=3]]"}])
+
+        def slow(i):
+            try:
+                client.chat.completions.create(
+                    model="gpt-4o-mini", max_tokens=500, messages=[{"role": "user", "content": f"slow {i} [[sim:tokens=400]]"}])
+            except Exception:
+                pass
+
+        threads = [threading.Thread(target=slow, args=(i,), daemon=True) for i in range(8)]
+        for t in threads:
+            t.start()
+        admin = {"authorization": f"Bearer {ADMIN_KEY}"}
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            held = httpx.get(gw.base + "/admin/v1/budgets", headers=admin).json()["data"][0]["reserved_usd"]
+            if held != "0":
+                break
+            time.sleep(0.05)
+        assert held != "0", "the slow calls never held a reservation"
+        gw.kill()
+
+        gw.start()
+        status = httpx.get(gw.base + "/admin/v1/budgets", headers=admin).json()["data"][0]
+        assert status["reserved_usd"] == "0"
+        ledger = gw.ledger()
+        interrupted = ledger.scalar("SELECT COUNT(*) FROM ledgerEntry WHERE status = 'interrupted'")
+        assert interrupted >= 1
+        total = ledger.scalar("SELECT COALESCE(SUM(costNano), 0) FROM ledgerEntry WHERE team = 'support'")
+        from decimal import Decimal
+        assert Decimal(status["spent_usd"]) * 1_000_000_000 == total
+    finally:
+        gw.stop()
+        sim.service.stop(timeout=2)

@@ -30,12 +30,15 @@ public struct Attribution: Sendable, Hashable, Codable {
     public var traceID: String?
     /// Dimensions whose value came from request headers rather than the key.
     public var declared: Set<Dimension>
+    /// Free-form tags the caller declared with `x-tollgate-tags: name=value, ...` (always declared).
+    public var tags: [String: String]
 
     /// Creates an attribution value.
     public init(
         keyID: String, org: String? = nil, team: String? = nil, app: String? = nil, environment: String? = nil,
         costCenter: String? = nil, workflow: String? = nil, customer: String? = nil, user: String? = nil,
-        promptID: String? = nil, promptVersion: String? = nil, traceID: String? = nil, declared: Set<Dimension> = []
+        promptID: String? = nil, promptVersion: String? = nil, traceID: String? = nil, declared: Set<Dimension> = [],
+        tags: [String: String] = [:]
     ) {
         self.keyID = keyID
         self.org = org
@@ -50,6 +53,49 @@ public struct Attribution: Sendable, Hashable, Codable {
         self.promptVersion = promptVersion
         self.traceID = traceID
         self.declared = declared
+        self.tags = tags
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case keyID, org, team, app, environment, costCenter, workflow, customer, user, promptID, promptVersion, traceID, declared, tags
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            keyID: try c.decode(String.self, forKey: .keyID), org: try c.decodeIfPresent(String.self, forKey: .org),
+            team: try c.decodeIfPresent(String.self, forKey: .team), app: try c.decodeIfPresent(String.self, forKey: .app),
+            environment: try c.decodeIfPresent(String.self, forKey: .environment),
+            costCenter: try c.decodeIfPresent(String.self, forKey: .costCenter), workflow: try c.decodeIfPresent(String.self, forKey: .workflow),
+            customer: try c.decodeIfPresent(String.self, forKey: .customer), user: try c.decodeIfPresent(String.self, forKey: .user),
+            promptID: try c.decodeIfPresent(String.self, forKey: .promptID),
+            promptVersion: try c.decodeIfPresent(String.self, forKey: .promptVersion),
+            traceID: try c.decodeIfPresent(String.self, forKey: .traceID),
+            declared: try c.decodeIfPresent(Set<Dimension>.self, forKey: .declared) ?? [],
+            tags: try c.decodeIfPresent([String: String].self, forKey: .tags) ?? [:])
+    }
+
+    /// Tags as stored in the ledger: a JSON object with sorted keys, or nil when there are none.
+    public var tagsJSON: String? {
+        guard !tags.isEmpty else { return nil }
+        return "{" + tags.sorted { $0.key < $1.key }.map { JSONText.quote($0.key) + ":" + JSONText.quote($0.value) }.joined(separator: ",") + "}"
+    }
+
+    /// Parses an `x-tollgate-tags` header: `name=value` pairs separated by commas. Names are 1–64 letters,
+    /// digits, `_`, `-` or `.`; values are trimmed and cut at 128 characters; at most 16 tags; malformed pairs are ignored.
+    public static func parseTags(_ header: String) -> [String: String] {
+        var tags: [String: String] = [:]
+        for pair in header.split(separator: ",") where tags.count < 16 {
+            guard let equals = pair.firstIndex(of: "=") else { continue }
+            let name = String(pair[..<equals]).trimmingWhitespace()
+            let value = Principal.clean(String(pair[pair.index(after: equals)...]))
+            let valid = name.utf8.allSatisfy { c in
+                (48...57).contains(c) || (65...90).contains(c) || (97...122).contains(c) || c == 95 || c == 45 || c == 46
+            }
+            guard !name.isEmpty, name.utf8.count <= 64, valid, !value.isEmpty else { continue }
+            tags[name] = value
+        }
+        return tags
     }
 
     /// A dimension a call can be attributed to.

@@ -54,6 +54,7 @@ public struct Principal: Sendable, Hashable, Codable {
             result[dimension] = value
             result.declared.insert(dimension)
         }
+        if let raw = header("x-tollgate-tags") { result.tags = Attribution.parseTags(raw) }
         return result
     }
 

@@ -43,10 +43,18 @@ public struct GovernanceScope: Sendable, Hashable {
 
     /// Conditions by dimension.
     public var conditions: [Dimension: Condition]
+    /// Conditions on tags (`x-tollgate-tags`), by tag name.
+    public var tags: [String: Condition]
 
     /// Creates a scope.
-    public init(_ conditions: [Dimension: Condition] = [:]) {
+    public init(_ conditions: [Dimension: Condition] = [:], tags: [String: Condition] = [:]) {
         self.conditions = conditions
+        self.tags = tags
+    }
+
+    /// Tag names split per value (`*`), in a stable order.
+    public var perValueTags: [String] {
+        tags.filter { $0.value == .each }.map(\.key).sorted()
     }
 
     /// The dimensions split per value (`*`), in a stable order.
@@ -68,18 +76,30 @@ public struct GovernanceScope: Sendable, Hashable {
                 parts.append(value ?? Self.unattributed)
             }
         }
+        for (name, condition) in tags.sorted(by: { $0.key < $1.key }) {
+            let value = facts.attribution.tags[name]
+            switch condition {
+            case .equals(let wanted):
+                guard value == wanted else { return nil }
+            case .each:
+                parts.append(value ?? Self.unattributed)
+            }
+        }
         return parts.joined(separator: "/")
     }
 
     /// A short description, e.g. `team=support, key=*`, or `everything`.
     public var text: String {
-        if conditions.isEmpty { return "everything" }
-        return conditions.sorted { $0.key < $1.key }.map { dimension, condition in
+        if conditions.isEmpty && tags.isEmpty { return "everything" }
+        func describe(_ name: String, _ condition: Condition) -> String {
             switch condition {
-            case .equals(let value): "\(dimension.rawValue)=\(value)"
-            case .each: "\(dimension.rawValue)=*"
+            case .equals(let value): "\(name)=\(value)"
+            case .each: "\(name)=*"
             }
-        }.joined(separator: ", ")
+        }
+        let dimensions = conditions.sorted { $0.key < $1.key }.map { describe($0.key.rawValue, $0.value) }
+        let tagged = tags.sorted { $0.key < $1.key }.map { describe("tag:\($0.key)", $0.value) }
+        return (dimensions + tagged).joined(separator: ", ")
     }
 
     /// The counter key used for requests with no value in a per-value dimension.
@@ -90,9 +110,20 @@ extension GovernanceScope: Decodable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: AnyCodingKey.self)
         var conditions: [Dimension: Condition] = [:]
+        var tags: [String: Condition] = [:]
         for key in container.allKeys {
+            if key.stringValue == "tags" {
+                let nested = try container.nestedContainer(keyedBy: AnyCodingKey.self, forKey: key)
+                for tag in nested.allKeys {
+                    guard let value = try? nested.decode(String.self, forKey: tag), !value.isEmpty else {
+                        throw DecodingError.dataCorruptedError(forKey: tag, in: nested, debugDescription: "a tag value must be a non-empty string, or \"*\"")
+                    }
+                    tags[tag.stringValue] = value == "*" ? .each : .equals(value)
+                }
+                continue
+            }
             guard let dimension = Dimension(rawValue: key.stringValue) else {
-                let expected = Dimension.allCases.map(\.rawValue).sorted().joined(separator: ", ")
+                let expected = (Dimension.allCases.map(\.rawValue) + ["tags"]).sorted().joined(separator: ", ")
                 throw DecodingError.dataCorrupted(
                     .init(codingPath: decoder.codingPath + [key], debugDescription: "unknown scope '\(key.stringValue)' (expected one of: \(expected))"))
             }
@@ -109,7 +140,7 @@ extension GovernanceScope: Decodable {
             }
             conditions[dimension] = value == "*" ? .each : .equals(value)
         }
-        self.init(conditions)
+        self.init(conditions, tags: tags)
     }
 }
 

@@ -9,6 +9,7 @@ extension Governor {
         var firedAlerts: Set<AlertKey> = []
         var killSwitches: [KillSwitch.Target: KillSwitch] = [:]
         var maxOvershoot: Int64 = 0
+        var admissions: Int = 0
 
         init(rules: GovernanceRules) {
             self.rules = rules
@@ -119,6 +120,8 @@ extension Governor {
         ) -> AdmissionVerdict {
             var ticket = ticket
             let now = facts.nowMs
+            admissions &+= 1
+            if admissions % 4_096 == 0 { prune(nowMs: now) }
 
             // Rate limits first: they are the cheapest refusal and protect the provider edge.
             let expectedTokens = facts.estimatedInputTokens + (outputBound ?? 0)
@@ -196,6 +199,25 @@ extension Governor {
                 if traces.count > 100_000 { evictTraces(nowMs: now) }
             }
             return .admitted(ticket)
+        }
+
+        /// Drops counters that hold nothing a future decision needs: budget counters of past periods
+        /// with no reservation, and rate buckets that have refilled completely.
+        mutating func prune(nowMs: Int64) {
+            var current: [String: Int64] = [:]
+            for budget in rules.budgets {
+                switch budget.period {
+                case .rolling, .lifetime: current[budget.identity] = Int64.min
+                default: current[budget.identity] = rules.calendar.window(budget.period, containing: nowMs).startMs
+                }
+            }
+            budgets = budgets.filter { key, counter in counter.reserved != 0 || current[key.identity] == key.windowStartMs }
+            buckets = buckets.filter { _, value in
+                var buckets = value
+                buckets.refill(nowMs: nowMs)
+                return !buckets.isFull
+            }
+            evictTraces(nowMs: nowMs)
         }
 
         mutating func evictTraces(nowMs: Int64) {

@@ -72,6 +72,13 @@ struct RateBuckets: Sendable {
         return nil
     }
 
+    /// Whether every bucket is full (the counter holds no state worth keeping).
+    var isFull: Bool {
+        [requestsPerMinute, tokensPerMinute, requestsPerDay, tokensPerDay].allSatisfy { bucket in
+            bucket.map { $0.level >= $0.capacity } ?? true
+        }
+    }
+
     mutating func take(tokens: Int64) {
         requestsPerMinute?.level -= 1
         requestsPerDay?.level -= 1

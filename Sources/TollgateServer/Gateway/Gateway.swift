@@ -437,7 +437,7 @@ public final class Gateway: Sendable {
 
     /// The attribution headers, parsed once.
     static let attributionHeaders: [String: HTTPField.Name] = Dictionary(
-        uniqueKeysWithValues: Attribution.Dimension.declarable.compactMap(\.header).map { ($0, HTTPField.Name($0)!) })
+        uniqueKeysWithValues: (Attribution.Dimension.declarable.compactMap(\.header) + ["x-tollgate-tags"]).map { ($0, HTTPField.Name($0)!) })
 
     static let neverForwarded: Set<String> = [
         "authorization", "x-api-key", "host", "content-length", "content-type", "connection", "transfer-encoding",

@@ -38,7 +38,7 @@ enum EntryBinder {
         text(a.declared.map(\.rawValue).sorted().joined(separator: ","))
         int(Int64(e.attempts.count)); text(LedgerDatabase.attemptsJSON(e.attempts)); int(e.clientRetryCount.map(Int64.init))
         text(e.errorMessage)
-        text(e.routedFrom); text(e.governance); int(Int64(e.redactions))
+        text(e.routedFrom); text(e.governance); int(Int64(e.redactions)); text(a.tagsJSON)
         precondition(index == Int32(LedgerDatabase.columns.count), "the binder and the column list disagree")
         let code = sqlite3_step(s)
         sqlite3_reset(s)

@@ -78,7 +78,7 @@ extension LedgerDatabase {
         "pricing", "costNano", "costInputNano", "costCacheReadNano", "costCacheWriteNano", "costOutputNano",
         "costReasoningNano", "priceVersion", "keyId", "org", "team", "app", "environment", "costCenter", "workflow",
         "customer", "user", "promptId", "promptVersion", "traceId", "declared", "attemptCount", "attempts",
-        "clientRetryCount", "error", "routedFrom", "governance", "redactions",
+        "clientRetryCount", "error", "routedFrom", "governance", "redactions", "tags",
     ]
 
     static let insertSQL =
@@ -102,7 +102,8 @@ extension LedgerDatabase {
         let attribution = Attribution(
             keyID: row["keyId"], org: row["org"], team: row["team"], app: row["app"], environment: row["environment"],
             costCenter: row["costCenter"], workflow: row["workflow"], customer: row["customer"], user: row["user"],
-            promptID: row["promptId"], promptVersion: row["promptVersion"], traceID: row["traceId"], declared: declared
+            promptID: row["promptId"], promptVersion: row["promptVersion"], traceID: row["traceId"], declared: declared,
+            tags: (row["tags"] as String?).flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]
         )
         let attempts = (try? JSONDecoder().decode([LedgerEntry.Attempt].self, from: Data((row["attempts"] as String? ?? "[]").utf8))) ?? []
         return LedgerEntry(

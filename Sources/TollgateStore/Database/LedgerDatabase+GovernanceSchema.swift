@@ -8,6 +8,7 @@ extension LedgerDatabase {
             try db.execute(sql: "ALTER TABLE ledgerEntry ADD COLUMN routedFrom TEXT")
             try db.execute(sql: "ALTER TABLE ledgerEntry ADD COLUMN governance TEXT")
             try db.execute(sql: "ALTER TABLE ledgerEntry ADD COLUMN redactions INTEGER NOT NULL DEFAULT 0")
+            try db.execute(sql: "ALTER TABLE ledgerEntry ADD COLUMN tags TEXT")
             try db.execute(
                 sql: """
                     CREATE TABLE virtualKey (

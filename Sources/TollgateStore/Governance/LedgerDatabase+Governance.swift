@@ -31,6 +31,13 @@ extension LedgerDatabase: SpendSource, GovernanceEventSink {
                 arguments.append(value)
             }
         }
+        for (name, condition) in scope.tags.sorted(by: { $0.key < $1.key }) {
+            if case .equals(let value) = condition {
+                conditions.append("json_extract(tags, ?) = ?")
+                arguments.append(Self.tagPath(name))
+                arguments.append(value)
+            }
+        }
         if let fromMs {
             conditions.append("ts >= ?")
             arguments.append(fromMs)
@@ -40,7 +47,9 @@ extension LedgerDatabase: SpendSource, GovernanceEventSink {
             arguments.append(toMs)
         }
         let unattributed = SQLText.literal(GovernanceScope.unattributed)
-        let perValue = scope.perValueDimensions.map { "COALESCE(\(Self.column($0)), \(unattributed))" }
+        let perValue =
+            scope.perValueDimensions.map { "COALESCE(\(Self.column($0)), \(unattributed))" }
+            + scope.perValueTags.map { "COALESCE(json_extract(tags, \(SQLText.literal(Self.tagPath($0)))), \(unattributed))" }
         let keyExpression = perValue.isEmpty ? "''" : perValue.joined(separator: " || '/' || ")
         let bucketExpression = bucketMs.map { "(ts / \($0)) * \($0)" } ?? "NULL"
         let sql = """
@@ -52,6 +61,11 @@ extension LedgerDatabase: SpendSource, GovernanceEventSink {
                 SettledSpend(scopeKey: $0["k"], bucketStartMs: $0["b"], nanoUSD: $0["total"] ?? 0)
             }
         }
+    }
+
+    /// The JSON path of a tag in the `tags` column.
+    static func tagPath(_ name: String) -> String {
+        "$.\"" + name.replacingOccurrences(of: "\"", with: "") + "\""
     }
 
     public func traceTotals(_ traceID: String) throws -> TraceTotals? {

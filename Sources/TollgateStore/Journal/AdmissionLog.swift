@@ -116,6 +116,7 @@ public final class AdmissionLog: Sendable {
         for (key, value) in optional {
             if let value { out += ",\"\(key)\":" + JSONText.quote(value) }
         }
+        if let tags = t.tagsJSON { out += ",\"tags\":" + tags }
         out += ",\"declared\":[" + t.declared.map { JSONText.quote($0.rawValue) }.joined(separator: ",") + "]}}\n"
         return Array(out.utf8)
     }

@@ -106,6 +106,42 @@ import TollgateStore
         }
     }
 
+    @Test func concurrentStreamsAreCutAtTheLimitAndNothingIsDoubleCounted() async throws {
+        // Twenty simultaneous 400-token streams; the budget covers about three of them in full.
+        let limit: Int64 = 25_000_000
+        let config = roundPrices + """
+
+            governance:
+              budgets:
+                - {name: stream-pool, scope: {team: support}, period: day, limit_usd: "0.025", mode: estimate}
+            """
+        try await GatewayHarness.run(extraConfiguration: config) { h in
+            let results = try await Burst.send(
+                port: h.gateway.port, count: 20, body: { Self.chat($0, tokens: 400, maxTokens: 1_000, stream: true) })
+            var completed = 0
+            var cut = 0
+            for result in results where result.status == 200 {
+                if result.body.contains("data: [DONE]") {
+                    completed += 1
+                } else {
+                    #expect(result.body.contains("budget_exceeded"), "a stream neither completed nor said why it ended")
+                    cut += 1
+                }
+            }
+            let refused = results.filter { $0.status == 429 }.count
+            #expect(completed + cut + refused == 20)
+            #expect(cut + refused > 0)
+            let entries = try await h.settledEntries(count: 20)
+            let settled = Self.spend(entries)
+            let status = try #require(h.governor.budgetStatus(nowMs: Int64(Date().timeIntervalSince1970 * 1_000)).first)
+            #expect(status.spentNanoUSD == settled)
+            #expect(status.reservedNanoUSD == 0)
+            // Each stream that was running when the limit was reached may add one upstream chunk (a few tokens).
+            #expect(settled <= limit + Int64(cut) * 20 * 20_000)
+            print("streams: \(completed) completed, \(cut) cut, \(refused) refused; settled \(settled) of \(limit)")
+        }
+    }
+
     @Test func downgradeServesTheCheaperModelAndRecordsIt() async throws {
         let config = """
             governance:
@@ -120,6 +156,40 @@ import TollgateStore
             #expect(entry.requestedModel == "gpt-4o-mini")
             #expect(entry.servedModel.hasPrefix("gpt-4o-mini"))
             #expect(entry.governance?.contains("downgraded from gpt-4o to gpt-4o-mini by budget:gpt4o-cap") == true)
+        }
+    }
+
+    @Test func tagBudgetsCountOnlyTheirTagValueAndSurviveARestart() async throws {
+        let config = roundPrices + """
+
+            governance:
+              budgets:
+                - {name: search-feature, scope: {tags: {feature: search}}, period: month, limit_usd: "0.003"}
+                - {name: per-experiment, scope: {tags: {experiment: "*"}}, period: month, limit_usd: "100"}
+            """
+        let ledger = try GatewayHarness.freshLedgerPath()
+        let tagged = [("x-tollgate-tags", "feature=search, experiment=b")]
+        let spent = try await GatewayHarness.run(extraConfiguration: config, ledgerPath: ledger) { h in
+            let first = try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat(1), headers: tagged)
+            #expect(first.status == 200)
+            let entry = try await h.entry(first.headers["x-tollgate-request-id"])
+            #expect(entry.attribution.tags == ["feature": "search", "experiment": "b"])
+            // Untagged calls and other features are not under the search budget.
+            #expect(try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat(2), headers: [("x-tollgate-tags", "feature=chat")]).status == 200)
+            var refused = false
+            for i in 0..<10 where !refused {
+                refused = try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat(3 + i), headers: tagged).status == 429
+            }
+            #expect(refused)
+            let status = h.governor.budgetStatus(nowMs: Int64(Date().timeIntervalSince1970 * 1_000))
+            #expect(status.first { $0.budget == "per-experiment" }?.scopeKey == "b" || status.contains { $0.scopeKey == "b" })
+            return status.first { $0.budget == "search-feature" }?.spentNanoUSD ?? -1
+        }
+        #expect(spent > 0)
+        try await GatewayHarness.run(extraConfiguration: config, ledgerPath: ledger) { h in
+            let status = h.governor.budgetStatus(nowMs: Int64(Date().timeIntervalSince1970 * 1_000))
+            #expect(status.first { $0.budget == "search-feature" }?.spentNanoUSD == spent)
+            #expect(status.contains { $0.budget == "per-experiment" && $0.scopeKey == "b" && $0.spentNanoUSD == spent })
         }
     }
 
