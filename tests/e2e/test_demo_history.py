@@ -24,7 +24,7 @@ def test_demo_seeds_history_once_and_it_exports_as_valid_focus(tollgate_bin, tmp
     started = time.monotonic()
     demo = start_demo(tollgate_bin, tmp_path, "demo-first")
     demo.stop()
-    log = demo.log_text()
+    log = demo.log_path.read_text()
     assert "seeded 90 days of demo history" in log, log
     db = tmp_path / "demo" / "ledger.sqlite"
     conn = sqlite3.connect(db)
@@ -43,7 +43,7 @@ def test_demo_seeds_history_once_and_it_exports_as_valid_focus(tollgate_bin, tmp
     # A second run keeps the history as it is.
     again = start_demo(tollgate_bin, tmp_path, "demo-second")
     again.stop()
-    assert "seeded" not in again.log_text()
+    assert "seeded" not in again.log_path.read_text()
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT COUNT(*) FROM ledgerEntry").fetchone()[0] == entries
     conn.close()

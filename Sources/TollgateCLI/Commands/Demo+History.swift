@@ -34,7 +34,7 @@ enum DemoHistorySeeder {
         try seedOutcomes(database, history.outcomes)
         let total = history.entries.reduce(Int64(0)) { $0 + ($1.costNanoUSD ?? 0) }
         let elapsed = ContinuousClock.now - started
-        print(
+        writeLine(
             "seeded 90 days of demo history: \(Format.grouped(Int64(written))) calls, \(Format.dollars(total)), "
                 + "\(Format.grouped(Int64(history.outcomes.count))) outcomes (not stored yet), price change on "
                 + "\(history.priceVersions.last.map { CivilDate.format(unixSeconds: $0.effectiveFrom) } ?? "-") "
