@@ -112,7 +112,10 @@ import TollgateCore
             #expect(cells["ServiceCategory"] == "AI and Machine Learning")
             #expect(cells["ChargeCategory"] == "Usage")
             #expect(cells["PricingUnit"] == "1000000 Tokens")
-            #expect(cells["ConsumedQuantity"] == String(row.tokens))
+            #expect(cells["ConsumedQuantity"] == String(row.tokens) + ".0")
+            #expect(cells["PricingCurrency"] == "USD" && cells["PricingCurrencyListUnitPrice"] == cells["ListUnitPrice"])
+            #expect(cells["PricingCurrencyEffectiveCost"] == cells["EffectiveCost"])
+            #expect(cells["SkuMeter"] == row.tokenType.meter)
             // Billed cost differs from list cost only by the ledger's per-call rounding (< 1 nano-USD per call).
             let billed25 = Self.scaled(row.billedCost, 25)
             let tolerance = Int128(row.entryCount) * 10_000_000_000_000_000
@@ -136,7 +139,8 @@ import TollgateCore
             #expect(cells["ChargeCategory"] == "Adjustment")
             #expect(cells["ListUnitPrice"]! == nil && cells["SkuPriceId"]! == nil && cells["PricingCategory"]! == nil)
             #expect(cells["ConsumedQuantity"]! == nil)
-            #expect(cells["BilledCost"] == "0" && cells["ListCost"] == "0")
+            #expect(cells["BilledCost"] == "0.0" && cells["ListCost"] == "0.0" && cells["EffectiveCost"] == "0.0")
+            #expect(cells["SkuMeter"] != nil && cells["SkuId"] == "openai/mystery-model")
             #expect(cells["x_PricingStatus"] == "unpriced" && cells["x_Unpriced"] == "true")
             #expect(cells["ChargeDescription"]??.contains("unknown (not zero)") == true)
         }

@@ -9,7 +9,7 @@ import time
 from decimal import Decimal
 
 from conftest import Service, free_port, wait_healthy
-from test_focus import run, validate
+from test_focus import TOLLGATE_CRITERIA, run, validate
 
 
 def start_demo(tollgate_bin, workdir, name):
@@ -66,3 +66,5 @@ def test_demo_seeds_history_once_and_it_exports_as_valid_focus(tollgate_bin, tmp
     report = validate(out, tmp_path)
     print(f"focus-validator on 90 days of demo history ({len(rows)} rows): {report}")
     assert report["errors"] == 0 and report["failed"] in ([], ["InvoiceId-C-005-C"]), report
+    strict = validate(out, tmp_path, TOLLGATE_CRITERIA)
+    assert strict["errors"] == 0 and strict["failed"] in ([], ["InvoiceId-C-005-C"]), strict

@@ -88,7 +88,8 @@ extension FocusRow {
             "ChargePeriodEnd": Self.instant(periodStart + 86_400), "ChargePeriodStart": Self.instant(periodStart),
             "ContractedCost": listCost, "EffectiveCost": billedCost, "InvoiceIssuerName": v.provider, "ListCost": listCost,
             "ProviderName": v.provider, "PublisherName": v.publisher, "ServiceCategory": "AI and Machine Learning",
-            "ServiceName": v.service, "ServiceSubcategory": "Generative AI", "SkuId": skuID, "SubAccountId": subAccount,
+            "ServiceName": v.service, "ServiceSubcategory": "Generative AI", "SkuId": skuID, "SkuMeter": tokenType.meter,
+            "PricingCurrency": "USD", "PricingCurrencyEffectiveCost": billedCost, "SubAccountId": subAccount,
             "SubAccountName": subAccount, "SubAccountType": "Team", "Tags": tagsJSON,
             "x_Provider": provider, "x_Route": route, "x_Model": model, "x_TokenType": tokenType.rawValue, "x_Tokens": String(tokens),
             "x_EntryCount": String(entryCount), "x_PricingStatus": pricing.rawValue, "x_Estimated": pricing == .estimated ? "true" : "false",
@@ -102,7 +103,8 @@ extension FocusRow {
             row["PricingCategory"] = "Standard"
             row["ListUnitPrice"] = listUnitPrice
             row["ContractedUnitPrice"] = listUnitPrice
-            row["SkuMeter"] = tokenType.meter
+            row["PricingCurrencyListUnitPrice"] = listUnitPrice
+            row["PricingCurrencyContractedUnitPrice"] = listUnitPrice
             row["SkuPriceId"] = skuPriceID
             row["SkuPriceDetails"] = "{\"x_TokenType\":\(JSONText.quote(tokenType.rawValue))}"
         }
@@ -112,8 +114,19 @@ extension FocusRow {
         ] {
             row[column] = value
         }
+        for column in Self.decimalColumns {
+            if let value = row[column], !value.contains(".") { row[column] = value + ".0" }
+        }
         return Self.columns.map { row[$0] }
     }
+
+    /// FOCUS Decimal columns. Their cells always carry a fractional part (`57110.0`, `0.0`), still
+    /// exact, so that tools inferring column types from the text (the validator does) read decimals,
+    /// not integers.
+    static let decimalColumns: Set<String> = [
+        "BilledCost", "EffectiveCost", "ListCost", "ContractedCost", "ListUnitPrice", "ContractedUnitPrice", "PricingQuantity",
+        "ConsumedQuantity", "PricingCurrencyListUnitPrice", "PricingCurrencyContractedUnitPrice", "PricingCurrencyEffectiveCost",
+    ]
 
     /// The row as one CSV line (RFC 4180 quoting, no line terminator).
     public var csvLine: String { Self.csvLine(cells) }
