@@ -215,7 +215,7 @@ import TollgateStore
             #expect(try await h.gateway.send(.get, "/readyz").status == 200)
             _ = try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat)
             let metrics = try await h.gateway.send(.get, "/metrics").body
-            #expect(metrics.contains(#"tollgate_requests_total{route="chat.completions",provider="openai-sim",model="gpt-4o-mini",status="ok"} 1"#))
+            #expect(metrics.contains(#"tollgate_requests_total{route="chat.completions",provider="openai-sim",model="gpt-4o-mini",status="ok",team="support",workflow="support-copilot"} 1"#))
             #expect(!metrics.contains("sk-test-key") && !metrics.contains("support-key"))
         }
     }

@@ -27,6 +27,9 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Requests per second the traffic generator sends (0 = none).")
     var rate: Double = 4
 
+    @Flag(inversion: .prefixedNo, help: "Seed 90 days of synthetic history when the ledger is empty.")
+    var history = true
+
     func run() async throws {
         let logger = makeLogger("tollgate", level: .warning)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -35,6 +38,7 @@ struct Demo: AsyncParsableCommand {
         try DemoScenario.configuration(port: port, simulatorPort: simulatorPort, sqlitePath: dbPath)
             .write(toFile: configPath, atomically: true, encoding: .utf8)
         let runtime = try loadRuntime(configPath)
+        if history { try DemoHistorySeeder.seedIfEmpty(path: dbPath) }
         let server = try GatewayServer(runtime: runtime, logger: logger)
 
         var simulatorConfiguration = SimulatorConfiguration()

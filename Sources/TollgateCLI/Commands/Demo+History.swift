@@ -1,0 +1,44 @@
+import Foundation
+import TollgateCore
+import TollgateStore
+
+/// Seeds the demo ledger with 90 days of synthetic history on first run.
+enum DemoHistorySeeder {
+    /// Stores outcomes. A no-op until the ledger has an outcome table: this is the single call
+    /// site where the generated outcomes will be written (`database.write(outcomes:)` or similar).
+    typealias OutcomeSink = @Sendable (_ database: LedgerDatabase, _ outcomes: [Outcome]) throws -> Void
+
+    /// The outcome sink the demo uses today: outcomes are generated but not stored yet.
+    static let seedOutcomes: OutcomeSink = { _, _ in }
+
+    /// Writes the history into the ledger at `path` when it has no entries yet; prints a one-line summary.
+    /// - Returns: The number of entries written (0 when the ledger already had history).
+    @discardableResult
+    static func seedIfEmpty(path: String, now: Date = Date(), seedOutcomes: OutcomeSink = seedOutcomes) throws -> Int {
+        let database = try LedgerDatabase.open(path: path)
+        guard try database.entryCount() == 0 else { return 0 }
+        let started = ContinuousClock.now
+        let (prices, version) = try CatalogLoader.builtin()
+        let catalog = PriceCatalog(prices: prices.map { $0.from(version) }, version: version)
+        let today = Int64(now.timeIntervalSince1970) / 86_400 * 86_400
+        let history = DemoHistory.generate(catalog: catalog, configuration: .init(endDay: today))
+        let known = Set(try database.priceVersions().map(\.id))
+        for priceVersion in history.priceVersions where !known.contains(priceVersion.id) {
+            try database.importPrices(
+                priceVersion.prices,
+                version: StoredPriceVersion(
+                    id: priceVersion.id, source: "tollgate demo (synthetic list price)", sha256: String(repeating: "0", count: 64),
+                    importedAt: Int64(now.timeIntervalSince1970), effectiveFrom: priceVersion.effectiveFrom, modelCount: priceVersion.prices.count))
+        }
+        let written = try database.writeNow(entries: history.entries, ignoringExisting: true)
+        try seedOutcomes(database, history.outcomes)
+        let total = history.entries.reduce(Int64(0)) { $0 + ($1.costNanoUSD ?? 0) }
+        let elapsed = ContinuousClock.now - started
+        writeLine(
+            "seeded 90 days of demo history: \(Format.grouped(Int64(written))) calls, \(Format.dollars(total)), "
+                + "\(Format.grouped(Int64(history.outcomes.count))) outcomes (not stored yet), price change on "
+                + "\(history.priceVersions.last.map { CivilDate.format(unixSeconds: $0.effectiveFrom) } ?? "-") "
+                + "(\(elapsed.components.seconds).\(String(format: "%02d", elapsed.components.attoseconds / 10_000_000_000_000_000))s)")
+        return written
+    }
+}
