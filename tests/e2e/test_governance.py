@@ -217,3 +217,16 @@ governance:
     finally:
         gw.stop()
         sim.service.stop(timeout=2)
+
+
+def test_budget_gauges_are_exposed_and_pass_promtool(governed):
+    import shutil
+
+    text = httpx.get(governed.base + "/metrics").text
+    assert 'tollgate_budget_utilisation_ratio{budget="legal-tiny"}' in text
+    assert 'tollgate_budget_limit_nano_usd{budget="legal-tiny"} 1000' in text
+    assert 'status="blocked"' in text
+    promtool = shutil.which("promtool")
+    assert promtool, "promtool is missing: apt-get install prometheus"
+    result = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -52,7 +52,8 @@ public func buildGatewayApplication(
             : Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "not ready\n")))
     }
     router.get("/metrics") { _, _ -> Response in
-        Response(
+        gateway.metrics.updateBudgets(gateway.governor.budgetStatus(nowMs: Gateway.nowMs()))
+        return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: gateway.metrics.registry.emitToBuffer())))
     }
