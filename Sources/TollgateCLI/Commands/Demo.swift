@@ -39,7 +39,7 @@ struct Demo: AsyncParsableCommand {
             .write(toFile: configPath, atomically: true, encoding: .utf8)
         let runtime = try loadRuntime(configPath)
         if history { try DemoHistorySeeder.seedIfEmpty(path: dbPath) }
-        let server = try GatewayServer(runtime: runtime, logger: logger)
+        let server = try GatewayServer(runtime: runtime, configurationPath: configPath, logger: logger)
 
         var simulatorConfiguration = SimulatorConfiguration()
         simulatorConfiguration.port = simulatorPort
@@ -136,7 +136,36 @@ enum DemoScenario {
                 app: playground
                 environment: dev
             \(keys)
+            admin:
+              key: \(adminKey)
+            governance:
+              time_zone: UTC
+              budgets:
+                - { name: demo-corp-monthly, scope: { org: demo-corp }, period: month, limit_usd: "25000", thresholds: [50, 80, 100] }
+                - { name: per-team-daily, scope: { team: "*" }, period: day, limit_usd: "500", mode: estimate }
+                - { name: gpt-4o-daily, scope: { model: gpt-4o }, period: day, limit_usd: "200", action: downgrade, downgrade_to: gpt-4o-mini }
+              rate_limits:
+                - { name: per-key, scope: { key: "*" }, requests_per_minute: 1200, tokens_per_minute: 2000000 }
+              agent_limits:
+                - { name: research-task, scope: { workflow: sales-research-agent }, max_calls: 25, max_cost_usd: "2", max_duration: 30m }
+              policies:
+                - name: prod
+                  match: { environment: prod }
+                  require_registered_workflow: true
+                  max_output_tokens: 4096
+                  redact: true
+              workflows:
+            \(registry)
             """
+    }
+
+    /// The demo's admin key (the admin API and `tollgate keys`, `tollgate budgets`, `tollgate kill-switch`).
+    static let adminKey = "demo-admin-key-0123456789"
+
+    static var registry: String {
+        workflows.map { w in
+            "    - { name: \(w.name), owner: \(w.team)-lead@demo-corp.example, team: \(w.team), cost_center: CC-\(w.team.uppercased()) }"
+        }.joined(separator: "\n")
     }
 
     static func banner(port: Int, simulatorPort: Int, configPath: String, dbPath: String) -> String {
@@ -161,6 +190,8 @@ enum DemoScenario {
         In another terminal:
           tollgate ledger tail --db \(dbPath)
           tollgate report spend --by workflow --db \(dbPath)
+          tollgate budgets --url http://127.0.0.1:\(port) --admin-key \(adminKey)
+          tollgate kill-switch set workflow marketing-drafting --reason "demo" --url http://127.0.0.1:\(port) --admin-key \(adminKey)
 
         Ctrl-C stops it.
         """

@@ -65,8 +65,9 @@ public struct GovernanceScope: Sendable, Hashable {
     /// Whether the scope applies to a request, and if so the counter key within it
     /// (the per-value dimensions' values joined, empty for a single counter).
     public func key(for facts: RequestFacts) -> String? {
+        if conditions.isEmpty && tags.isEmpty { return "" }
         var parts: [String] = []
-        for dimension in Dimension.allCases.sorted() {
+        for dimension in Self.orderedDimensions {
             guard let condition = conditions[dimension] else { continue }
             let value = dimension.value(in: facts)
             switch condition {
@@ -101,6 +102,9 @@ public struct GovernanceScope: Sendable, Hashable {
         let tagged = tags.sorted { $0.key < $1.key }.map { describe("tag:\($0.key)", $0.value) }
         return (dimensions + tagged).joined(separator: ", ")
     }
+
+    /// Dimensions in counter-key order.
+    static let orderedDimensions = Dimension.allCases.sorted()
 
     /// The counter key used for requests with no value in a per-value dimension.
     public static let unattributed = "(unattributed)"

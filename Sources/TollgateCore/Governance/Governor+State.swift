@@ -8,6 +8,8 @@ extension Governor {
         var outputAverage: [String: Double] = [:]
         var firedAlerts: Set<AlertKey> = []
         var killSwitches: [KillSwitch.Target: KillSwitch] = [:]
+        /// The current calendar window of each budget (by identity), recomputed when time leaves it.
+        var windows: [String: BudgetWindow] = [:]
         var maxOvershoot: Int64 = 0
         var admissions: Int = 0
 
@@ -70,12 +72,18 @@ extension Governor {
             value >= 0 ? value / width * width : (value - width + 1) / width * width
         }
 
-        func counterKey(_ budget: GovernanceRules.Budget, scopeKey: String, nowMs: Int64) -> (CounterKey, BudgetWindow?) {
+        mutating func counterKey(_ budget: GovernanceRules.Budget, scopeKey: String, nowMs: Int64) -> (CounterKey, BudgetWindow?) {
             switch budget.period {
             case .rolling, .lifetime:
                 return (CounterKey(identity: budget.identity, scopeKey: scopeKey, windowStartMs: Int64.min), nil)
             default:
-                let window = rules.calendar.window(budget.period, containing: nowMs)
+                let window: BudgetWindow
+                if let cached = windows[budget.identity], cached.startMs <= nowMs, nowMs < (cached.endMs ?? .max) {
+                    window = cached
+                } else {
+                    window = rules.calendar.window(budget.period, containing: nowMs)
+                    windows[budget.identity] = window
+                }
                 return (CounterKey(identity: budget.identity, scopeKey: scopeKey, windowStartMs: window.startMs), window)
             }
         }
@@ -150,6 +158,7 @@ extension Governor {
             // Budgets: every applicable one must admit the call.
             var holds: [(CounterKey, Int64, Int64)] = []
             var downgrade: (String, String)?
+            var covered: Int64 = .max
             for (index, scopeKey) in applicable {
                 let budget = rules.budgets[index]
                 let (key, window) = counterKey(budget, scopeKey: scopeKey, nowMs: now)
@@ -160,9 +169,11 @@ extension Governor {
                 switch budget.rule.mode {
                 case .strict:
                     amount = worstCost ?? 0
+                    covered = min(covered, outputBound ?? 0)
                 case .estimate:
                     let average = Int64((outputAverage[facts.priceModel] ?? 256).rounded(.up)) * max(1, facts.choices)
                     let output = facts.hasOutput ? min(outputBound ?? average, average) : 0
+                    covered = min(covered, output)
                     let usage = TokenUsage(inputUncached: facts.estimatedInputTokens, output: output)
                     if case .priced(let cost, _) = catalog.cost(model: facts.priceModel, usage: usage, at: now / 1_000) {
                         amount = cost.totalNanoUSD
@@ -181,6 +192,8 @@ extension Governor {
                 ticket.budgets.append(budget.rule.name)
             }
             if let (target, budget) = downgrade { return .downgrade(to: target, budget: budget) }
+            if !agentLimits.isEmpty { covered = min(covered, outputBound ?? 0) }
+            ticket.outputTokensCovered = covered == .max ? 0 : covered
 
             // Everything admits the call: commit all reservations together.
             for (key, buckets) in rateUpdates { self.buckets[key] = buckets }

@@ -40,6 +40,7 @@ public final class Governor: Sendable {
         state.withLock { state in
             let keep = Set(rules.budgets.map(\.identity))
             state.rules = rules
+            state.windows = [:]
             state.budgets = state.budgets.filter { keep.contains($0.key.identity) }.merging(loaded.budgets) { old, _ in old }
             state.firedAlerts.formUnion(loaded.firedAlerts)
             let limitNames = Set(rules.rateLimits.map(\.name))
@@ -161,26 +162,21 @@ public final class Governor: Sendable {
     public static let fallbackOutputBound: Int64 = 4_096
 
     /// The most a call can cost: every input token at the dearest input rate (cache writes included),
-    /// every output token at the dearest output rate, thresholds applied. Nil when the model is unpriced.
+    /// every output token at the dearest output rate, at the highest threshold tier the prompt could
+    /// reach, rounded up to the nano. Nil when the model is unpriced.
     func worstCaseCost(_ facts: RequestFacts, outputTokens: Int64) -> Int64? {
-        let input = facts.inputBytes
-        let seconds = facts.nowMs / 1_000
-        var worst: Int64?
-        for inputKind in 0..<3 {
-            for reasoning in [false, true] {
-                var usage = TokenUsage()
-                switch inputKind {
-                case 0: usage.inputUncached = input
-                case 1: usage.cacheWrite5m = input
-                default: usage.cacheWrite1h = input
-                }
-                usage.output = outputTokens
-                usage.reasoning = reasoning ? outputTokens : 0
-                guard case .priced(let cost, _) = catalog.cost(model: facts.priceModel, usage: usage, at: seconds) else { return nil }
-                worst = max(worst ?? 0, cost.totalNanoUSD)
-            }
-        }
-        return worst
+        guard let price = catalog.price(for: facts.priceModel, at: facts.nowMs / 1_000), price.isPriced,
+            let rates = try? price.resolvedRates(promptTokens: facts.inputBytes)
+        else { return nil }
+        let inputRate = [rates.input, rates.cacheRead, rates.cacheWrite, rates.cacheWrite1h].compactMap { $0?.units }.max() ?? 0
+        let outputRate = [rates.output, rates.reasoning].compactMap { $0?.units }.max() ?? 0
+        let (input, o1) = Int128(facts.inputBytes).multipliedReportingOverflow(by: inputRate)
+        let (output, o2) = Int128(outputTokens).multipliedReportingOverflow(by: outputRate)
+        let (total, o3) = input.addingReportingOverflow(output)
+        guard !o1, !o2, !o3 else { return Int64.max }
+        let scale = Int128(10_000_000_000_000_000)  // 10^16: USDRate units (10^-25 USD) per nano-USD
+        let nano = (total + scale - 1) / scale
+        return nano > Int128(Int64.max) ? Int64.max : Int64(nano)
     }
 
     /// A calibrated estimate of a call's cost: estimated input uncached, output from the model's recent average.
@@ -203,6 +199,7 @@ public final class Governor: Sendable {
     /// caller ends the stream there, so the overshoot is bounded by one chunk.
     public func continueStream(_ ticket: inout GovernanceTicket, outputTokens: Int64) -> Bool {
         guard !ticket.budgetHolds.isEmpty || ticket.traceHold != nil else { return true }
+        if outputTokens <= ticket.outputTokensCovered { return true }
         let cost = estimatedCost(ticket.facts, outputTokens: outputTokens) ?? 0
         let tokens = ticket.facts.estimatedInputTokens + outputTokens
         if cost <= (ticket.reservedCostNano ?? .max) && tokens <= (ticket.traceHold?.tokens ?? .max) { return true }
@@ -291,6 +288,8 @@ public struct GovernanceTicket: Sendable {
     var rateHolds: [(bucket: Governor.State.BucketKey, tokens: Int64)] = []
     /// The trace's reservation.
     var traceHold: (trace: String, tokens: Int64, cost: Int64)?
+    /// Output tokens every reservation covers: a stream below this needs no check.
+    var outputTokensCovered: Int64 = 0
     /// `x-ratelimit-*` headers for the response.
     public var rateLimitHeaders: [String: String] = [:]
     /// Names of the budgets this call counts against.
