@@ -1,0 +1,51 @@
+import Foundation
+import Logging
+import Testing
+import TollgateCore
+import TollgateServer
+import TollgateStore
+
+@testable import TollgateCLI
+
+/// The demo's own configuration, governance included, over its 90-day history: every workflow's
+/// live traffic is admitted, and the governance shows (budgets loaded from history, registry enforced).
+@Suite struct DemoGovernanceTests {
+    @Test func demoTrafficIsAdmittedUnderTheDemoGovernanceAfterHistoryIsSeeded() async throws {
+        try await SimulatorHarness.run { simulator in
+            let ledgerPath = try GatewayHarness.freshLedgerPath()
+            _ = try DemoHistorySeeder.seedIfEmpty(path: ledgerPath)
+            let text = DemoScenario.configuration(port: 0, simulatorPort: simulator.port, sqlitePath: ledgerPath)
+            let runtime = try ConfigurationLoader.load(text: text, origin: "demo.yaml", environment: [:])
+            #expect(!runtime.configuration.governance.budgets.isEmpty)
+            var logger = Logger(label: "demo-test")
+            logger.logLevel = .warning
+            let server = try GatewayServer(runtime: runtime, logger: logger)
+            // Budgets start from the seeded history's spend in the current period.
+            let now = Int64(Date().timeIntervalSince1970 * 1_000)
+            let monthly = try #require(server.gateway.governor.budgetStatus(nowMs: now).first { $0.budget == "demo-corp-monthly" })
+            #expect(monthly.spentNanoUSD > 0 && monthly.spentNanoUSD < monthly.limitNanoUSD)
+            try await SimulatorHarness.serving(logger: logger) { onPort in
+                server.application(logger: logger, onServerRunning: onPort)
+            } body: { port in
+                let gateway = SimulatorHarness(port: port)
+                var generator = SystemRandomNumberGenerator()
+                for workflow in DemoScenario.workflows {
+                    for number in 0..<3 {
+                        var call = DemoTraffic.call(for: workflow, number: number, generator: &generator)
+                        call.headers.removeAll { $0.0 == "x-sim-fault" }
+                        let response = try await gateway.send(
+                            .post, call.path, json: call.body, headers: call.headers + [("anthropic-version", "2023-06-01")],
+                            authorization: "Bearer \(workflow.key)")
+                        #expect(response.status == 200, "\(workflow.name): \(response.body.prefix(300))")
+                    }
+                }
+                // The registry is enforced in prod: an unregistered workflow is refused.
+                let unregistered = try await gateway.send(
+                    .post, "/v1/chat/completions", json: #"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"#,
+                    headers: [("x-tollgate-workflow", "shadow-it")], authorization: "Bearer sk-demo-support")
+                #expect(unregistered.status == 403 && unregistered.body.contains("workflow_not_registered"))
+            }
+            await server.gateway.shutdown()
+        }
+    }
+}
