@@ -8,7 +8,7 @@ struct TollgateCommand: AsyncParsableCommand {
         abstract: "An AI FinOps gateway and cost ledger: meter, price and attribute every LLM call.",
         subcommands: [
             Serve.self, Demo.self, Simulate.self, LedgerCommand.self, ReportCommand.self, PricesCommand.self,
-            ConfigCommand.self, BenchLedger.self,
+            ConfigCommand.self, BenchLedger.self, OutcomesCommand.self, BenchReports.self,
         ]
     )
 }

@@ -47,7 +47,8 @@ struct GatewayServer {
     func application(logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let journal = journal
         return buildGatewayApplication(
-            gateway: gateway, services: [journal], isReady: { journal.isAccepting }, onServerRunning: onServerRunning, logger: logger)
+            gateway: gateway, services: [journal], isReady: { journal.isAccepting }, onServerRunning: onServerRunning, logger: logger,
+            outcomes: database)
     }
 
     /// Runs until SIGINT/SIGTERM, then drains and closes.

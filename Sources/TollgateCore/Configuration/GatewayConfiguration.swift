@@ -15,6 +15,8 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
     public var models: [ModelRoute]
     /// Caller keys and the principals they map to.
     public var keys: [Key]
+    /// Report targets and the chargeback rate card (`reports:`).
+    public var reports: ReportsConfiguration = .init()
 
     /// Creates a configuration.
     public init(
@@ -29,7 +31,7 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
         self.keys = keys
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case server, storage, pricing, providers, models, keys }
+    enum CodingKeys: String, CodingKey, CaseIterable { case server, storage, pricing, providers, models, keys, reports }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -40,6 +42,7 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
         providers = try c.decode([Provider].self, forKey: .providers)
         models = try c.decode([ModelRoute].self, forKey: .models)
         keys = try c.decodeIfPresent([Key].self, forKey: .keys) ?? []
+        reports = try c.decodeIfPresent(ReportsConfiguration.self, forKey: .reports) ?? .init()
     }
 
     /// The HTTP listener.

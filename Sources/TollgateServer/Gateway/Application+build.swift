@@ -3,7 +3,7 @@ public import Logging
 import NIOCore
 import Prometheus
 public import ServiceLifecycle
-import TollgateCore
+public import TollgateCore
 import TollgateProviders
 
 /// The request context for gateway routes.
@@ -23,12 +23,14 @@ public struct GatewayRequestContext: RequestContext {
 ///   - isReady: Answers `/readyz`.
 ///   - onServerRunning: Called with the bound port once listening (tests use port 0).
 ///   - logger: Logger.
+///   - outcomes: Where `POST /v1/outcomes` records outcomes; without it the route is absent.
 /// - Returns: An application; run it as a `Service`.
 public func buildGatewayApplication(
     gateway: Gateway, services: [any Service] = [], isReady: @escaping @Sendable () -> Bool = { true },
-    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }, logger: Logger
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }, logger: Logger, outcomes: (any OutcomeRecorder)? = nil
 ) -> some ApplicationProtocol {
     let router = Router(context: GatewayRequestContext.self)
+    if let outcomes { router.addOutcomeRoute(gateway: gateway, recorder: outcomes) }
     router.post("/v1/chat/completions") { request, context in
         try await gateway.handle(request, context: context, route: .chatCompletions)
     }
