@@ -63,7 +63,6 @@ extension LedgerDatabase {
             try db.execute(sql: "CREATE INDEX outcome_requestId ON outcome(requestId) WHERE requestId IS NOT NULL")
             try db.execute(sql: "CREATE INDEX outcome_traceId ON outcome(traceId) WHERE traceId IS NOT NULL")
 
-            var triggerBody: [String] = []
             for rollup in rollups {
                 let dims = rollup.dimensions.map(\.0)
                 let key = [rollup.bucket] + dims
@@ -76,21 +75,45 @@ extension LedgerDatabase {
                             ,PRIMARY KEY (\(key.joined(separator: ", ")))
                         ) STRICT, WITHOUT ROWID
                         """)
-                let columns = (key + rollupMeasures.map(\.0)).joined(separator: ", ")
-                let values = (["NEW.ts / \(rollup.bucketMs)"] + rollup.dimensions.map { "COALESCE(NEW.\($0.1), '')" } + rollupMeasures.map(\.1))
-                let update = rollupMeasures.map { "\($0.0) = \($0.0) + excluded.\($0.0)" }.joined(separator: ", ")
-                triggerBody.append(
-                    "INSERT INTO \(rollup.table) (\(columns)) VALUES (\(values.joined(separator: ", "))) "
-                        + "ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(update);")
                 // Backfill from the entries already in the ledger.
+                let (columns, values) = rollupColumnsAndValues(rollup)
                 let select = values.map { $0.replacingOccurrences(of: "NEW.", with: "") }
-                let groupCount = key.count
-                let aggregates = select.enumerated().map { i, expression in i < groupCount ? expression : "SUM(\(expression))" }
+                let aggregates = select.enumerated().map { i, expression in i < key.count ? expression : "SUM(\(expression))" }
                 try db.execute(
                     sql: "INSERT INTO \(rollup.table) (\(columns)) SELECT \(aggregates.joined(separator: ", ")) FROM ledgerEntry "
-                        + "GROUP BY \((1...groupCount).map(String.init).joined(separator: ", "))")
+                        + "GROUP BY \((1...key.count).map(String.init).joined(separator: ", "))")
             }
-            try db.execute(sql: "CREATE TRIGGER ledgerEntry_rollup AFTER INSERT ON ledgerEntry BEGIN\n\(triggerBody.joined(separator: "\n"))\nEND")
+            try db.execute(sql: rollupTriggerSQL)
+        }
+    }
+
+    static func rollupColumnsAndValues(_ rollup: (table: String, bucket: String, bucketMs: Int64, dimensions: [(String, String)])) -> (String, [String]) {
+        let key = [rollup.bucket] + rollup.dimensions.map(\.0)
+        let columns = (key + rollupMeasures.map(\.0)).joined(separator: ", ")
+        let values = ["NEW.ts / \(rollup.bucketMs)"] + rollup.dimensions.map { "COALESCE(NEW.\($0.1), '')" } + rollupMeasures.map(\.1)
+        return (columns, values)
+    }
+
+    /// The trigger that adds each new entry to every rollup (an upsert per rollup table).
+    static var rollupTriggerSQL: String {
+        var body: [String] = []
+        for rollup in rollups {
+            let key = [rollup.bucket] + rollup.dimensions.map(\.0)
+            let (columns, values) = rollupColumnsAndValues(rollup)
+            let update = rollupMeasures.map { "\($0.0) = \($0.0) + excluded.\($0.0)" }.joined(separator: ", ")
+            body.append(
+                "INSERT INTO \(rollup.table) (\(columns)) VALUES (\(values.joined(separator: ", "))) "
+                    + "ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(update);")
+        }
+        return "CREATE TRIGGER ledgerEntry_rollup AFTER INSERT ON ledgerEntry BEGIN\n\(body.joined(separator: "\n"))\nEND"
+    }
+
+    /// Drops or restores the rollup trigger. Only for measuring its ingest cost (`bench-reports --compare-ingest`):
+    /// entries written while it is off are missing from the rollups.
+    public func setRollupTrigger(enabled: Bool) throws {
+        try writer.write { db in
+            try db.execute(sql: "DROP TRIGGER IF EXISTS ledgerEntry_rollup")
+            if enabled { try db.execute(sql: Self.rollupTriggerSQL) }
         }
     }
 }
