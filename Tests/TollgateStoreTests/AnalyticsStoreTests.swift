@@ -92,11 +92,18 @@ func value(_ e: LedgerEntry, _ d: ReportDimension) -> String? {
 func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], period: ReportPeriod) throws {
     let inPeriod = entries.filter { $0.timestampMs >= period.startMs && $0.timestampMs < period.endMs }
     #expect(try database.spendTotal(period: period) == directMeasures(inPeriod))
-    var groupings: [[ReportDimension]] = ReportDimension.allCases.map { [$0] }
+    let wholeDays = period.startMs % 86_400_000 == 0 && period.endMs % 86_400_000 == 0
+    var groupings: [[ReportDimension]] = ReportDimension.allCases.filter { $0 != .customer }.map { [$0] }
     for a in ReportDimension.allCases where a != .customer {
         for b in ReportDimension.allCases where b != a && b != .customer { groupings.append([a, b]) }
     }
-    groupings += [[.customer, .team], [.workflow, .customer]]
+    if wholeDays {
+        groupings += [[.customer], [.customer, .team], [.workflow, .customer]]
+    } else {
+        // Customers are rolled up per day only.
+        #expect(throws: ReportError.self) { try database.spend(groupedBy: [.customer], period: period) }
+    }
+    #expect(throws: ReportError.self) { try database.spend(groupedBy: [.customer, .model], period: period) }
     let total = directMeasures(inPeriod)
     for dims in groupings {
         let groups = try database.spend(groupedBy: dims, period: period)
@@ -144,6 +151,8 @@ func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], pe
         #expect(stored.filter { $0.status == .interrupted }.count >= 40)
         try expectRollupsMatch(database, stored, period: try ReportPeriod.parse("2026-10"))
         try expectRollupsMatch(database, stored, period: try ReportPeriod.parse("2026-10-02"))
+        // Not whole days: read from the hourly rollup.
+        try expectRollupsMatch(database, stored, period: ReportPeriod(startMs: october + 5 * 3_600_000, endMs: october + 53 * 3_600_000, label: "hours"))
     }
 
     @Test func theMigrationBackfillsRollupsFromAnExistingLedger() throws {

@@ -88,9 +88,11 @@ struct BenchReports: AsyncParsableCommand {
                     + "\"entries_per_second\":\(Int(Double(entries) / insertSeconds)),\"file_bytes\":\((attributes[.size] as? Int) ?? 0)}")
         }
         let period = try ReportPeriod.parse(month)
-        let (rollupRows, customerRows) = try database.rollupRowCounts()
-        print("ROLLUPS {\"spend_hourly_rows\":\(rollupRows),\"spend_customer_daily_rows\":\(customerRows)}")
+        let (hourlyRows, dailyRows, customerRows) = try database.rollupRowCounts()
+        print("ROLLUPS {\"spend_hourly_rows\":\(hourlyRows),\"spend_daily_rows\":\(dailyRows),\"spend_customer_daily_rows\":\(customerRows)}")
         try time("showback_team_month") { _ = try database.spend(groupedBy: [.team], period: period).count }
+        let hours = ReportPeriod(startMs: period.startMs + 3_600_000, endMs: period.endMs - 3_600_000, label: "hour-aligned")
+        try time("showback_team_month_hourly_rollup") { _ = try database.spend(groupedBy: [.team], period: hours).count }
         try time("showback_team_workflow_month") { _ = try database.spend(groupedBy: [.team, .workflow], period: period).count }
         try time("unit_workflow_month") { _ = try database.unitEconomics(by: .workflow, period: period).count }
         try time("unit_customer_month") { _ = try database.unitEconomics(by: .customer, period: period).count }

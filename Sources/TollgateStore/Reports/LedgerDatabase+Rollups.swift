@@ -4,12 +4,14 @@ public import TollgateCore
 extension LedgerDatabase {
     /// Spend over `period`, grouped by zero, one or two dimensions, read from the rollups (never raw entries).
     ///
-    /// `customer` is rolled up per day (with team and workflow) rather than per hour, so a grouping that includes
-    /// customer may pair it only with team or workflow, and needs a day-aligned period.
+    /// Periods of whole UTC days read the daily rollup, others the hourly one. `customer` is rolled up per day
+    /// (with team and workflow) rather than per hour, so a grouping that includes customer may pair it only with
+    /// team or workflow, and needs a day-aligned period.
     /// - Returns: One group per distinct combination; `''` in the rollup comes back as nil (unattributed).
     public func spend(groupedBy dimensions: [ReportDimension], period: ReportPeriod) throws -> [GroupedSpend] {
         let useCustomerTable = dimensions.contains(.customer)
-        let table = useCustomerTable ? Self.rollups[1] : Self.rollups[0]
+        let wholeDays = period.startMs % 86_400_000 == 0 && period.endMs % 86_400_000 == 0
+        let table = useCustomerTable ? Self.rollups[2] : wholeDays ? Self.rollups[1] : Self.rollups[0]
         if useCustomerTable {
             for d in dimensions where ![.customer, .team, .workflow].contains(d) {
                 throw ReportError("customer can be grouped together only with team or workflow, not \(d.rawValue)")
@@ -86,11 +88,12 @@ extension LedgerDatabase {
 }
 
 extension LedgerDatabase {
-    /// Rows in the rollup tables (hourly, customer daily), for benchmarks and operations.
-    public func rollupRowCounts() throws -> (hourly: Int, customerDaily: Int) {
+    /// Rows in the rollup tables (hourly, daily, customer daily), for benchmarks and operations.
+    public func rollupRowCounts() throws -> (hourly: Int, daily: Int, customerDaily: Int) {
         try writer.read { db in
             (
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spendHourly") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spendDaily") ?? 0,
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spendCustomerDaily") ?? 0
             )
         }
