@@ -250,7 +250,9 @@ func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], pe
 
         let october1 = try ReportPeriod.parse("2026-10-01")
         let byWorkflow = try database.outcomeTotals(by: .workflow, startMs: october1.startMs, endMs: october1.endMs)
-        #expect(byWorkflow["refunds"]?.successes == 1 && byWorkflow["refunds"]?.failures == 1)
+        #expect(byWorkflow["refunds"]?.successes == 1 && byWorkflow["refunds"]?.failures == 1 && byWorkflow["refunds"]?.outcomes == 2)
+        #expect(abs((byWorkflow["refunds"]?.qualityAdjusted ?? 0) - 0.9) < 1e-9)  // the failure adds nothing
+        #expect(byWorkflow["refunds"]?.humanReviewed == 0 && byWorkflow["refunds"]?.valueNanoUSD == 0)
         let byTeam = try database.outcomeTotals(by: .team, startMs: october1.startMs, endMs: october1.endMs)
         #expect(byTeam["support"]?.successes == 1 && byTeam["legal"]?.failures == 1)
         // Reported on 5 October, it does not count there.

@@ -63,7 +63,7 @@ struct BenchReports: AsyncParsableCommand {
             var i = 0
             while i < entries {
                 let n = min(batch, entries - i)
-                try database.writeNow(entries: (i..<(i + n)).map { Synthetic.entry($0, startMs: startMs, days: days) })
+                try database.writeNow(entries: (i..<(i + n)).map { Synthetic.entry($0, of: entries, startMs: startMs, days: days) })
                 i += n
                 if i % 1_000_000 == 0 || i == entries {
                     log("inserted \(i) entries (\(Int(Double(i) / Self.seconds(clock.now - began))) per second)")
@@ -73,7 +73,7 @@ struct BenchReports: AsyncParsableCommand {
             var outcomes: [Outcome] = []
             var k = 0
             for i in stride(from: 0, to: entries, by: 25) {
-                outcomes.append(Synthetic.outcome(k, entry: Synthetic.entry(i, startMs: startMs, days: days)))
+                outcomes.append(Synthetic.outcome(k, entry: Synthetic.entry(i, of: entries, startMs: startMs, days: days)))
                 k += 1
                 if outcomes.count == 50_000 {
                     try database.recordNow(outcomes: outcomes)
@@ -119,7 +119,7 @@ struct BenchReports: AsyncParsableCommand {
                     writers.addTask {
                         var i = p
                         while i < total {
-                            let entry = Synthetic.entry(i, startMs: 1_790_000_000_000, days: 30)
+                            let entry = Synthetic.entry(i, of: total, startMs: 1_790_000_000_000, days: 30)
                             let admission = Admission(
                                 id: entry.id, timestampMs: entry.timestampMs, route: entry.route, provider: entry.provider,
                                 requestedModel: entry.requestedModel, upstreamModel: entry.servedModel, priceModel: entry.servedModel, stream: false,
@@ -196,17 +196,20 @@ enum Synthetic {
     static let hourWeights: [Int] = [1, 1, 1, 1, 1, 2, 3, 5, 8, 10, 10, 10, 9, 10, 10, 10, 9, 7, 5, 4, 3, 2, 2, 1]
     static let hourTotal = hourWeights.reduce(0, +)
 
-    /// Entry number `i`.
-    static func entry(_ i: Int, startMs: Int64, days: Int) -> LedgerEntry {
+    /// Entry number `i` of `total`: entries are in time order (as a ledger is written), `days` days from
+    /// `startMs`, following a working-hours profile within each day.
+    static func entry(_ i: Int, of total: Int, startMs: Int64, days: Int) -> LedgerEntry {
         var r = RNG(state: UInt64(i) &* 0x2545_F491_4F6C_DD1D &+ 17)
-        let day = Int64(r.below(days))
-        var pick = r.below(hourTotal)
+        let position = Double(i) / Double(max(1, total)) * Double(days)
+        let day = Int64(position)
+        // Inverse of the hour profile's cumulative distribution, at the position within the day.
+        var within = (position - Double(day)) * Double(hourTotal)
         var hour = 0
-        while pick >= hourWeights[hour] {
-            pick -= hourWeights[hour]
+        while hour < 23 && within >= Double(hourWeights[hour]) {
+            within -= Double(hourWeights[hour])
             hour += 1
         }
-        let ts = startMs + day * 86_400_000 + Int64(hour) * 3_600_000 + Int64(r.below(3_600_000))
+        let ts = startMs + day * 86_400_000 + Int64(hour) * 3_600_000 + Int64(within / Double(hourWeights[hour]) * 3_600_000)
         // Zipf-like workflow popularity.
         let w = min(49, Int(Double(r.below(1_000_000)) / 1_000_000 * Double(r.below(50) + 1)))
         let team = r.below(100) == 0 ? nil : "team-\(w % 20)"
@@ -236,7 +239,7 @@ enum Synthetic {
             environment: r.below(10) == 0 ? "staging" : "prod", costCenter: team == nil ? nil : "CC-\(w % 8)", workflow: workflow,
             customer: customer, traceID: w % 5 == 0 ? "tr-\(i / 4)" : nil)
         return LedgerEntry(
-            id: "b\(i)", timestampMs: ts, durationMs: Int64(200 + r.below(3_000)), route: "chat.completions", provider: model.provider,
+            id: "b" + String(repeating: "0", count: max(0, 9 - String(i).count)) + String(i), timestampMs: ts, durationMs: Int64(200 + r.below(3_000)), route: "chat.completions", provider: model.provider,
             requestedModel: model.name, servedModel: model.name, stream: r.below(2) == 0, status: status,
             httpStatus: status == .upstreamError ? 502 : 200, usage: usage,
             usageSource: status == .cancelled ? .estimated : status == .upstreamError ? .none : .reported, pricing: pricing, costNanoUSD: cost,

@@ -93,7 +93,8 @@ extension LedgerDatabase: OutcomeRecorder {
         }
     }
 
-    /// Outcome totals of the outcomes that occurred in `[startMs, endMs)`, grouped by one dimension.
+    /// Outcome totals of the outcomes that occurred in `[startMs, endMs)`, grouped by one dimension (nil: one total
+    /// under the nil key), aggregated in SQL.
     ///
     /// `workflow` groups by the outcome's own workflow. Other dimensions take the value of the call the
     /// outcome covers (its request; else the earliest call of its trace); an outcome whose calls are unknown
@@ -104,22 +105,34 @@ extension LedgerDatabase: OutcomeRecorder {
             if let dimension, dimension != .workflow {
                 let column = Self.ledgerColumn(dimension)
                 group = """
-                    COALESCE((SELECT e.\(column) FROM ledgerEntry e WHERE e.id = o.requestId),
-                             (SELECT e.\(column) FROM ledgerEntry e WHERE e.traceId = o.traceId ORDER BY e.ts, e.id LIMIT 1))
+                    NULLIF(COALESCE((SELECT COALESCE(e.\(column), '') FROM ledgerEntry e WHERE e.id = o.requestId),
+                             (SELECT COALESCE(e.\(column), '') FROM ledgerEntry e WHERE e.traceId = o.traceId ORDER BY e.ts, e.id LIMIT 1)), '')
                     """
             } else if dimension == .workflow {
                 group = "o.workflow"
             } else {
                 group = "NULL"
             }
+            let sql = """
+                SELECT grp, COUNT(*) AS outcomes,
+                       SUM(status = 'success') AS successes, SUM(status = 'partial') AS partials, SUM(status = 'failure') AS failures,
+                       TOTAL(CASE status WHEN 'success' THEN COALESCE(quality, 1.0) WHEN 'partial' THEN 0.5 * COALESCE(quality, 1.0) ELSE 0 END) AS qa,
+                       SUM(COALESCE(valueNano, 0)) AS value, SUM(COALESCE(humanReviewed, 0)) AS reviewed
+                FROM (SELECT o.status, o.quality, o.valueNano, o.humanReviewed, \(group) AS grp
+                      FROM outcome o WHERE o.occurredAt >= ? AND o.occurredAt < ?)
+                GROUP BY grp
+                """
             var out: [String?: OutcomeTotals] = [:]
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT o.*, \(group) AS grp FROM outcome o WHERE occurredAt >= ? AND occurredAt < ?", arguments: [startMs, endMs])
-            while let row = try rows.next() {
-                let key: String? = row["grp"]
-                var totals = out[key] ?? OutcomeTotals()
-                try totals.add(Self.outcome(row))
-                out[key] = totals
+            for row in try Row.fetchAll(db, sql: sql, arguments: [startMs, endMs]) {
+                var totals = OutcomeTotals()
+                totals.outcomes = row["outcomes"]
+                totals.successes = row["successes"]
+                totals.partials = row["partials"]
+                totals.failures = row["failures"]
+                totals.qualityAdjusted = row["qa"]
+                totals.valueNanoUSD = row["value"]
+                totals.humanReviewed = row["reviewed"]
+                out[row["grp"] as String?] = totals
             }
             return out
         }
