@@ -126,7 +126,7 @@ public enum KPIReport {
         out.append(
             KPIResult(
                 key: "unpriced_calls", name: "Unpriced calls (cost unknown)",
-                value: "\(spend.unpricedCalls) of \(spend.calls)", numeric: Double(spend.unpricedCalls),
+                value: "\(grouped(spend.unpricedCalls)) of \(grouped(spend.calls))", numeric: Double(spend.unpricedCalls),
                 target: "≤ \(targets.maxUnpricedCalls)", status: spend.unpricedCalls <= targets.maxUnpricedCalls ? .pass : .fail))
 
         // Audit completeness: entries with full attribution.
@@ -137,6 +137,17 @@ public enum KPIReport {
                 target: "≥ \(percent(targets.auditCompleteness))",
                 status: audit.map { $0 >= targets.auditCompleteness ? .pass : .fail } ?? .notApplicable))
         return out
+    }
+
+    /// `1234567` → `1,234,567`.
+    public static func grouped(_ value: Int64) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return value < 0 ? "-" + out : out
     }
 
     /// `0.9512` → `95.1%`.
