@@ -214,6 +214,11 @@ func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], pe
         retry.receivedAtMs += 60_000
         #expect(try database.recordNow(outcomes: [retry, Self.outcome("o2", request: "tg_2")]) == OutcomeRecordResult(accepted: 1, duplicates: 1))
         #expect(try database.outcome(id: "o1")?.receivedAtMs == first.receivedAtMs)
+        // A retry without occurred_at (defaulted to its own receipt) is the same outcome too.
+        var undated = first
+        undated.receivedAtMs += 3_600_000
+        undated.occurredAtMs = undated.receivedAtMs
+        #expect(try database.recordNow(outcomes: [undated]) == OutcomeRecordResult(accepted: 0, duplicates: 1))
         // A changed payload under a known id: a conflict, and nothing of the batch is applied.
         var changed = first
         changed.status = .failure

@@ -47,7 +47,10 @@ public struct OutcomeConflict: Error, Sendable, Hashable, CustomStringConvertibl
 }
 
 extension Outcome {
-    /// The API names of the fields in which `other` differs from this outcome (``receivedAtMs`` is not compared).
+    /// The API names of the fields in which `other` (a re-report) differs from this outcome.
+    ///
+    /// ``receivedAtMs`` is not compared. Nor is ``occurredAtMs`` when `other` did not give one (it then equals its
+    /// own receipt time): a retry that omits `occurred_at` is the same outcome, which keeps its first time.
     public func differingFields(from other: Outcome) -> [String] {
         var out: [String] = []
         if requestID != other.requestID { out.append("request_id") }
@@ -58,7 +61,7 @@ extension Outcome {
         if valueNanoUSD != other.valueNanoUSD { out.append("value_usd") }
         if quality != other.quality { out.append("quality") }
         if humanReviewed != other.humanReviewed { out.append("human_reviewed") }
-        if occurredAtMs != other.occurredAtMs { out.append("occurred_at") }
+        if occurredAtMs != other.occurredAtMs && other.occurredAtMs != other.receivedAtMs { out.append("occurred_at") }
         return out
     }
 }

@@ -25,6 +25,12 @@ struct OutcomesCommand: AsyncParsableCommand {
         var file: String
 
         func run() async throws {
+            let result = try Self.importFile(file, into: location.open())
+            print("imported \(result.accepted) outcomes from \(file) (\(result.duplicates) already recorded)")
+        }
+
+        /// Parses the whole file, then records every row in one transaction; any error imports nothing.
+        static func importFile(_ file: String, into database: LedgerDatabase) throws -> OutcomeRecordResult {
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("\(file): cannot read the file") }
             let bytes = [UInt8](data)
             let large = bytes.count > 5_000_000
@@ -38,8 +44,7 @@ struct OutcomesCommand: AsyncParsableCommand {
             }
             if large { FileHandle.standardError.write(Data("writing \(outcomes.count) outcomes in one transaction...\n".utf8)) }
             do {
-                let result = try location.open().recordNow(outcomes: outcomes)
-                print("imported \(result.accepted) outcomes from \(file) (\(result.duplicates) already recorded)")
+                return try database.recordNow(outcomes: outcomes)
             } catch let conflict as OutcomeConflict {
                 throw ValidationError("\(file): \(conflict.description)")
             }
