@@ -83,7 +83,11 @@ public struct RateCard: Sendable, Hashable, Decodable {
             for key in nested.allKeys { shares[key.stringValue] = try nested.decodeDecimalText(forKey: key) }
         }
         fixedShares = shares
-        try validate()
+        do {
+            try validate()
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
+        }
     }
 
     /// Checks tier references and fixed shares.
