@@ -68,7 +68,7 @@ struct GatewayServer {
         let admin = AdminAPI(store: database, reload: reload)
         return buildGatewayApplication(
             gateway: gateway, services: services, isReady: { journal.isAccepting },
-            onServerRunning: onServerRunning, admin: admin, logger: logger)
+            onServerRunning: onServerRunning, admin: admin, logger: logger, outcomes: database)
     }
 
     /// Runs until SIGINT/SIGTERM, then drains and closes.

@@ -19,6 +19,8 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
     public var governance: GovernanceConfiguration
     /// The admin API.
     public var admin: Admin
+    /// Report targets and the chargeback rate card (`reports:`).
+    public var reports: ReportsConfiguration = .init()
 
     /// Creates a configuration.
     public init(
@@ -35,7 +37,7 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
         self.admin = admin
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case server, storage, pricing, providers, models, keys, governance, admin }
+    enum CodingKeys: String, CodingKey, CaseIterable { case server, storage, pricing, providers, models, keys, governance, admin, reports }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -46,6 +48,7 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
         providers = try c.decode([Provider].self, forKey: .providers)
         models = try c.decode([ModelRoute].self, forKey: .models)
         keys = try c.decodeIfPresent([Key].self, forKey: .keys) ?? []
+        reports = try c.decodeIfPresent(ReportsConfiguration.self, forKey: .reports) ?? .init()
         governance = try c.decodeIfPresent(GovernanceConfiguration.self, forKey: .governance) ?? .init()
         admin = try c.decodeIfPresent(Admin.self, forKey: .admin) ?? .init()
     }

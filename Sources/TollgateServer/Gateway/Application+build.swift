@@ -3,7 +3,7 @@ public import Logging
 import NIOCore
 import Prometheus
 public import ServiceLifecycle
-import TollgateCore
+public import TollgateCore
 import TollgateProviders
 
 /// The request context for gateway routes.
@@ -24,13 +24,16 @@ public struct GatewayRequestContext: RequestContext {
 ///   - onServerRunning: Called with the bound port once listening (tests use port 0).
 ///   - admin: The admin API, when the gateway has a store for it.
 ///   - logger: Logger.
+///   - outcomes: Where `POST /v1/outcomes` records outcomes; without it the route is absent.
 /// - Returns: An application; run it as a `Service`.
 public func buildGatewayApplication(
     gateway: Gateway, services: [any Service] = [], isReady: @escaping @Sendable () -> Bool = { true },
-    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }, admin: AdminAPI? = nil, logger: Logger
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }, admin: AdminAPI? = nil, logger: Logger,
+    outcomes: (any OutcomeRecorder)? = nil
 ) -> some ApplicationProtocol {
     let router = Router(context: GatewayRequestContext.self)
     admin?.addRoutes(to: router, gateway: gateway)
+    if let outcomes { router.addOutcomeRoute(gateway: gateway, recorder: outcomes) }
     router.post("/v1/chat/completions") { request, context in
         try await gateway.handle(request, context: context, route: .chatCompletions)
     }

@@ -5,7 +5,7 @@ public import TollgateCore
 extension LedgerDatabase {
     /// Writes entries in one transaction.
     public func write(entries: [LedgerEntry]) async throws {
-        try await writer.write { db in try Self.insert(db, entries: entries) }
+        _ = try await writer.write { db in try Self.insert(db, entries: entries) }
     }
 
     /// Synchronous form of ``write(entries:)`` for tools, shutdown, recovery and tests.
@@ -13,19 +13,20 @@ extension LedgerDatabase {
     /// - Returns: How many entries were written.
     @discardableResult
     public func writeNow(entries: [LedgerEntry], ignoringExisting: Bool = false) throws -> Int {
-        try writer.write { db in
-            let before = db.totalChangesCount
-            try Self.insert(db, entries: entries, ignoreExisting: ignoringExisting)
-            return db.totalChangesCount - before
-        }
+        try writer.write { db in try Self.insert(db, entries: entries, ignoreExisting: ignoringExisting) }
     }
 
-    static func insert(_ db: Database, entries: [LedgerEntry], ignoreExisting: Bool = false) throws {
-        guard !entries.isEmpty else { return }
+    /// Inserts entries; returns how many rows were inserted (not counting the rollup trigger's writes).
+    @discardableResult
+    static func insert(_ db: Database, entries: [LedgerEntry], ignoreExisting: Bool = false) throws -> Int {
+        guard !entries.isEmpty else { return 0 }
         let insert = try db.cachedStatement(sql: ignoreExisting ? insertOrIgnoreSQL : insertSQL)
+        var inserted = 0
         for entry in entries {
             try EntryBinder.insert(entry, with: insert)
+            inserted += db.changesCount
         }
+        return inserted
     }
 
     /// Closes admissions a crash left open: each one without an entry gets an `interrupted`,

@@ -100,6 +100,7 @@ public struct LedgerDatabase: Sendable {
                     ) STRICT
                     """)
         }
+        registerAnalyticsSchema(&migrator)
         registerGovernanceMigration(&migrator)
         return migrator
     }

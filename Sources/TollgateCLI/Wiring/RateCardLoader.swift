@@ -1,0 +1,13 @@
+import TollgateCore
+import Yams
+
+/// Decodes a rate card file (the keys of `reports.rate_card`), strictly.
+enum RateCardLoader {
+    static func decode(_ text: String) throws -> RateCard {
+        do {
+            return try YAMLDecoder().decode(RateCard.self, from: text)
+        } catch let error as DecodingError {
+            throw ConfigurationLoader.LoadError(description: ConfigurationLoader.describe(error))
+        }
+    }
+}

@@ -1,0 +1,171 @@
+/// Chargeback: list cost per team, the pool of shared and unattributed cost spread by a rule, and the
+/// rate card's surcharges on top.
+///
+/// Exactness: every team's list cost is its direct cost plus its allocated share; the allocated shares
+/// sum to the pool exactly (largest remainder), so the list costs sum to the ledger's known cost to the nano
+/// (unless there is no team to allocate to, when the pool is reported as ``Chargeback/unallocatedNanoUSD``).
+public struct Chargeback: Sendable, Hashable, Codable {
+    /// One team's line.
+    public struct Line: Sendable, Hashable, Codable {
+        /// The team.
+        public var team: String
+        /// Its rate-card tier.
+        public var tier: String
+        /// Its own known cost, nano-USD.
+        public var directNanoUSD: Int64
+        /// Its share of the shared and unattributed pool, nano-USD.
+        public var allocatedNanoUSD: Int64
+        /// Direct plus allocated: the list cost, nano-USD.
+        public var listNanoUSD: Int64
+        /// Markup and overhead on the list cost, nano-USD (rounded half away from zero, per team).
+        public var surchargeNanoUSD: Int64
+        /// List plus surcharge: what the team is charged, nano-USD.
+        public var chargedNanoUSD: Int64
+        /// Its calls.
+        public var calls: Int64
+        /// Its calls with no known cost (not in any amount).
+        public var unpricedCalls: Int64
+    }
+
+    /// Teams that are charged, by name.
+    public var lines: [Line]
+    /// The pool: unattributed cost plus the cost of shared teams, nano-USD.
+    public var poolNanoUSD: Int64
+    /// Pool cost nobody could be charged for (no receiving team), nano-USD.
+    public var unallocatedNanoUSD: Int64
+    /// The ledger's known cost in the period, nano-USD.
+    public var ledgerNanoUSD: Int64
+    /// Calls with no known cost in the period (all teams, shared and unattributed included).
+    public var unpricedCalls: Int64
+    /// The rule used.
+    public var rule: AllocationRule
+
+    /// Builds the chargeback from spend grouped by team.
+    /// - Parameters:
+    ///   - byTeam: Spend per team (`keys[0]`; nil is unattributed).
+    ///   - rateCard: Tiers, shared teams and the allocation rule.
+    ///   - rule: Overrides the rate card's rule.
+    public static func compute(byTeam: [GroupedSpend], rateCard: RateCard, rule: AllocationRule? = nil) throws(ReportError) -> Chargeback {
+        let rule = rule ?? rateCard.allocation
+        let shared = Set(rateCard.sharedTeams)
+        var direct: [String: SpendMeasures] = [:]
+        var pool: Int64 = 0
+        var ledger: Int64 = 0
+        var unpriced: Int64 = 0
+        func add(_ a: Int64, _ b: Int64) throws(ReportError) -> Int64 {
+            let (s, o) = a.addingReportingOverflow(b)
+            if o { throw ReportError.overflow("the ledger total") }
+            return s
+        }
+        for group in byTeam {
+            let m = group.measures
+            ledger = try add(ledger, m.costNanoUSD)
+            unpriced = try add(unpriced, m.unpricedCalls)
+            if let team = group.keys.first ?? nil, !shared.contains(team) {
+                var existing = direct[team] ?? SpendMeasures()
+                try existing.add(m)
+                direct[team] = existing
+            } else {
+                pool = try add(pool, m.costNanoUSD)
+            }
+        }
+        var receivers = direct.keys.sorted()
+        var weights: [Int128]
+        switch rule {
+        case .proportional:
+            weights = receivers.map { Int128(direct[$0]!.costNanoUSD) }
+            if weights.allSatisfy({ $0 == 0 }) { weights = receivers.map { _ in 1 } }
+        case .even:
+            weights = receivers.map { _ in 1 }
+        case .fixed:
+            receivers = Array(Set(receivers).union(rateCard.fixedShares.keys)).sorted()
+            weights = receivers.map { ExactDecimal.scaled(rateCard.fixedShares[$0] ?? "0", fractionalDigits: 9) ?? 0 }
+        }
+        var allocated = [Int64](repeating: 0, count: receivers.count)
+        var unallocated: Int64 = 0
+        if pool != 0 {
+            if let parts = Allocation.largestRemainder(pool, weights: weights) {
+                allocated = parts
+            } else {
+                unallocated = pool
+            }
+        }
+        var lines: [Line] = []
+        for (i, team) in receivers.enumerated() {
+            let m = direct[team] ?? SpendMeasures()
+            let list = try add(m.costNanoUSD, allocated[i])
+            let (tierName, tier) = rateCard.tier(of: team)
+            let surcharge = roundedPercent(list, microPercent: tier.surchargeMicroPercent)
+            guard let surcharge64 = Int64(exactly: surcharge) else { throw ReportError.overflow("a surcharge") }
+            lines.append(
+                Line(
+                    team: team, tier: tierName, directNanoUSD: m.costNanoUSD, allocatedNanoUSD: allocated[i], listNanoUSD: list,
+                    surchargeNanoUSD: surcharge64, chargedNanoUSD: try add(list, surcharge64), calls: m.calls,
+                    unpricedCalls: m.unpricedCalls))
+        }
+        return Chargeback(
+            lines: lines, poolNanoUSD: pool, unallocatedNanoUSD: unallocated, ledgerNanoUSD: ledger, unpricedCalls: unpriced, rule: rule)
+    }
+
+    /// `amount × microPercent ÷ 10⁸`, rounded half away from zero.
+    static func roundedPercent(_ amount: Int64, microPercent: Int128) -> Int128 {
+        let product = Int128(amount) * microPercent
+        let divisor: Int128 = 100_000_000
+        let (q, r) = product.quotientAndRemainder(dividingBy: divisor)
+        if r.magnitude * 2 >= divisor.magnitude { return q + (product < 0 ? -1 : 1) }
+        return q
+    }
+
+    /// Sum of the list costs plus the unallocated pool: equals ``ledgerNanoUSD``.
+    public var listTotalNanoUSD: Int128 { lines.reduce(Int128(unallocatedNanoUSD)) { $0 + Int128($1.listNanoUSD) } }
+    /// Sum of the charged amounts.
+    public var chargedTotalNanoUSD: Int128 { lines.reduce(0) { $0 + Int128($1.chargedNanoUSD) } }
+}
+
+/// One team's chargeback statement: its direct cost by workflow, its share of the pool, its surcharge.
+public struct ChargebackStatement: Sendable, Hashable, Codable {
+    /// One statement line.
+    public struct Item: Sendable, Hashable, Codable {
+        /// What the line is (a workflow, the shared allocation, the surcharge).
+        public var description: String
+        /// Calls behind it (0 for allocation and surcharge lines).
+        public var calls: Int64
+        /// Amount, nano-USD.
+        public var amountNanoUSD: Int64
+    }
+
+    /// The team.
+    public var team: String
+    /// Its tier.
+    public var tier: String
+    /// The period.
+    public var period: ReportPeriod
+    /// The allocation rule used for the shared line.
+    public var rule: AllocationRule
+    /// Lines, in order: workflows by cost, then allocation, then surcharge.
+    public var items: [Item]
+    /// The team's list cost (direct + allocated), nano-USD.
+    public var listNanoUSD: Int64
+    /// What the team is charged, nano-USD: the sum of ``items``.
+    public var chargedNanoUSD: Int64
+    /// Calls with no known cost (not in any amount).
+    public var unpricedCalls: Int64
+
+    /// Builds a statement from the team's chargeback line and its spend by workflow (which sums to the line's direct cost).
+    public static func make(
+        line: Chargeback.Line, byWorkflow: [GroupedSpend], period: ReportPeriod, rule: AllocationRule
+    ) throws(ReportError) -> ChargebackStatement {
+        var items = byWorkflow.sorted { ($0.measures.costNanoUSD, $1.labels[0]) > ($1.measures.costNanoUSD, $0.labels[0]) }.map {
+            Item(description: "workflow \($0.labels[0])", calls: $0.measures.calls, amountNanoUSD: $0.measures.costNanoUSD)
+        }
+        let directSum = items.reduce(Int128(0)) { $0 + Int128($1.amountNanoUSD) }
+        guard directSum == Int128(line.directNanoUSD) else {
+            throw ReportError("the workflow lines of \(line.team) sum to \(directSum) nano-USD, not its direct cost \(line.directNanoUSD)")
+        }
+        items.append(Item(description: "shared and unattributed allocation (\(rule.rawValue))", calls: 0, amountNanoUSD: line.allocatedNanoUSD))
+        items.append(Item(description: "rate card surcharge (tier \(line.tier))", calls: 0, amountNanoUSD: line.surchargeNanoUSD))
+        return ChargebackStatement(
+            team: line.team, tier: line.tier, period: period, rule: rule, items: items, listNanoUSD: line.listNanoUSD,
+            chargedNanoUSD: line.chargedNanoUSD, unpricedCalls: line.unpricedCalls)
+    }
+}

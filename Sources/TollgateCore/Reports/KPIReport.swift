@@ -1,0 +1,173 @@
+/// The FinOps KPIs of one period, each with its value, its target and whether it is met.
+public struct KPIResult: Sendable, Hashable, Codable {
+    /// Whether a KPI meets its target.
+    public enum Status: String, Sendable, Hashable, Codable {
+        /// Target met.
+        case pass
+        /// Target missed.
+        case fail
+        /// No target configured: shown for information.
+        case info
+        /// Cannot be measured (no data, or the feature it measures is not set up).
+        case notApplicable = "n/a"
+    }
+
+    /// Stable key (`cost_per_successful_outcome`).
+    public var key: String
+    /// Human name.
+    public var name: String
+    /// The value as shown.
+    public var value: String
+    /// The numeric value, when there is one (ratios as fractions, money in USD).
+    public var numeric: Double?
+    /// The target as shown.
+    public var target: String
+    /// Met or not.
+    public var status: Status
+}
+
+/// Evaluates the KPIs.
+public enum KPIReport {
+    /// What the KPIs are computed from, for one period.
+    public struct Inputs: Sendable, Hashable {
+        /// Spend in the period.
+        public var spend: SpendMeasures
+        /// Outcomes in the period.
+        public var outcomes: OutcomeTotals
+        /// Period length in hours.
+        public var hours: Double
+
+        /// Creates inputs.
+        public init(spend: SpendMeasures, outcomes: OutcomeTotals, hours: Double) {
+            self.spend = spend
+            self.outcomes = outcomes
+            self.hours = hours
+        }
+    }
+
+    /// The KPIs for `current`, trends against `previous`.
+    /// - Parameter budgetsConfigured: Whether any budget exists (until budgets ship, false: budget variance is n/a).
+    public static func evaluate(
+        current: Inputs, previous: Inputs, targets: ReportsConfiguration.Targets, budgetsConfigured: Bool = false
+    ) -> [KPIResult] {
+        let now = UnitMetrics.compute(spend: current.spend, outcomes: current.outcomes, hours: current.hours)
+        let before = UnitMetrics.compute(spend: previous.spend, outcomes: previous.outcomes, hours: previous.hours)
+        var out: [KPIResult] = []
+        func percent(_ v: Double?) -> String { v.map { formatPercent($0) } ?? "-" }
+
+        // Cost per successful outcome: flat or down.
+        if let cps = now.costPerSuccessNanoUSD {
+            let change = UnitMetrics.trend(Double(cps), before.costPerSuccessNanoUSD.map(Double.init))
+            let status: KPIResult.Status = change.map { $0 <= targets.costPerSuccessMaxIncrease + 1e-12 ? .pass : .fail } ?? .info
+            out.append(
+                KPIResult(
+                    key: "cost_per_successful_outcome", name: "Cost per successful outcome",
+                    value: "$" + Money.format(nanoUSD: cps) + (change.map { " (\(signedPercent($0)))" } ?? " (no previous)"),
+                    numeric: Double(cps) / 1e9, target: targets.costPerSuccessMaxIncrease == 0 ? "flat or down" : "rise ≤ \(percent(targets.costPerSuccessMaxIncrease))",
+                    status: status))
+        } else {
+            out.append(
+                KPIResult(
+                    key: "cost_per_successful_outcome", name: "Cost per successful outcome", value: "no successful outcomes", numeric: nil,
+                    target: "flat or down", status: .notApplicable))
+        }
+
+        // Attribution coverage: share of known spend tagged with a workflow.
+        let spend = current.spend
+        let coverage = spend.costNanoUSD > 0 ? Double(spend.workflowTaggedCostNanoUSD) / Double(spend.costNanoUSD) : nil
+        out.append(
+            KPIResult(
+                key: "attribution_coverage", name: "Attribution coverage (spend with a workflow)", value: percent(coverage), numeric: coverage,
+                target: "> \(percent(targets.attributionCoverage))",
+                status: coverage.map { $0 > targets.attributionCoverage ? .pass : .fail } ?? .notApplicable))
+
+        // Input share of spend.
+        out.append(
+            KPIResult(
+                key: "input_share", name: "Input share of spend", value: percent(now.inputShare), numeric: now.inputShare,
+                target: targets.maxInputShare.map { "≤ \(percent($0))" } ?? "none",
+                status: now.inputShare == nil ? .notApplicable : targets.maxInputShare.map { now.inputShare! <= $0 ? .pass : .fail } ?? .info))
+
+        // Budget variance.
+        out.append(
+            KPIResult(
+                key: "budget_variance", name: "Budget variance", value: budgetsConfigured ? "-" : "no budgets", numeric: nil,
+                target: "within \(percent(targets.budgetVariance))", status: .notApplicable))
+
+        // Cache hit rate: cache-read tokens ÷ input tokens.
+        let hit = spend.inputTokens > 0 ? Double(spend.cacheRead) / Double(spend.inputTokens) : nil
+        out.append(
+            KPIResult(
+                key: "cache_hit_rate", name: "Cache hit rate (input tokens read from cache)", value: percent(hit), numeric: hit,
+                target: targets.minCacheHitRate.map { "≥ \(percent($0))" } ?? "none",
+                status: hit == nil ? .notApplicable : targets.minCacheHitRate.map { hit! >= $0 ? .pass : .fail } ?? .info))
+
+        // Token efficiency: tokens per successful outcome, flat or down.
+        let tps = now.successes > 0 ? Double(now.tokens) / Double(now.successes) : nil
+        let tpsBefore = before.successes > 0 ? Double(before.tokens) / Double(before.successes) : nil
+        let tpsChange = UnitMetrics.trend(tps, tpsBefore)
+        out.append(
+            KPIResult(
+                key: "token_efficiency", name: "Token efficiency (tokens per successful outcome)",
+                value: tps.map { formatNumber($0) + (tpsChange.map { " (\(signedPercent($0)))" } ?? " (no previous)") } ?? "no successful outcomes",
+                numeric: tps, target: "flat or down",
+                status: tps == nil ? .notApplicable : tpsChange.map { $0 <= targets.tokenEfficiencyMaxIncrease + 1e-12 ? .pass : .fail } ?? .info))
+
+        // Decision throughput: successful outcomes per hour, flat or up.
+        let throughputChange = UnitMetrics.trend(now.decisionThroughputPerHour, before.decisionThroughputPerHour)
+        out.append(
+            KPIResult(
+                key: "decision_throughput", name: "Decision throughput (successes per hour)",
+                value: formatNumber(now.decisionThroughputPerHour) + (throughputChange.map { " (\(signedPercent($0)))" } ?? ""),
+                numeric: now.decisionThroughputPerHour, target: "flat or up",
+                status: now.outcomes == 0 ? .notApplicable : throughputChange.map { $0 >= -targets.throughputMaxDecrease - 1e-12 ? .pass : .fail } ?? .info))
+
+        // Unpriced spend: calls whose cost is unknown.
+        out.append(
+            KPIResult(
+                key: "unpriced_calls", name: "Unpriced calls (cost unknown)",
+                value: "\(grouped(spend.unpricedCalls)) of \(grouped(spend.calls))", numeric: Double(spend.unpricedCalls),
+                target: "≤ \(targets.maxUnpricedCalls)", status: spend.unpricedCalls <= targets.maxUnpricedCalls ? .pass : .fail))
+
+        // Audit completeness: entries with full attribution.
+        let audit = spend.calls > 0 ? Double(spend.fullyAttributedCalls) / Double(spend.calls) : nil
+        out.append(
+            KPIResult(
+                key: "audit_completeness", name: "Audit completeness (fully attributed calls)", value: percent(audit), numeric: audit,
+                target: "≥ \(percent(targets.auditCompleteness))",
+                status: audit.map { $0 >= targets.auditCompleteness ? .pass : .fail } ?? .notApplicable))
+        return out
+    }
+
+    /// `1234567` → `1,234,567`.
+    public static func grouped(_ value: Int64) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return value < 0 ? "-" + out : out
+    }
+
+    /// `0.9512` → `95.1%`.
+    public static func formatPercent(_ fraction: Double) -> String {
+        let tenths = (fraction * 1_000).rounded()
+        let whole = Int64(tenths) / 10
+        let digit = abs(Int64(tenths) % 10)
+        return (tenths < 0 && whole == 0 ? "-" : "") + "\(whole).\(digit)%"
+    }
+
+    /// `0.05` → `+5.0%`.
+    public static func signedPercent(_ fraction: Double) -> String {
+        (fraction >= 0 ? "+" : "") + formatPercent(fraction)
+    }
+
+    /// A number with at most 2 decimals.
+    public static func formatNumber(_ value: Double) -> String {
+        let hundredths = (value * 100).rounded()
+        let whole = Int64(hundredths / 100)
+        let fraction = abs(Int64(hundredths) % 100)
+        return (hundredths < 0 && whole == 0 ? "-" : "") + "\(whole)." + (fraction < 10 ? "0" : "") + "\(fraction)"
+    }
+}

@@ -1,0 +1,106 @@
+public import GRDB
+public import TollgateCore
+
+extension LedgerDatabase {
+    /// Spend over `period`, grouped by zero, one or two dimensions, read from the rollups (never raw entries).
+    ///
+    /// Periods of whole UTC days read the daily rollup, others the hourly one. `customer` is rolled up per day
+    /// (with team and workflow) rather than per hour, so a grouping that includes customer may pair it only with
+    /// team or workflow, and needs a day-aligned period.
+    /// - Returns: One group per distinct combination; `''` in the rollup comes back as nil (unattributed).
+    public func spend(groupedBy dimensions: [ReportDimension], period: ReportPeriod) throws -> [GroupedSpend] {
+        let useCustomerTable = dimensions.contains(.customer)
+        let wholeDays = period.startMs % 86_400_000 == 0 && period.endMs % 86_400_000 == 0
+        let table = useCustomerTable ? Self.rollups[2] : wholeDays ? Self.rollups[1] : Self.rollups[0]
+        if useCustomerTable {
+            for d in dimensions where ![.customer, .team, .workflow].contains(d) {
+                throw ReportError("customer can be grouped together only with team or workflow, not \(d.rawValue)")
+            }
+        }
+        guard period.startMs % table.bucketMs == 0, period.endMs % table.bucketMs == 0 else {
+            throw ReportError("the period must start and end on whole \(table.bucket)s (UTC)")
+        }
+        let columns = dimensions.map { $0 == .model ? "servedModel" : Self.ledgerColumn($0) }
+        let keys = columns.enumerated().map { "NULLIF(\($1), '') AS k\($0)" }
+        let sql = """
+            SELECT \((keys + [Self.measureSQL]).joined(separator: ", "))
+            FROM \(table.table) WHERE \(table.bucket) >= ? AND \(table.bucket) < ?
+            \(dimensions.isEmpty ? "" : "GROUP BY " + (1...dimensions.count).map(String.init).joined(separator: ", "))
+            """
+        return try writer.read { db in
+            var out: [GroupedSpend] = []
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: [period.startMs / table.bucketMs, period.endMs / table.bucketMs])
+            while let row = try rows.next() {
+                let measures = Self.measures(row)
+                if dimensions.isEmpty && measures.calls == 0 { continue }
+                out.append(GroupedSpend(keys: (0..<dimensions.count).map { row["k\($0)"] }, measures: measures))
+            }
+            return out
+        }
+    }
+
+    /// Total spend over `period`.
+    public func spendTotal(period: ReportPeriod) throws -> SpendMeasures {
+        try spend(groupedBy: [], period: period).first?.measures ?? SpendMeasures()
+    }
+
+    static let measureSQL = """
+        COALESCE(SUM(calls), 0) AS calls, SUM(inputUncached) AS inputUncached, SUM(cacheRead) AS cacheRead,
+        SUM(cacheWrite) AS cacheWrite, SUM(output) AS output, SUM(reasoning) AS reasoning, SUM(costNano) AS costNano,
+        SUM(costInputNano) AS costInputNano, SUM(unpricedCalls) AS unpricedCalls, SUM(estimatedCalls) AS estimatedCalls,
+        SUM(failedCalls) AS failedCalls, SUM(CASE WHEN workflow <> '' THEN costNano ELSE 0 END) AS workflowCost,
+        SUM(fullCalls) AS fullCalls
+        """
+
+    static func measures(_ row: Row) -> SpendMeasures {
+        SpendMeasures(
+            calls: row["calls"] ?? 0, inputUncached: row["inputUncached"] ?? 0, cacheRead: row["cacheRead"] ?? 0,
+            cacheWrite: row["cacheWrite"] ?? 0, output: row["output"] ?? 0, reasoning: row["reasoning"] ?? 0,
+            costNanoUSD: row["costNano"] ?? 0, inputCostNanoUSD: row["costInputNano"] ?? 0, unpricedCalls: row["unpricedCalls"] ?? 0,
+            estimatedCalls: row["estimatedCalls"] ?? 0, failedCalls: row["failedCalls"] ?? 0,
+            workflowTaggedCostNanoUSD: row["workflowCost"] ?? 0, fullyAttributedCalls: row["fullCalls"] ?? 0)
+    }
+
+    /// Unit economics by one dimension: spend from the rollups, outcomes from the outcome table, for `period`
+    /// and the previous period of equal length. Groups are sorted by cost, largest first.
+    public func unitEconomics(by dimension: ReportDimension, period: ReportPeriod) throws -> [UnitRow] {
+        let previous = period.previous
+        var spendNow: [String?: SpendMeasures] = [:]
+        var spendBefore: [String?: SpendMeasures] = [:]
+        for g in try spend(groupedBy: [dimension], period: period) { spendNow[g.keys[0]] = g.measures }
+        for g in try spend(groupedBy: [dimension], period: previous) { spendBefore[g.keys[0]] = g.measures }
+        let outcomesNow = try outcomeTotals(by: dimension, startMs: period.startMs, endMs: period.endMs)
+        let outcomesBefore = try outcomeTotals(by: dimension, startMs: previous.startMs, endMs: previous.endMs)
+        let groups = Set(spendNow.keys).union(outcomesNow.keys)
+        return groups.map { key in
+            UnitRow(
+                group: key,
+                current: UnitMetrics.compute(spend: spendNow[key] ?? .init(), outcomes: outcomesNow[key] ?? .init(), hours: period.hours),
+                previous: UnitMetrics.compute(spend: spendBefore[key] ?? .init(), outcomes: outcomesBefore[key] ?? .init(), hours: previous.hours))
+        }.sorted { ($0.current.costNanoUSD, $1.group ?? "") > ($1.current.costNanoUSD, $0.group ?? "") }
+    }
+
+    /// The KPI inputs (total spend and outcomes) of a period.
+    public func kpiInputs(period: ReportPeriod) throws -> KPIReport.Inputs {
+        let outcomes = try outcomeTotals(by: nil, startMs: period.startMs, endMs: period.endMs)
+        return KPIReport.Inputs(spend: try spendTotal(period: period), outcomes: outcomes[nil] ?? .init(), hours: period.hours)
+    }
+}
+
+extension LedgerDatabase {
+    /// Rows in the rollup tables (hourly, daily, customer daily), for benchmarks and operations.
+    public func rollupRowCounts() throws -> (hourly: Int, daily: Int, customerDaily: Int) {
+        try writer.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spendHourly") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spendDaily") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spendCustomerDaily") ?? 0
+            )
+        }
+    }
+
+    /// Refreshes the query planner's statistics (after a bulk load).
+    public func analyze() throws {
+        try writer.write { db in try db.execute(sql: "ANALYZE") }
+    }
+}
