@@ -157,11 +157,11 @@ func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], pe
 
     @Test func theMigrationBackfillsRollupsFromAnExistingLedger() throws {
         let queue = try DatabaseQueue()
-        try LedgerDatabase.migrator.migrate(queue, upTo: "v1: ledger")
+        try LedgerDatabase.migrator.migrate(queue, upTo: "v2: governance")
         var rng = SeededRNG(state: 99)
         let entries = (0..<400).map { randomEntry($0, &rng, days: 40) }
         _ = try queue.write { db in try LedgerDatabase.insert(db, entries: entries) }
-        let database = try LedgerDatabase(queue)  // runs v2: creates and backfills the rollups
+        let database = try LedgerDatabase(queue)  // runs v3: creates and backfills the rollups
         try expectRollupsMatch(database, entries, period: try ReportPeriod.parse("2026-10"))
         try expectRollupsMatch(database, entries, period: try ReportPeriod.parse("2026-Q4"))
         // And the trigger keeps them current from then on.

@@ -4,12 +4,11 @@ import TollgateStore
 
 /// Seeds the demo ledger with 90 days of synthetic history on first run.
 enum DemoHistorySeeder {
-    /// Stores outcomes. A no-op until the ledger has an outcome table: this is the single call
-    /// site where the generated outcomes will be written (`database.write(outcomes:)` or similar).
+    /// Stores the generated outcomes.
     typealias OutcomeSink = @Sendable (_ database: LedgerDatabase, _ outcomes: [Outcome]) throws -> Void
 
-    /// The outcome sink the demo uses today: outcomes are generated but not stored yet.
-    static let seedOutcomes: OutcomeSink = { _, _ in }
+    /// The outcome sink the demo uses: the ledger's outcome table.
+    static let seedOutcomes: OutcomeSink = { database, outcomes in _ = try database.recordNow(outcomes: outcomes) }
 
     /// Writes the history into the ledger at `path` when it has no entries yet; prints a one-line summary.
     /// - Returns: The number of entries written (0 when the ledger already had history).
@@ -36,7 +35,7 @@ enum DemoHistorySeeder {
         let elapsed = ContinuousClock.now - started
         writeLine(
             "seeded 90 days of demo history: \(Format.grouped(Int64(written))) calls, \(Format.dollars(total)), "
-                + "\(Format.grouped(Int64(history.outcomes.count))) outcomes (not stored yet), price change on "
+                + "\(Format.grouped(Int64(history.outcomes.count))) outcomes, price change on "
                 + "\(history.priceVersions.last.map { CivilDate.format(unixSeconds: $0.effectiveFrom) } ?? "-") "
                 + "(\(elapsed.components.seconds).\(String(format: "%02d", elapsed.components.attoseconds / 10_000_000_000_000_000))s)")
         return written

@@ -53,21 +53,23 @@ final class ConfigurationReloader: Service, Sendable {
 
     func run() async throws {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingTaskGroup(of: Void.self) { group in
+        // Runs until graceful shutdown cancels it; neither loop ends on its own, so the reloader never
+        // stops the service group early.
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await _ in hangups { await self.reloadLogging(reason: "SIGHUP") }
                 }
                 group.addTask {
-                    while true {
-                        try await Task.sleep(for: .seconds(2))
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(2))
+                        if Task.isCancelled { break }
                         let now = Self.signature(self.path)
                         let changed = self.signature.withLock { $0 != now }
                         if changed { await self.reloadLogging(reason: "file changed") }
                     }
                 }
-                try await group.next()
-                group.cancelAll()
+                await group.waitForAll()
             }
         }
     }

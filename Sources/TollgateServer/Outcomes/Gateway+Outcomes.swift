@@ -21,9 +21,11 @@ extension Router {
 extension Gateway {
     func handleOutcomes(_ request: Request, recorder: any OutcomeRecorder) async throws -> Response {
         var request = request
-        guard authenticate(request.headers, dialect: .openai) != nil else {
+        do {
+            _ = try authenticate(request.headers, dialect: .openai)
+        } catch {
             await Self.discard(&request)
-            throw GatewayError.unauthorized(.openai)
+            throw error
         }
         guard Self.isJSON(request.headers[.contentType]) else {
             await Self.discard(&request)

@@ -46,7 +46,7 @@ extension LedgerDatabase {
     ]
 
     static func registerAnalyticsSchema(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v2: outcomes and rollups") { db in
+        migrator.registerMigration("v3: outcomes and rollups") { db in
             try db.execute(
                 sql: """
                     CREATE TABLE outcome (

@@ -4,7 +4,7 @@ extension LedgerDatabase {
     /// Governance: what governance did to each entry, virtual keys, the admin audit trail,
     /// budget alert events and kill switches set through the admin API.
     static func registerGovernanceMigration(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v3: governance") { db in
+        migrator.registerMigration("v2: governance") { db in
             try db.execute(sql: "ALTER TABLE ledgerEntry ADD COLUMN routedFrom TEXT")
             try db.execute(sql: "ALTER TABLE ledgerEntry ADD COLUMN governance TEXT")
             try db.execute(sql: "ALTER TABLE ledgerEntry ADD COLUMN redactions INTEGER NOT NULL DEFAULT 0")

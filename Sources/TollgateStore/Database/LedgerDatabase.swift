@@ -100,8 +100,8 @@ public struct LedgerDatabase: Sendable {
                     ) STRICT
                     """)
         }
-        registerAnalyticsSchema(&migrator)
         registerGovernanceMigration(&migrator)
+        registerAnalyticsSchema(&migrator)
         return migrator
     }
 }

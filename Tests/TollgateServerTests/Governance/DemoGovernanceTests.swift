@@ -14,6 +14,8 @@ import TollgateStore
         try await SimulatorHarness.run { simulator in
             let ledgerPath = try GatewayHarness.freshLedgerPath()
             _ = try DemoHistorySeeder.seedIfEmpty(path: ledgerPath)
+            // The history's outcomes are stored, so unit economics have something true to show.
+            #expect(try LedgerDatabase.open(path: ledgerPath).outcomeCount() > 10_000)
             let text = DemoScenario.configuration(port: 0, simulatorPort: simulator.port, sqlitePath: ledgerPath)
             let runtime = try ConfigurationLoader.load(text: text, origin: "demo.yaml", environment: [:])
             #expect(!runtime.configuration.governance.budgets.isEmpty)
