@@ -53,7 +53,8 @@ func directMeasures(_ entries: [LedgerEntry]) -> SpendMeasures {
     for e in entries {
         let a = e.attribution
         let full = [a.team, a.app, a.workflow, a.environment, a.costCenter].allSatisfy { ($0 ?? "") != "" }
-        m.calls += 1
+        let blocked = e.status == .blocked
+        m.calls += blocked ? 0 : 1
         m.inputUncached += e.usage.inputUncached
         m.cacheRead += e.usage.cacheRead
         m.cacheWrite += e.usage.cacheWrite5m + e.usage.cacheWrite1h
@@ -63,9 +64,9 @@ func directMeasures(_ entries: [LedgerEntry]) -> SpendMeasures {
         m.inputCostNanoUSD += e.costNanoUSD == nil ? 0 : e.costBreakdown.input + e.costBreakdown.cacheRead + e.costBreakdown.cacheWrite
         m.unpricedCalls += e.costNanoUSD == nil ? 1 : 0
         m.estimatedCalls += e.usageSource == .estimated ? 1 : 0
-        m.failedCalls += e.status == .ok || e.status == .cached ? 0 : 1
+        m.failedCalls += e.status == .ok || e.status == .cached || blocked ? 0 : 1
         m.workflowTaggedCostNanoUSD += (a.workflow ?? "") != "" ? e.costNanoUSD ?? 0 : 0
-        m.fullyAttributedCalls += full ? 1 : 0
+        m.fullyAttributedCalls += full && !blocked ? 1 : 0
     }
     return m
 }

@@ -3,7 +3,7 @@
 /// Every field is a plain sum, so measures of disjoint sets add exactly. Money is nano-USD; additions
 /// are overflow-checked.
 public struct SpendMeasures: Sendable, Hashable, Codable {
-    /// Ledger entries.
+    /// Calls: ledger entries other than `blocked` ones (a call governance refused never reached a provider).
     public var calls: Int64 = 0
     /// Uncached input tokens.
     public var inputUncached: Int64 = 0
@@ -23,11 +23,11 @@ public struct SpendMeasures: Sendable, Hashable, Codable {
     public var unpricedCalls: Int64 = 0
     /// Entries priced from estimated usage.
     public var estimatedCalls: Int64 = 0
-    /// Entries that did not succeed (status other than `ok` and `cached`).
+    /// Calls that did not succeed (status other than `ok`, `cached` and `blocked`).
     public var failedCalls: Int64 = 0
     /// Known cost of entries tagged with a workflow, nano-USD.
     public var workflowTaggedCostNanoUSD: Int64 = 0
-    /// Entries with full attribution (team, app, workflow, environment and cost centre all set).
+    /// Calls with full attribution (team, app, workflow, environment and cost centre all set).
     public var fullyAttributedCalls: Int64 = 0
 
     /// Empty measures.

@@ -27,7 +27,7 @@ extension LedgerDatabase {
 
     /// Rollup measures: column and its value for one entry (`NEW.` is replaced by the row source).
     static let rollupMeasures: [(String, String)] = [
-        ("calls", "1"),
+        ("calls", "NEW.status <> 'blocked'"),
         ("inputUncached", "NEW.inputUncached"),
         ("cacheRead", "NEW.cacheRead"),
         ("cacheWrite", "NEW.cacheWrite5m + NEW.cacheWrite1h"),
@@ -37,10 +37,10 @@ extension LedgerDatabase {
         ("costInputNano", "CASE WHEN NEW.costNano IS NULL THEN 0 ELSE NEW.costInputNano + NEW.costCacheReadNano + NEW.costCacheWriteNano END"),
         ("unpricedCalls", "NEW.costNano IS NULL"),
         ("estimatedCalls", "NEW.usageSource = 'estimated'"),
-        ("failedCalls", "NEW.status NOT IN ('ok', 'cached')"),
+        ("failedCalls", "NEW.status NOT IN ('ok', 'cached', 'blocked')"),
         (
             "fullCalls",
-            "COALESCE(NEW.team, '') <> '' AND COALESCE(NEW.app, '') <> '' AND COALESCE(NEW.workflow, '') <> '' "
+            "NEW.status <> 'blocked' AND COALESCE(NEW.team, '') <> '' AND COALESCE(NEW.app, '') <> '' AND COALESCE(NEW.workflow, '') <> '' "
                 + "AND COALESCE(NEW.environment, '') <> '' AND COALESCE(NEW.costCenter, '') <> ''"
         ),
     ]
