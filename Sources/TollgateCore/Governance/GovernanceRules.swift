@@ -24,7 +24,14 @@ public struct GovernanceRules: Sendable {
         var period: BudgetPeriod
         var limitNano: Int64
         /// Identity of the budget's counters: a reload keeps counters whose identity is unchanged.
-        var identity: String { "\(rule.name)|\(rule.scope.text)|\(rule.period)" }
+        let identity: String
+
+        init(rule: BudgetRule, period: BudgetPeriod, limitNano: Int64) {
+            self.rule = rule
+            self.period = period
+            self.limitNano = limitNano
+            self.identity = "\(rule.name)|\(rule.scope.text)|\(rule.period)"
+        }
     }
 
     /// An agent limit ready for admission.

@@ -142,7 +142,7 @@ extension Governor {
                 buckets.take(tokens: expectedTokens)
                 if ticket.rateLimitHeaders.isEmpty { ticket.rateLimitHeaders = buckets.headers() }
                 rateUpdates.append((key, buckets))
-                ticket.rateHolds.append((key, expectedTokens))
+                ticket.rateHolds.append(GovernanceTicket.RateHold(bucket: key, tokens: expectedTokens))
             }
 
             // Agent limits: one trace, atomically.
@@ -156,7 +156,7 @@ extension Governor {
             }
 
             // Budgets: every applicable one must admit the call.
-            var holds: [(CounterKey, Int64, Int64)] = []
+            var holds: [GovernanceTicket.BudgetHold] = []
             var downgrade: (String, String)?
             var covered: Int64 = .max
             for (index, scopeKey) in applicable {
@@ -174,12 +174,7 @@ extension Governor {
                     let average = Int64((outputAverage[facts.priceModel] ?? 256).rounded(.up)) * max(1, facts.choices)
                     let output = facts.hasOutput ? min(outputBound ?? average, average) : 0
                     covered = min(covered, output)
-                    let usage = TokenUsage(inputUncached: facts.estimatedInputTokens, output: output)
-                    if case .priced(let cost, _) = catalog.cost(model: facts.priceModel, usage: usage, at: now / 1_000) {
-                        amount = cost.totalNanoUSD
-                    } else {
-                        amount = 0
-                    }
+                    amount = Governor.estimatedCost(catalog: catalog, facts, outputTokens: output) ?? 0
                 }
                 if spent + counter.reserved + amount > budget.limitNano {
                     if budget.rule.action == .downgrade, allowDowngrade, let target = budget.rule.downgradeTo, target != facts.model {
@@ -188,7 +183,7 @@ extension Governor {
                     }
                     return .refused(Self.budgetRefusal(budget, scopeKey: scopeKey, spent: spent, reserved: counter.reserved, amount: amount, window: window, calendar: rules.calendar, nowMs: now))
                 }
-                holds.append((key, amount, budget.limitNano))
+                holds.append(GovernanceTicket.BudgetHold(counter: key, amount: amount, limit: budget.limitNano, budget: index))
                 ticket.budgets.append(budget.rule.name)
             }
             if let (target, budget) = downgrade { return .downgrade(to: target, budget: budget) }
@@ -197,10 +192,10 @@ extension Governor {
 
             // Everything admits the call: commit all reservations together.
             for (key, buckets) in rateUpdates { self.buckets[key] = buckets }
-            for (key, amount, limit) in holds {
-                budgets[key, default: .init()].reserved += amount
-                ticket.budgetHolds.append((key, amount, limit))
+            for hold in holds {
+                budgets[hold.counter, default: .init()].reserved += hold.amount
             }
+            ticket.budgetHolds = holds
             if let trace = facts.attribution.traceID, !agentLimits.isEmpty {
                 var counter = traces[trace] ?? TraceCounter(firstMs: now, lastMs: now)
                 counter.inFlight += 1
@@ -208,7 +203,7 @@ extension Governor {
                 counter.reservedCost += worstCost ?? 0
                 counter.lastMs = now
                 traces[trace] = counter
-                ticket.traceHold = (trace, worstTokens, worstCost ?? 0)
+                ticket.traceHold = GovernanceTicket.TraceHold(trace: trace, tokens: worstTokens, cost: worstCost ?? 0)
                 if traces.count > 100_000 { evictTraces(nowMs: now) }
             }
             return .admitted(ticket)
@@ -331,7 +326,7 @@ extension Governor {
                 let tokens = max(hold.tokens, runningTokens)
                 traces[hold.trace]?.reservedCost += cost - hold.cost
                 traces[hold.trace]?.reservedTokens += tokens - hold.tokens
-                ticket.traceHold = (hold.trace, tokens, cost)
+                ticket.traceHold = GovernanceTicket.TraceHold(trace: hold.trace, tokens: tokens, cost: cost)
             }
             return true
         }
@@ -347,7 +342,8 @@ extension Governor {
             for hold in ticket.budgetHolds {
                 var counter = budgets[hold.counter] ?? .init()
                 counter.reserved -= hold.amount
-                guard let budget = rules.budgets.first(where: { $0.identity == hold.counter.identity }) else {
+                let indexed = hold.budget < rules.budgets.count && rules.budgets[hold.budget].identity == hold.counter.identity
+                guard let budget = indexed ? rules.budgets[hold.budget] : rules.budgets.first(where: { $0.identity == hold.counter.identity }) else {
                     budgets[hold.counter] = counter
                     continue
                 }

@@ -179,11 +179,21 @@ public final class Governor: Sendable {
         return nano > Int128(Int64.max) ? Int64.max : Int64(nano)
     }
 
-    /// A calibrated estimate of a call's cost: estimated input uncached, output from the model's recent average.
+    /// A calibrated estimate of a call's cost: estimated input at the uncached input rate, output at the
+    /// output rate, thresholds applied, rounded up. Nil when the model is unpriced.
     func estimatedCost(_ facts: RequestFacts, outputTokens: Int64) -> Int64? {
-        let usage = TokenUsage(inputUncached: facts.estimatedInputTokens, output: outputTokens)
-        guard case .priced(let cost, _) = catalog.cost(model: facts.priceModel, usage: usage, at: facts.nowMs / 1_000) else { return nil }
-        return cost.totalNanoUSD
+        Self.estimatedCost(catalog: catalog, facts, outputTokens: outputTokens)
+    }
+
+    static func estimatedCost(catalog: PriceCatalog, _ facts: RequestFacts, outputTokens: Int64) -> Int64? {
+        guard let price = catalog.price(for: facts.priceModel, at: facts.nowMs / 1_000), price.isPriced,
+            let rates = try? price.resolvedRates(promptTokens: facts.estimatedInputTokens)
+        else { return nil }
+        let input = Int128(facts.estimatedInputTokens) * (rates.input?.units ?? 0)
+        let output = Int128(outputTokens) * (rates.output?.units ?? 0)
+        let scale = Int128(10_000_000_000_000_000)
+        let nano = (input + output + scale - 1) / scale
+        return nano > Int128(Int64.max) ? Int64.max : Int64(nano)
     }
 
     // MARK: - Streams and settlement
@@ -283,17 +293,39 @@ public struct GovernanceTicket: Sendable {
     /// `max_tokens` the gateway must add so a strict bound holds (the caller sent none).
     public var injectMaxTokens: Int64?
     /// Budget counters and the amount reserved on each.
-    var budgetHolds: [(counter: Governor.State.CounterKey, amount: Int64, limit: Int64)] = []
+    var budgetHolds: [BudgetHold] = []
     /// Rate-limit buckets and the tokens taken from each.
-    var rateHolds: [(bucket: Governor.State.BucketKey, tokens: Int64)] = []
+    var rateHolds: [RateHold] = []
     /// The trace's reservation.
-    var traceHold: (trace: String, tokens: Int64, cost: Int64)?
+    var traceHold: TraceHold?
     /// Output tokens every reservation covers: a stream below this needs no check.
     var outputTokensCovered: Int64 = 0
     /// `x-ratelimit-*` headers for the response.
     public var rateLimitHeaders: [String: String] = [:]
     /// Names of the budgets this call counts against.
     public var budgets: [String] = []
+
+    /// A reservation on one budget counter.
+    struct BudgetHold: Sendable {
+        var counter: Governor.State.CounterKey
+        var amount: Int64
+        var limit: Int64
+        /// Index of the budget in the rules it was admitted under.
+        var budget: Int
+    }
+
+    /// Tokens taken from one rate-limit counter.
+    struct RateHold: Sendable {
+        var bucket: Governor.State.BucketKey
+        var tokens: Int64
+    }
+
+    /// A trace's reservation.
+    struct TraceHold: Sendable {
+        var trace: String
+        var tokens: Int64
+        var cost: Int64
+    }
 
     /// Creates an empty ticket (nothing reserved).
     public init(facts: RequestFacts) {

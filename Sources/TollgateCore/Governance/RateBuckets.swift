@@ -52,6 +52,11 @@ struct RateBuckets: Sendable {
 
     /// Why a call of `tokens` tokens cannot start now, or nil when it can.
     func refusal(rule: RateLimitRule, scopeKey: String, tokens: Int64) -> GovernanceRefusal? {
+        let amount = Double(tokens)
+        let fits =
+            (requestsPerMinute?.wait(for: 1) ?? 0) == 0 && (requestsPerDay?.wait(for: 1) ?? 0) == 0
+            && (tokensPerMinute?.wait(for: amount) ?? 0) == 0 && (tokensPerDay?.wait(for: amount) ?? 0) == 0
+        if fits { return nil }
         let checks: [(TokenBucket?, Double, String)] = [
             (requestsPerMinute, 1, "\(rule.requestsPerMinute ?? 0) requests per minute"),
             (tokensPerMinute, Double(tokens), "\(rule.tokensPerMinute ?? 0) tokens per minute"),
