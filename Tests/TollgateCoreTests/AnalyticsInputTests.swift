@@ -170,7 +170,15 @@ import TollgateCore
         cheaper.costNanoUSD = 2_000
         let before = KPIReport.Inputs(spend: cheaper, outcomes: outcomes, hours: 24)
         let results = Dictionary(uniqueKeysWithValues: KPIReport.evaluate(current: now, previous: before, targets: .init()).map { ($0.key, $0) })
-        #expect(results["budget_variance"]?.status == .notApplicable && results["budget_variance"]?.value == "no budgets")
+        #expect(results["budget_variance"]?.status == .notApplicable && results["budget_variance"]?.value == "no budgets for this period")
+        // With budgets: (Σ spent − Σ limit) ÷ Σ limit, and no counter over its limit.
+        func variance(_ v: BudgetVariance) -> KPIResult? {
+            KPIReport.evaluate(current: now, previous: before, targets: .init(), budgets: v).first { $0.key == "budget_variance" }
+        }
+        let close = variance(BudgetVariance(spentNanoUSD: 970, limitNanoUSD: 1_000, budgets: 2, overspent: 0))
+        #expect(close?.status == .pass && close?.numeric == -0.03 && close?.value.contains("2 budgets, 0 over") == true)
+        #expect(variance(BudgetVariance(spentNanoUSD: 900, limitNanoUSD: 1_000, budgets: 2, overspent: 0))?.status == .fail)
+        #expect(variance(BudgetVariance(spentNanoUSD: 990, limitNanoUSD: 1_000, budgets: 2, overspent: 1))?.status == .fail)
         #expect(results["cost_per_successful_outcome"]?.status == .pass)  // halved
         #expect(results["attribution_coverage"]?.status == .pass)  // 96 %
         #expect(results["audit_completeness"]?.status == .fail)  // 94 %

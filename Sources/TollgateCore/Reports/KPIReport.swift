@@ -46,9 +46,10 @@ public enum KPIReport {
     }
 
     /// The KPIs for `current`, trends against `previous`.
-    /// - Parameter budgetsConfigured: Whether any budget exists (until budgets ship, false: budget variance is n/a).
+    /// - Parameter budgets: Spend against the budgets whose period is the report's period; nil when there are none
+    ///   (budget variance is then not applicable, never a pass).
     public static func evaluate(
-        current: Inputs, previous: Inputs, targets: ReportsConfiguration.Targets, budgetsConfigured: Bool = false
+        current: Inputs, previous: Inputs, targets: ReportsConfiguration.Targets, budgets: BudgetVariance? = nil
     ) -> [KPIResult] {
         let now = UnitMetrics.compute(spend: current.spend, outcomes: current.outcomes, hours: current.hours)
         let before = UnitMetrics.compute(spend: previous.spend, outcomes: previous.outcomes, hours: previous.hours)
@@ -88,11 +89,21 @@ public enum KPIReport {
                 target: targets.maxInputShare.map { "≤ \(percent($0))" } ?? "none",
                 status: now.inputShare == nil ? .notApplicable : targets.maxInputShare.map { now.inputShare! <= $0 ? .pass : .fail } ?? .info))
 
-        // Budget variance.
-        out.append(
-            KPIResult(
-                key: "budget_variance", name: "Budget variance", value: budgetsConfigured ? "-" : "no budgets", numeric: nil,
-                target: "within \(percent(targets.budgetVariance))", status: .notApplicable))
+        // Budget variance: (Σ spent − Σ limit) ÷ Σ limit over the period's budgets.
+        if let budgets, budgets.limitNanoUSD > 0 {
+            let variance = Double(budgets.spentNanoUSD - budgets.limitNanoUSD) / Double(budgets.limitNanoUSD)
+            out.append(
+                KPIResult(
+                    key: "budget_variance", name: "Budget variance",
+                    value: "\(signedPercent(variance)) (\(budgets.budgets) budgets, \(budgets.overspent) over)", numeric: variance,
+                    target: "within \(percent(targets.budgetVariance))",
+                    status: abs(variance) <= targets.budgetVariance + 1e-12 && budgets.overspent == 0 ? .pass : .fail))
+        } else {
+            out.append(
+                KPIResult(
+                    key: "budget_variance", name: "Budget variance", value: "no budgets for this period", numeric: nil,
+                    target: "within \(percent(targets.budgetVariance))", status: .notApplicable))
+        }
 
         // Cache hit rate: cache-read tokens ÷ input tokens.
         let hit = spend.inputTokens > 0 ? Double(spend.cacheRead) / Double(spend.inputTokens) : nil
@@ -169,5 +180,25 @@ public enum KPIReport {
         let whole = Int64(hundredths / 100)
         let fraction = abs(Int64(hundredths) % 100)
         return (hundredths < 0 && whole == 0 ? "-" : "") + "\(whole)." + (fraction < 10 ? "0" : "") + "\(fraction)"
+    }
+}
+
+/// Spend against the budgets of a report period, for the budget-variance KPI.
+public struct BudgetVariance: Sendable, Hashable, Codable {
+    /// Settled spend under the budgets in the period, nano-USD.
+    public var spentNanoUSD: Int64
+    /// The budgets' limits, summed (one per budget counter), nano-USD.
+    public var limitNanoUSD: Int64
+    /// Budget counters counted.
+    public var budgets: Int
+    /// Counters whose spend went past their limit.
+    public var overspent: Int
+
+    /// Creates a variance input.
+    public init(spentNanoUSD: Int64, limitNanoUSD: Int64, budgets: Int, overspent: Int) {
+        self.spentNanoUSD = spentNanoUSD
+        self.limitNanoUSD = limitNanoUSD
+        self.budgets = budgets
+        self.overspent = overspent
     }
 }
