@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NIOHTTP1
+import TollgateCore
 
 /// `tollgate keys ...`: virtual keys through a running gateway's admin API.
 struct KeysCommand: AsyncParsableCommand {
@@ -188,9 +189,21 @@ struct BudgetsCommand: AsyncParsableCommand {
             let used = (row["utilisation"] as? Double).map { String(format: "%.1f%%", $0 * 100) } ?? "-"
             table.rows.append([
                 row["budget"] as? String ?? "", (row["scope"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? "-", row["period"] as? String ?? "",
-                row["spent_usd"] as? String ?? "", row["limit_usd"] as? String ?? "", used, row["mode"] as? String ?? "",
+                Self.dollars(row["spent_usd"] as? String), Self.dollars(row["limit_usd"] as? String), used, row["mode"] as? String ?? "",
             ])
         }
         print(table.rows.isEmpty ? "No budgets are configured." : table.render())
+    }
+
+    /// Exact decimal USD shown to the hundredth of a cent (4 decimals, half-even); `--json` keeps every digit.
+    static func dollars(_ text: String?) -> String {
+        guard let text, let nano = Money.parseUSD(text) else { return text ?? "" }
+        let unit: Int64 = 100_000  // nano-USD in $0.0001
+        var (q, r) = nano.quotientAndRemainder(dividingBy: unit)
+        if abs(r) * 2 > unit || (abs(r) * 2 == unit && q % 2 != 0) { q += nano < 0 ? -1 : 1 }
+        let sign = q < 0 ? "-" : ""
+        let whole = abs(q) / 10_000
+        let fraction = String(abs(q) % 10_000)
+        return sign + Format.grouped(whole) + "." + String(repeating: "0", count: 4 - fraction.count) + fraction
     }
 }
