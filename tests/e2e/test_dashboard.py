@@ -7,7 +7,7 @@ import re
 
 import httpx
 
-from conftest import REPO, SUPPORT_KEY
+from conftest import REPO, SUPPORT_KEY, Gateway
 
 DASHBOARD = REPO / "docs" / "grafana" / "tollgate.json"
 HISTOGRAM_SUFFIXES = ("_bucket", "_sum", "_count")
@@ -41,7 +41,14 @@ def scraped_names(text: str) -> set[str]:
     return names
 
 
-def test_dashboard_metrics_exist_in_a_real_scrape(gateway):
+BUDGETED = """\
+governance:
+  budgets:
+    - {name: dashboard-month, scope: {team: support}, period: month, limit_usd: "100"}
+"""
+
+
+def test_dashboard_metrics_exist_in_a_real_scrape(gateway, tollgate_bin, simulator, tmp_path):
     # One streamed call creates every series of its label set (TTFT included).
     with httpx.stream("POST", gateway.openai_base + "/chat/completions", headers={"Authorization": f"Bearer {SUPPORT_KEY}"},
                       json={"model": "gpt-4o-mini", "stream": True, "messages": [{"role": "user", "content": "dashboard"}]},
@@ -50,6 +57,12 @@ def test_dashboard_metrics_exist_in_a_real_scrape(gateway):
         r.read()
     text = httpx.get(gateway.base + "/metrics", timeout=5).text
     exposed = scraped_names(text)
+    # The budget panels need a gateway with a budget.
+    budgeted = Gateway(tollgate_bin, tmp_path / "budgeted", simulator.port, name="budgeted", extra=BUDGETED)
+    try:
+        exposed |= scraped_names(httpx.get(budgeted.base + "/metrics", timeout=5).text)
+    finally:
+        budgeted.stop()
     exprs = dashboard_exprs()
     assert len(exprs) >= 12
     used = {name for expr in exprs for name in re.findall(r"\btollgate_[a-z0-9_]+", expr)}
