@@ -271,10 +271,9 @@ def test_alias_recorded_with_configured_model(simulator, ledger, oai):
 
 def _unpriced_metric(gateway) -> int:
     text = httpx.get(gateway.base + "/metrics", timeout=5).text
-    for line in text.splitlines():
-        if line.startswith("tollgate_unpriced_requests_total{") and 'model="mystery-model"' in line:
-            return int(float(line.rsplit(" ", 1)[1]))
-    return 0
+    # One series per team and workflow: sum them all.
+    return sum(int(float(line.rsplit(" ", 1)[1])) for line in text.splitlines()
+               if line.startswith("tollgate_unpriced_requests_total{") and 'model="mystery-model"' in line)
 
 
 def test_unpriced_model_is_never_zero(gateway, ledger, oai):

@@ -23,12 +23,20 @@ extension Gateway {
         var notes: [String] = []
     }
 
-    /// Runs kill switches, policies, rate limits, agent limits and budgets for a call.
-    /// - Throws: ``GatewayError`` in the caller's dialect when the call is refused; the refusal is recorded as a `blocked` entry.
+    /// A refused call, with what its `blocked` entry records.
+    struct Refused: Error {
+        var refusal: GovernanceRefusal
+        var facts: RequestFacts
+        var model: GatewayRuntime.ResolvedModel
+        var routedFrom: String?
+    }
+
+    /// Runs kill switches, policies, rate limits, agent limits and budgets for a call. Synchronous:
+    /// every decision is in memory; only a refusal goes on to record its entry.
     func govern(
         route: RouteKind, probe: RequestProbe, model: GatewayRuntime.ResolvedModel, attribution: Attribution, bodyBytes: Int,
         startedMs: Int64
-    ) async throws -> Governed {
+    ) -> Result<Governed, Refused> {
         var facts = RequestFacts(
             attribution: attribution, model: model.name, provider: model.provider.configuration.name, priceModel: model.priceModel,
             inputBytes: Int64(bodyBytes), estimatedInputTokens: probe.estimatedInputTokens, maxTokens: probe.maxTokens.map(Int64.init),
@@ -38,7 +46,7 @@ extension Gateway {
             let verdict: PolicyVerdict
             switch governor.policy(for: facts) {
             case .failure(let refusal):
-                throw await refuse(refusal, facts: facts, route: route, probe: probe, model: governed.model, routedFrom: governed.routedFrom)
+                return .failure(Refused(refusal: refusal, facts: facts, model: governed.model, routedFrom: governed.routedFrom))
             case .success(let value):
                 verdict = value
             }
@@ -46,14 +54,14 @@ extension Gateway {
             admitted.maxTokens = verdict.maxTokens
             switch governor.admit(admitted, allowUnpriced: verdict.allowUnpriced, allowDowngrade: attempt == 0) {
             case .refused(let refusal):
-                throw await refuse(refusal, facts: facts, route: route, probe: probe, model: governed.model, routedFrom: governed.routedFrom)
+                return .failure(Refused(refusal: refusal, facts: facts, model: governed.model, routedFrom: governed.routedFrom))
             case .downgrade(let target, let budget):
                 guard let next = runtime.models[target], next.provider.dialect == route.dialect, upstreams[next.provider.configuration.name] != nil
                 else {
                     let refusal = GovernanceRefusal(
                         status: 429, code: "budget_exceeded",
                         message: "Budget '\(budget)' is exhausted and its downgrade model '\(target)' cannot serve this route.", rule: "budget:\(budget)")
-                    throw await refuse(refusal, facts: facts, route: route, probe: probe, model: governed.model, routedFrom: nil)
+                    return .failure(Refused(refusal: refusal, facts: facts, model: governed.model, routedFrom: nil))
                 }
                 governed.routedFrom = model.name
                 governed.model = next
@@ -70,11 +78,11 @@ extension Gateway {
                 }
                 governed.redactors = verdict.redactors
                 governed.ticket = ticket
-                return governed
+                return .success(governed)
             }
         }
         // Unreachable: the second attempt never downgrades.
-        return governed
+        return .success(governed)
     }
 
     /// Records a refused call as a `blocked` entry and builds the caller's error.

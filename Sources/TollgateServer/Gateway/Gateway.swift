@@ -132,8 +132,12 @@ public final class Gateway: Sendable {
             throw await refuse(refusal, facts: facts, route: route, probe: probe, model: requested, routedFrom: nil)
         }
         if governor.isActive {
-            governed = try await govern(
-                route: route, probe: probe, model: requested, attribution: attribution, bodyBytes: body.count, startedMs: startedMs)
+            switch govern(route: route, probe: probe, model: requested, attribution: attribution, bodyBytes: body.count, startedMs: startedMs) {
+            case .success(let value):
+                governed = value
+            case .failure(let refused):
+                throw await refuse(refused.refusal, facts: refused.facts, route: route, probe: probe, model: refused.model, routedFrom: refused.routedFrom)
+            }
         }
         let model = governed.model
         let ticket = governed.ticket
