@@ -230,3 +230,16 @@ def test_budget_gauges_are_exposed_and_pass_promtool(governed):
     assert promtool, "promtool is missing: apt-get install prometheus"
     result = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_worked_example_in_the_docs_passes_policy_check(tollgate_bin, tmp_path):
+    from conftest import REPO
+
+    text = (REPO / "docs" / "governance.md").read_text()
+    block = text[text.index("## A worked example"):]
+    yaml = block[block.index("```yaml") + len("```yaml\n"):]
+    yaml = yaml[:yaml.index("```")]
+    path = tmp_path / "worked.yaml"
+    path.write_text(yaml)
+    result = cli(tollgate_bin, "policy", "check", str(path))
+    assert "ok (3 budgets, 2 rate limits, 1 agent limits, 1 policies" in result.stdout

@@ -29,7 +29,7 @@ struct PolicyCommand: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("\(file): cannot read the file") }
             let text = String(decoding: data, as: UTF8.self)
             var environment = ProcessInfo.processInfo.environment
-            for name in Self.referencedVariables(text) where environment[name] == nil { environment[name] = "placeholder-for-policy-check" }
+            for name in Self.referencedVariables(text) where environment[name] == nil { environment[name] = "policy-check-placeholder-\(name)" }
             let runtime: GatewayRuntime
             do {
                 runtime = try ConfigurationLoader.load(text: text, origin: file, environment: environment)
