@@ -205,6 +205,10 @@ import TollgateStore
             let rejected = try await h.gateway.send(.post, "/admin/v1/reload", authorization: Self.admin)
             #expect(rejected.status == 400)
             #expect(rejected.body.contains("unknown scope 'galaxy'"))
+            // Nor does a file that is not YAML at all.
+            try (original + "\ngovernance: {budgets: [unclosed\n").write(toFile: h.configurationPath, atomically: true, encoding: .utf8)
+            let garbled = try await h.gateway.send(.post, "/admin/v1/reload", authorization: Self.admin)
+            #expect(garbled.status == 400 && garbled.body.contains("not valid YAML"))
             // The rules in force stay.
             #expect(try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat).status == 403)
             try original.write(toFile: h.configurationPath, atomically: true, encoding: .utf8)
