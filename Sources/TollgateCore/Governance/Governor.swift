@@ -126,6 +126,7 @@ public final class Governor: Sendable {
         let budgets = rules.budgets.indices.compactMap { i in rules.budgets[i].rule.scope.key(for: facts).map { (i, $0) } }
         let agentLimits = facts.attribution.traceID == nil ? [] : rules.agentLimits.filter { $0.rule.scope.key(for: facts) != nil }
         let rateLimits = rules.rateLimits.compactMap { rule in rule.scope.key(for: facts).map { (rule, $0) } }
+        if let trace = facts.attribution.traceID, !agentLimits.isEmpty { loadTrace(trace, nowMs: facts.nowMs) }
 
         // The output bound: the caller's (after policy), else the model's maximum when a strict limit needs one.
         let needsBound =
@@ -155,6 +156,18 @@ public final class Governor: Sendable {
             state.admit(
                 facts, ticket: ticket, budgets: budgets, agentLimits: agentLimits, rateLimits: rateLimits, worstCost: worstCost,
                 worstTokens: worstTokens, outputBound: outputTokensBound, catalog: catalog, allowDowngrade: allowDowngrade)
+        }
+    }
+
+    /// Loads a trace's totals from the ledger the first time this process sees it, so agent limits hold
+    /// across restarts (one read per trace, outside the lock).
+    func loadTrace(_ trace: String, nowMs: Int64) {
+        guard let source, state.withLock({ $0.traces[trace] == nil }) else { return }
+        guard let totals = try? source.traceTotals(trace) else { return }
+        state.withLock { state in
+            guard state.traces[trace] == nil else { return }
+            state.traces[trace] = State.TraceCounter(
+                calls: totals.calls, tokens: totals.tokens, cost: totals.costNanoUSD, firstMs: totals.firstMs, lastMs: nowMs)
         }
     }
 

@@ -130,6 +130,29 @@ import Testing
         #expect(Self.ticket(governor.admit(Self.facts(at: 0, trace: "other"))) != nil)
     }
 
+    @Test func agentLimitsResumeFromTheLedgerAfterARestart() throws {
+        struct Ledger: SpendSource {
+            func spend(scope: GovernanceScope, fromMs: Int64?, toMs: Int64?, bucketMs: Int64?) throws -> [SettledSpend] { [] }
+            func traceTotals(_ traceID: String) throws -> TraceTotals? {
+                traceID == "long-task" ? TraceTotals(calls: 4, tokens: 40, costNanoUSD: 12_000, firstMs: 1_000) : nil
+            }
+            func alerts(sinceMs: Int64) throws -> [BudgetAlert] { [] }
+        }
+        let config = GovernanceConfiguration(agentLimits: [AgentLimitRule(name: "task", maxCalls: 5, maxDuration: .seconds(600))])
+        let governor = try Governor(rules: try Self.rules(config), catalog: Self.catalog, source: Ledger(), nowMs: 2_000)
+        // The trace made 4 calls before the restart: one more is allowed, then it stops.
+        let fifth = try #require(Self.ticket(governor.admit(Self.facts(at: 2_000, trace: "long-task"))))
+        governor.settle(fifth, entry: Self.entry(cost: 3_000, at: 2_000))
+        guard case .refused(let refusal) = governor.admit(Self.facts(at: 3_000, trace: "long-task")) else {
+            Issue.record("the sixth call of the trace must be refused")
+            return
+        }
+        #expect(refusal.message.contains("made 5 calls") && refusal.message.contains("$0.000015"))
+        // Its duration counts from its first call before the restart.
+        if case .admitted = governor.admit(Self.facts(at: 1_000 + 600_001, trace: "long-task")) { Issue.record("the trace ran out of time") }
+        #expect(Self.ticket(governor.admit(Self.facts(at: 3_000, trace: "new-task"))) != nil)
+    }
+
     @Test func reloadKeepsUnchangedBudgetsAndLoadsNewOnesFromTheLedger() throws {
         struct Ledger: SpendSource {
             func spend(scope: GovernanceScope, fromMs: Int64?, toMs: Int64?, bucketMs: Int64?) throws -> [SettledSpend] {

@@ -87,6 +87,25 @@ import TollgateStore
         }
     }
 
+    @Test func agentLimitsHoldAcrossARestart() async throws {
+        let config = """
+            governance:
+              agent_limits:
+                - {name: per-task, max_calls: 4}
+            """
+        let ledger = try GatewayHarness.freshLedgerPath()
+        let trace = [("x-tollgate-trace-id", "persistent-task")]
+        try await GatewayHarness.run(extraConfiguration: config, ledgerPath: ledger) { h in
+            for _ in 0..<3 { #expect(try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat, headers: trace).status == 200) }
+            _ = try await h.settledEntries(count: 3)
+        }
+        try await GatewayHarness.run(extraConfiguration: config, ledgerPath: ledger) { h in
+            #expect(try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat, headers: trace).status == 200)
+            let refused = try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat, headers: trace)
+            #expect(refused.status == 429 && refused.body.contains("made 4 calls"))
+        }
+    }
+
     @Test func agentCostLimitNeverOvershoots() async throws {
         // A call costs about 280,000 nano-USD and may cost up to about 1.3M (strict bound); the trace may spend 2M.
         let config = roundPrices + """
