@@ -95,7 +95,8 @@ public enum KPIReport {
             out.append(
                 KPIResult(
                     key: "budget_variance", name: "Budget variance",
-                    value: "\(signedPercent(variance)) (\(budgets.budgets) budgets, \(budgets.overspent) over)", numeric: variance,
+                    value: "\(signedPercent(variance)) (\(budgets.budgets) budget\(budgets.budgets == 1 ? "" : "s"), \(budgets.overspent) over)",
+                    numeric: variance,
                     target: "within \(percent(targets.budgetVariance))",
                     status: abs(variance) <= targets.budgetVariance + 1e-12 && budgets.overspent == 0 ? .pass : .fail))
         } else {
