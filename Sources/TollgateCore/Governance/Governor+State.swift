@@ -176,7 +176,7 @@ extension Governor {
                     covered = min(covered, output)
                     amount = Governor.estimatedCost(catalog: catalog, facts, outputTokens: output) ?? 0
                 }
-                if spent + counter.reserved + amount > budget.limitNano {
+                if Int128(spent) + Int128(counter.reserved) + Int128(amount) > Int128(budget.limitNano) {
                     if budget.rule.action == .downgrade, allowDowngrade, let target = budget.rule.downgradeTo, target != facts.model {
                         if downgrade == nil { downgrade = (target, budget.rule.name) }
                         continue
@@ -197,13 +197,17 @@ extension Governor {
             }
             ticket.budgetHolds = holds
             if let trace = facts.attribution.traceID, !agentLimits.isEmpty {
+                // Reserve only what a limit checks: an admitted reservation then fits under that limit, so
+                // reservations of concurrent calls always sum within range.
+                let tokens = agentLimits.contains { $0.rule.maxTokens != nil } ? worstTokens : 0
+                let cost = agentLimits.contains { $0.maxCostNano != nil } ? worstCost ?? 0 : 0
                 var counter = traces[trace] ?? TraceCounter(firstMs: now, lastMs: now)
                 counter.inFlight += 1
-                counter.reservedTokens += worstTokens
-                counter.reservedCost += worstCost ?? 0
+                counter.reservedTokens += tokens
+                counter.reservedCost += cost
                 counter.lastMs = now
                 traces[trace] = counter
-                ticket.traceHold = GovernanceTicket.TraceHold(trace: trace, tokens: worstTokens, cost: worstCost ?? 0)
+                ticket.traceHold = GovernanceTicket.TraceHold(trace: trace, tokens: tokens, cost: cost)
                 if traces.count > 100_000 { evictTraces(nowMs: now) }
             }
             return .admitted(ticket)
@@ -241,9 +245,9 @@ extension Governor {
                 broken = "it has run \(Self.durationText(ms: nowMs - counter.firstMs)) (max \(Self.durationText(ms: max.milliseconds)))"
             } else if let max = rule.maxCalls, counter.calls + counter.inFlight + 1 > max {
                 broken = "it has made \(counter.calls + counter.inFlight) calls (max \(max))"
-            } else if let max = rule.maxTokens, counter.tokens + counter.reservedTokens + tokens > max {
+            } else if let max = rule.maxTokens, Int128(counter.tokens) + Int128(counter.reservedTokens) + Int128(tokens) > Int128(max) {
                 broken = "\(counter.tokens + counter.reservedTokens) tokens used or reserved, and this call may use up to \(tokens) (max \(max))"
-            } else if let max = limit.maxCostNano, counter.cost + counter.reservedCost + cost > max {
+            } else if let max = limit.maxCostNano, Int128(counter.cost) + Int128(counter.reservedCost) + Int128(cost) > Int128(max) {
                 broken =
                     "$\(Money.format(nanoUSD: counter.cost + counter.reservedCost)) spent or reserved, and this call may cost up to $\(Money.format(nanoUSD: cost)) (max $\(Money.format(nanoUSD: max)))"
             }

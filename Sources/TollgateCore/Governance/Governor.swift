@@ -133,17 +133,18 @@ public final class Governor: Sendable {
             budgets.contains { rules.budgets[$0.0].rule.mode == .strict }
             || agentLimits.contains { $0.rule.maxTokens != nil || $0.maxCostNano != nil }
         var ticket = GovernanceTicket(facts: facts)
+        let price = catalog.price(for: facts.priceModel, at: facts.nowMs / 1_000)
         var outputBound = facts.hasOutput ? facts.maxTokens : 0
         if outputBound == nil && needsBound {
-            let modelMax = catalog.price(for: facts.priceModel, at: facts.nowMs / 1_000)?.maxOutputTokens
-            outputBound = modelMax ?? Self.fallbackOutputBound
+            outputBound = price?.maxOutputTokens ?? Self.fallbackOutputBound
             ticket.injectMaxTokens = outputBound
         }
-        let outputTokensBound = outputBound.map { $0 * max(1, facts.choices) }
+        // Clamped so that no caller-sent `max_tokens` can overflow the counters' arithmetic.
+        let outputTokensBound = outputBound.map { min($0, Self.maxOutputBound) * min(max(1, facts.choices), 128) }
         let worstTokens = facts.inputBytes + (outputTokensBound ?? 0)
-        let worstCost = outputTokensBound.flatMap { worstCaseCost(facts, outputTokens: $0) }
+        let worstCost = outputTokensBound.flatMap { Self.worstCaseCost(price, facts, outputTokens: $0) }
         let needsPrice = !budgets.isEmpty || agentLimits.contains { $0.maxCostNano != nil }
-        if needsPrice && worstCost == nil && catalog.price(for: facts.priceModel, at: facts.nowMs / 1_000)?.isPriced != true {
+        if needsPrice && worstCost == nil && price?.isPriced != true {
             if allowUnpriced != true {
                 return .refused(
                     GovernanceRefusal(
@@ -174,22 +175,18 @@ public final class Governor: Sendable {
     /// Output tokens assumed when a strict limit needs a bound and neither the caller, the policy nor the catalog gives one.
     public static let fallbackOutputBound: Int64 = 4_096
 
+    /// The largest output bound a reservation uses (2^32 tokens): far above any model's output, small
+    /// enough that bounds, counters and costs never overflow.
+    static let maxOutputBound: Int64 = 1 << 32
+
     /// The most a call can cost: every input token at the dearest input rate (cache writes included),
     /// every output token at the dearest output rate, at the highest threshold tier the prompt could
     /// reach, rounded up to the nano. Nil when the model is unpriced.
-    func worstCaseCost(_ facts: RequestFacts, outputTokens: Int64) -> Int64? {
-        guard let price = catalog.price(for: facts.priceModel, at: facts.nowMs / 1_000), price.isPriced,
-            let rates = try? price.resolvedRates(promptTokens: facts.inputBytes)
-        else { return nil }
-        let inputRate = [rates.input, rates.cacheRead, rates.cacheWrite, rates.cacheWrite1h].compactMap { $0?.units }.max() ?? 0
-        let outputRate = [rates.output, rates.reasoning].compactMap { $0?.units }.max() ?? 0
-        let (input, o1) = Int128(facts.inputBytes).multipliedReportingOverflow(by: inputRate)
-        let (output, o2) = Int128(outputTokens).multipliedReportingOverflow(by: outputRate)
-        let (total, o3) = input.addingReportingOverflow(output)
-        guard !o1, !o2, !o3 else { return Int64.max }
-        let scale = Int128(10_000_000_000_000_000)  // 10^16: USDRate units (10^-25 USD) per nano-USD
-        let nano = (total + scale - 1) / scale
-        return nano > Int128(Int64.max) ? Int64.max : Int64(nano)
+    static func worstCaseCost(_ price: ModelPrice?, _ facts: RequestFacts, outputTokens: Int64) -> Int64? {
+        guard let price, price.isPriced, let rates = try? price.resolvedRates(promptTokens: facts.inputBytes) else { return nil }
+        let inputRate = [rates.input, rates.cacheRead, rates.cacheWrite, rates.cacheWrite1h].compactMap { $0?.units }.max()
+        let outputRate = [rates.output, rates.reasoning].compactMap { $0?.units }.max()
+        return nanoRoundedUp(input: facts.inputBytes, at: inputRate, output: outputTokens, at: outputRate)
     }
 
     /// A calibrated estimate of a call's cost: estimated input at the uncached input rate, output at the
@@ -202,10 +199,18 @@ public final class Governor: Sendable {
         guard let price = catalog.price(for: facts.priceModel, at: facts.nowMs / 1_000), price.isPriced,
             let rates = try? price.resolvedRates(promptTokens: facts.estimatedInputTokens)
         else { return nil }
-        let input = Int128(facts.estimatedInputTokens) * (rates.input?.units ?? 0)
-        let output = Int128(outputTokens) * (rates.output?.units ?? 0)
-        let scale = Int128(10_000_000_000_000_000)
-        let nano = (input + output + scale - 1) / scale
+        return nanoRoundedUp(input: facts.estimatedInputTokens, at: rates.input?.units, output: outputTokens, at: rates.output?.units)
+    }
+
+    /// `input × inputRate + output × outputRate` (rates in ``USDRate`` units per token), rounded up to
+    /// nano-USD; `Int64.max` when it does not fit.
+    static func nanoRoundedUp(input: Int64, at inputRate: Int128?, output: Int64, at outputRate: Int128?) -> Int64 {
+        let (a, o1) = Int128(input).multipliedReportingOverflow(by: inputRate ?? 0)
+        let (b, o2) = Int128(output).multipliedReportingOverflow(by: outputRate ?? 0)
+        let (total, o3) = a.addingReportingOverflow(b)
+        guard !o1, !o2, !o3 else { return Int64.max }
+        let unitsPerNano = ExactDecimal.powerOfTen(USDRate.fractionalDigits - 9)
+        let nano = total / unitsPerNano + (total % unitsPerNano > 0 ? 1 : 0)
         return nano > Int128(Int64.max) ? Int64.max : Int64(nano)
     }
 

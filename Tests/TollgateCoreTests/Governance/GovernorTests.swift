@@ -153,6 +153,24 @@ import Testing
         #expect(Self.ticket(governor.admit(Self.facts(at: 3_000, trace: "new-task"))) != nil)
     }
 
+    @Test func absurdMaxTokensAreRefusedOrAdmittedWithoutOverflow() throws {
+        var facts = Self.facts(at: 0, trace: "t")
+        facts.maxTokens = Int64.max
+        facts.choices = 128
+        let budget = try Governor(
+            rules: try Self.rules(GovernanceConfiguration(budgets: [BudgetRule(name: "b", period: "day", limitUSD: "5")])), catalog: Self.catalog,
+            source: nil, nowMs: 0)
+        guard case .refused(let refusal) = budget.admit(facts) else {
+            Issue.record("a call that may cost far more than the limit must be refused")
+            return
+        }
+        #expect(refusal.code == "budget_exceeded")
+        let calls = try Governor(
+            rules: try Self.rules(GovernanceConfiguration(agentLimits: [AgentLimitRule(name: "calls", maxCalls: 100)])), catalog: Self.catalog,
+            source: nil, nowMs: 0)
+        for _ in 0..<50 { #expect(Self.ticket(calls.admit(facts)) != nil) }
+    }
+
     @Test func reloadKeepsUnchangedBudgetsAndLoadsNewOnesFromTheLedger() throws {
         struct Ledger: SpendSource {
             func spend(scope: GovernanceScope, fromMs: Int64?, toMs: Int64?, bucketMs: Int64?) throws -> [SettledSpend] {
