@@ -26,7 +26,7 @@ struct BudgetsCommand: AsyncParsableCommand {
         let object = try await admin.call(.GET, "/budgets")
         guard !admin.json else { return }
         var table = TextTable(columns: [
-            ("BUDGET", .left), ("SCOPE", .left), ("PERIOD", .left), ("SPENT $", .right), ("LIMIT $", .right), ("USED", .right), ("MODE", .left),
+            ("BUDGET", .left), ("SCOPE", .left), ("PERIOD", .left), ("SPENT", .right), ("LIMIT", .right), ("USED", .right), ("MODE", .left),
         ])
         for row in object["data"] as? [[String: Any]] ?? [] {
             let used = (row["utilisation"] as? Double).map { String(format: "%.1f%%", $0 * 100) } ?? "-"
@@ -38,17 +38,11 @@ struct BudgetsCommand: AsyncParsableCommand {
         print(table.rows.isEmpty ? "No budgets are configured." : table.render())
     }
 
-    /// Exact decimal USD shown to the hundredth of a cent (4 decimals, half-even), or exactly when that
-    /// would round a non-zero amount to zero; `--json` keeps every digit.
+    /// ``Format/dollars(_:)`` (to the hundredth of a cent), or the exact amount when that would show a
+    /// non-zero amount as zero; `--json` keeps every digit.
     static func dollars(_ text: String?) -> String {
         guard let text, let nano = Money.parseUSD(text) else { return text ?? "" }
-        let unit: Int64 = 100_000  // nano-USD in $0.0001
-        var (q, r) = nano.quotientAndRemainder(dividingBy: unit)
-        if abs(r) * 2 > unit || (abs(r) * 2 == unit && q % 2 != 0) { q += nano < 0 ? -1 : 1 }
-        if q == 0 && nano != 0 { return text }  // a tiny amount is shown exactly rather than as 0.0000
-        let sign = q < 0 ? "-" : ""
-        let whole = abs(q) / 10_000
-        let fraction = String(abs(q) % 10_000)
-        return sign + Format.grouped(whole) + "." + String(repeating: "0", count: 4 - fraction.count) + fraction
+        let shown = Format.dollars(nano)
+        return nano != 0 && shown == "$0.0000" ? "$" + text : shown
     }
 }

@@ -91,13 +91,12 @@ extension Gateway {
         routedFrom: String?
     ) async -> GatewayError {
         let id = RequestIdentifier.make()
-        var entry = LedgerEntry(
+        let entry = LedgerEntry(
             id: id, timestampMs: facts.nowMs, durationMs: 0, route: route.rawValue, provider: model.provider.configuration.name,
             requestedModel: model.name, servedModel: model.upstreamModel, stream: probe.stream, status: .blocked, httpStatus: refusal.status,
             usageSource: .none, pricing: .priced, costNanoUSD: 0, attribution: facts.attribution, errorMessage: refusal.message,
             routedFrom: routedFrom, governance: "blocked by \(refusal.rule)")
         metrics.record(entry, model: model.name)
-        entry.pricing = .priced
         await ledger.record(entry)
         return GatewayError(
             dialect: route.dialect, RequestError(status: refusal.status, message: refusal.message, code: refusal.code),

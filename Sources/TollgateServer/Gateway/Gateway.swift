@@ -185,7 +185,7 @@ public final class Gateway: Sendable {
         case .failure(let label, let timeout):
             entry.httpStatus = timeout ? 504 : 502
             entry.errorMessage = "upstream \(label)"
-            entry.durationMs = UpstreamClient.ms(clock.now - started)
+            entry.durationMs = (clock.now - started).milliseconds
             if timeout {
                 // The provider may have generated (and billed) before the time-out: estimate input.
                 entry.usage = TokenUsage(inputUncached: probe.estimatedInputTokens)
@@ -224,7 +224,7 @@ public final class Gateway: Sendable {
             entry.httpStatus = 502
             entry.usage = TokenUsage(inputUncached: probe.estimatedInputTokens)
             entry.usageSource = .estimated
-            entry.durationMs = UpstreamClient.ms(clock.now - started)
+            entry.durationMs = (clock.now - started).milliseconds
             await finish(&entry, model: model, ticket: ticket)
             throw GatewayError(
                 dialect: dialect,
@@ -233,7 +233,7 @@ public final class Gateway: Sendable {
                     code: label),
                 requestID: id, shouldRetry: false)
         }
-        entry.durationMs = UpstreamClient.ms(clock.now - started)
+        entry.durationMs = (clock.now - started).milliseconds
         let metering = route.meter(responseBody: responseBody.readableBytesView)
         if let served = metering.servedModel { entry.servedModel = served }
         if (200..<300).contains(status) {
@@ -309,7 +309,7 @@ public final class Gateway: Sendable {
                     break reading
                 }
                 guard let chunk else { break reading }
-                if entry.ttftMs == nil { entry.ttftMs = UpstreamClient.ms(clock.now - started) }
+                if entry.ttftMs == nil { entry.ttftMs = (clock.now - started).milliseconds }
                 var out = ByteBuffer()
                 for event in framer.push(chunk.readableBytesView) where meter.observe(event) {
                     out.writeBytes(event)
@@ -374,7 +374,7 @@ public final class Gateway: Sendable {
                 }
                 try? await writer.write(ByteBuffer(string: event))
             }
-            entry.durationMs = UpstreamClient.ms(clock.now - started)
+            entry.durationMs = (clock.now - started).milliseconds
             if clientGone { entry.httpStatus = 499 }
             await self.finish(&entry, model: model, ticket: ticket)
             if !clientGone { try? await writer.finish(nil) }

@@ -62,7 +62,7 @@ public final class UpstreamClient: Sendable {
             let t0 = clock.now
             do {
                 let response = try await attemptOnce(route: route, body: bytes, headers: headers)
-                let ms = Self.ms(clock.now - t0)
+                let ms = (clock.now - t0).milliseconds
                 let status = response.status
                 let retryable = [408, 409, 429, 500, 502, 503, 504, 529].contains(status)
                 if retryable, attempt < policy.maxAttempts {
@@ -78,7 +78,7 @@ public final class UpstreamClient: Sendable {
                 attempts.append(.init(status: status, ms: ms, error: (200..<300).contains(status) ? nil : "http_\(status)"))
                 return (.response(response), attempts)
             } catch {
-                let ms = Self.ms(clock.now - t0)
+                let ms = (clock.now - t0).milliseconds
                 let (label, timeout) = Self.classify(error)
                 attempts.append(.init(status: 0, ms: ms, error: label))
                 if !timeout, !Task.isCancelled, attempt < policy.maxAttempts {
@@ -113,13 +113,9 @@ public final class UpstreamClient: Sendable {
         return UpstreamResponse(status: Int(head.status.code), headers: head.headers, body: delegate.body, task: task)
     }
 
-    static func ms(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000
-    }
-
     /// Full jitter: a uniformly random delay between half the backoff and the backoff.
     static func jitter(_ backoff: Duration) -> Duration {
-        let micros = max(1, Self.ms(backoff) * 1_000)
+        let micros = max(1, backoff.milliseconds * 1_000)
         return .microseconds(Int64.random(in: (micros / 2)...micros))
     }
 

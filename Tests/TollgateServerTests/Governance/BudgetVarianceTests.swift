@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TollgateCore
+import TollgateServer
 import TollgateStore
 
 @testable import TollgateCLI
@@ -31,10 +32,11 @@ import TollgateStore
                 - {name: teams, scope: {team: "*"}, period: month, limit_usd: "1"}
                 - {name: daily, period: day, limit_usd: "5"}
             """.write(toFile: config, atomically: true, encoding: .utf8)
+        let governance = try loadRuntime(config).configuration.governance
         let period = try ReportPeriod.parse("2026-10")
-        let variance = try #require(try ReportCommand.KPI.budgetVariance(config: config, period: period, database: database))
+        let variance = try #require(try ReportCommand.KPI.budgetVariance(governance: governance, period: period, database: database))
         // Two month counters (support $1.10, legal $0.30) against $1 each; the day budget is not a month budget.
         #expect(variance == BudgetVariance(spentNanoUSD: 1_400_000_000, limitNanoUSD: 2_000_000_000, budgets: 2, overspent: 1))
-        #expect(try ReportCommand.KPI.budgetVariance(config: config, period: try ReportPeriod.parse("2026-Q4"), database: database) == nil)
+        #expect(try ReportCommand.KPI.budgetVariance(governance: governance, period: try ReportPeriod.parse("2026-Q4"), database: database) == nil)
     }
 }

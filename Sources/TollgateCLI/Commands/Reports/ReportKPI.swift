@@ -15,9 +15,10 @@ extension ReportCommand {
 
         func run() async throws {
             let period = try self.period.resolve()
-            let targets = try loadTargets(config: location.config)
+            let configuration = try location.config.map { try loadRuntime($0).configuration }
+            let targets = configuration?.reports.targets ?? .init()
             let database = try location.open()
-            let budgets = try location.config.flatMap { try Self.budgetVariance(config: $0, period: period, database: database) }
+            let budgets = try configuration.flatMap { try Self.budgetVariance(governance: $0.governance, period: period, database: database) }
             let results = KPIReport.evaluate(
                 current: try database.kpiInputs(period: period), previous: try database.kpiInputs(period: period.previous), targets: targets,
                 budgets: budgets)
@@ -44,7 +45,7 @@ extension ReportCommand {
         /// Spend against the configured budgets whose period is the report's kind (month budgets for
         /// `--period 2026-10`, quarter budgets for `2026-Q4`, ...), read from the ledger over the report
         /// period (UTC); each counter of a per-value budget (`team: "*"`) counts as one budget.
-        static func budgetVariance(config: String, period: ReportPeriod, database: LedgerDatabase) throws -> BudgetVariance? {
+        static func budgetVariance(governance: GovernanceConfiguration, period: ReportPeriod, database: LedgerDatabase) throws -> BudgetVariance? {
             let kind: String
             switch period.label.count {
             case 4: kind = "year"
@@ -53,7 +54,6 @@ extension ReportCommand {
             case 10: kind = "day"
             default: return nil
             }
-            let governance = try loadRuntime(config).configuration.governance
             var rules = governance.budgets.filter { $0.period == kind }
             if kind == "month" {
                 for workflow in governance.workflows {
