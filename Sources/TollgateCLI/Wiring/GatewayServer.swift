@@ -47,7 +47,7 @@ struct GatewayServer {
         let governor = try Governor(
             rules: runtime.governance, catalog: catalog, source: database, nowMs: Int64(Date().timeIntervalSince1970 * 1_000))
         for kill in try database.killSwitches() { governor.setKillSwitch(kill) }
-        let gateway = Gateway(
+        let gateway = try Gateway(
             runtime: runtime, ledger: journal, pricer: pricer, metrics: GatewayMetrics(),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger, governor: governor, events: database,
             managedKeys: try database.keys())

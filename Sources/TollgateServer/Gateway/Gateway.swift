@@ -1,4 +1,3 @@
-public import AsyncHTTPClient
 import Foundation
 public import Hummingbird
 public import Logging
@@ -38,11 +37,12 @@ public final class Gateway: Sendable {
     ///   - governor: Admission control; by default one over the runtime's rules that starts from zero spend.
     ///   - events: Where budget alerts are kept.
     ///   - managedKeys: Keys created through the admin API.
+    /// - Throws: When a provider's TLS context cannot be created.
     public init(
         runtime: GatewayRuntime, ledger: any LedgerSink, pricer: LedgerPricer, metrics: GatewayMetrics,
         eventLoopGroup: any EventLoopGroup, logger: Logger, governor: Governor? = nil, events: (any GovernanceEventSink)? = nil,
         managedKeys: [VirtualKey] = []
-    ) {
+    ) throws {
         self.runtime = runtime
         self.keys = KeyRing(configured: runtime.principals, managed: managedKeys)
         self.governor =
@@ -54,14 +54,14 @@ public final class Gateway: Sendable {
         self.logger = logger
         var upstreams: [String: UpstreamClient] = [:]
         for (name, provider) in runtime.providers {
-            upstreams[name] = UpstreamClient(provider: provider, eventLoopGroup: eventLoopGroup)
+            upstreams[name] = try UpstreamClient(provider: provider, eventLoopGroup: eventLoopGroup)
         }
         self.upstreams = upstreams
     }
 
     /// Shuts the upstream clients down.
     public func shutdown() async {
-        for client in upstreams.values { try? await client.shutdown() }
+        for client in upstreams.values { await client.shutdown() }
     }
 
     // MARK: - Pipeline

@@ -1,3 +1,4 @@
+import Foundation
 public import TollgateCore
 public import TollgateProviders
 
@@ -59,7 +60,8 @@ public struct GatewayRuntime: Sendable {
             }
             var base = provider.baseURL
             while base.hasSuffix("/") { base.removeLast() }
-            if !(base.hasPrefix("http://") || base.hasPrefix("https://")) || base.count < 10 {
+            let components = URLComponents(string: base)
+            if !(base.hasPrefix("http://") || base.hasPrefix("https://")) || (components?.host ?? "").isEmpty {
                 issues.append(.init(path: "\(path).base_url", message: "'\(provider.baseURL)' is not an http(s) URL"))
             }
             var key = provider.apiKey

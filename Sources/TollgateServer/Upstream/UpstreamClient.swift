@@ -1,4 +1,3 @@
-public import AsyncHTTPClient
 import Foundation
 public import NIOCore
 import NIOHTTP1
@@ -12,34 +11,39 @@ import TollgateProviders
 /// up to the policy's longest backoff. Time-outs after the request was sent are never retried: the
 /// provider may be generating (and billing) already.
 public final class UpstreamClient: Sendable {
-    /// The HTTP client; its connect and idle-read time-outs come from the provider's configuration.
-    public let http: HTTPClient
     let provider: GatewayRuntime.ResolvedProvider
+    /// Keep-alive connections to the provider.
+    let pool: UpstreamConnectionPool
+    /// Each route's request path (with the base URL's path and query), computed once.
+    private let paths: [RouteKind: String]
 
     /// Creates a client for one provider.
-    public init(provider: GatewayRuntime.ResolvedProvider, eventLoopGroup: any EventLoopGroup) {
-        var configuration = HTTPClient.Configuration()
-        let timeouts = provider.configuration.timeouts
-        configuration.timeout = .init(connect: .init(timeouts.connect), read: .init(timeouts.idleRead))
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 1_024)
-        configuration.decompression = .disabled
-        configuration.redirectConfiguration = .disallow
-        configuration.tracing.tracer = nil  // no spans per call; the ledger is the record
-        self.http = HTTPClient(eventLoopGroupProvider: .shared(eventLoopGroup), configuration: configuration)
-        self.provider = provider
-        var endpoints: [RouteKind: URL] = [:]
-        for route in [RouteKind.chatCompletions, .embeddings, .messages] {
-            endpoints[route] = URL(string: provider.baseURL + route.upstreamPath)
+    /// - Throws: ``ConfigurationError`` when the provider's base URL is not an `http` or `https` URL.
+    public init(provider: GatewayRuntime.ResolvedProvider, eventLoopGroup: any EventLoopGroup) throws {
+        guard let base = URLComponents(string: provider.baseURL), let scheme = base.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = base.host, !host.isEmpty
+        else {
+            throw ConfigurationError(issues: [.init(path: "providers.\(provider.configuration.name).base_url", message: "'\(provider.baseURL)' is not an http(s) URL")])
         }
-        self.endpoints = endpoints
+        let tls = scheme == "https"
+        let endpoint = UpstreamConnectionPool.Endpoint(host: host, port: base.port ?? (tls ? 443 : 80), tls: tls)
+        let timeouts = provider.configuration.timeouts
+        self.pool = try UpstreamConnectionPool(
+            endpoint: endpoint, group: eventLoopGroup, connectTimeout: TimeAmount(timeouts.connect), firstByte: TimeAmount(timeouts.firstByte),
+            idleRead: TimeAmount(timeouts.idleRead))
+        self.provider = provider
+        let basePath = base.percentEncodedPath.hasSuffix("/") ? String(base.percentEncodedPath.dropLast()) : base.percentEncodedPath
+        let query = base.percentEncodedQuery.map { "?" + $0 } ?? ""
+        var paths: [RouteKind: String] = [:]
+        for route in [RouteKind.chatCompletions, .embeddings, .messages] {
+            paths[route] = basePath + route.upstreamPath + query
+        }
+        self.paths = paths
     }
 
-    /// Each route's upstream URL, parsed once.
-    private let endpoints: [RouteKind: URL]
-
     /// Shuts the client down.
-    public func shutdown() async throws {
-        try await http.shutdown()
+    public func shutdown() async {
+        await pool.shutdown()
     }
 
     /// The outcome of sending a request.
@@ -96,21 +100,24 @@ public final class UpstreamClient: Sendable {
 
     /// One attempt: sends the request and waits for the response head within the first-byte time-out.
     private func attemptOnce(route: RouteKind, body: ByteBuffer, headers: HTTPHeaders) async throws -> UpstreamResponse {
-        guard let url = endpoints[route] else { throw HTTPClientError.invalidURL }
-        let request = try HTTPClient.Request(url: url, method: .POST, headers: headers, body: .byteBuffer(body))
-        let delegate = UpstreamDelegate()
-        let task = http.execute(request: request, delegate: delegate, eventLoop: .indifferent)
-        let timer = task.eventLoop.scheduleTask(in: TimeAmount(provider.configuration.timeouts.firstByte)) {
-            delegate.failHead(UpstreamError.firstByteTimeout)
-            task.cancel()
-        }
-        defer { timer.cancel() }
+        guard let path = paths[route] else { throw UpstreamError.protocolError }
+        var headers = headers
+        headers.add(name: "host", value: pool.endpoint.hostHeader)
+        headers.add(name: "content-length", value: String(body.readableBytes))
+        let exchange = UpstreamExchange()
         let head = try await withTaskCancellationHandler {
-            try await delegate.head()
+            let channel = try await pool.lease()
+            guard exchange.attach(channel) else {
+                pool.release(channel)
+                throw UpstreamError.cancelled
+            }
+            let request = UpstreamRequest(head: HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: headers), body: body, exchange: exchange)
+            channel.writeAndFlush(request).whenFailure { _ in exchange.fail(.connectionClosed) }
+            return try await exchange.head()
         } onCancel: {
-            task.cancel()
+            exchange.cancel()
         }
-        return UpstreamResponse(status: Int(head.status.code), headers: head.headers, body: delegate.body, task: task)
+        return UpstreamResponse(status: Int(head.status.code), headers: head.headers, exchange: exchange)
     }
 
     /// Full jitter: a uniformly random delay between half the backoff and the backoff.
@@ -128,24 +135,10 @@ public final class UpstreamClient: Sendable {
         return nil
     }
 
-    /// A short, metric-safe label for a transport error, and whether it was a time-out.
+    /// A short, metric-safe label for a transport error, and whether it was a time-out (never retried).
     static func classify(_ error: any Error) -> (String, Bool) {
-        if let error = error as? UpstreamError {
-            return error == .firstByteTimeout ? ("first_byte_timeout", true) : ("response_too_large", true)
-        }
-        if let error = error as? HTTPClientError {
-            switch error {
-            case .deadlineExceeded: return ("first_byte_timeout", true)
-            case .readTimeout: return ("read_timeout", true)
-            case .connectTimeout: return ("connect_timeout", false)
-            case .remoteConnectionClosed: return ("connection_closed", false)
-            case .cancelled: return ("cancelled", true)
-            default: return ("http_client_error", false)
-            }
-        }
-        if error is CancellationError { return ("cancelled", true) }
-        if error is IOError { return ("connect_failed", false) }
-        if let error = error as? ChannelError, case .connectTimeout = error { return ("connect_timeout", false) }
+        if let error = error as? UpstreamError { return (error.label, error.timeout) }
+        if error is CancellationError { return (UpstreamError.cancelled.label, true) }
         return ("transport_error", false)
     }
 }

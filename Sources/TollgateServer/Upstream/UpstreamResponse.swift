@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -13,52 +12,77 @@ struct UpstreamResponse: Sendable {
     let status: Int
     /// Response headers.
     let headers: HTTPHeaders
+    /// The exchange that delivers the body; cancelling it closes the connection.
+    let exchange: UpstreamExchange
+
     /// Body chunks; ends with an error if the connection fails mid-body.
-    let body: AsyncThrowingStream<ByteBuffer, any Error>
-    /// The underlying request, to cancel when nobody needs the rest.
-    let task: HTTPClient.Task<Void>
+    var body: AsyncThrowingStream<ByteBuffer, any Error> { exchange.body }
 
     /// Stops the call (closes the upstream connection).
     func cancel() {
-        task.cancel()
+        exchange.cancel()
     }
 
     /// Reads the whole body, up to `limit` bytes.
     func collect(upTo limit: Int) async throws -> ByteBuffer {
-        var buffer = ByteBuffer()
+        var buffer: ByteBuffer?
         for try await var chunk in body {
-            guard buffer.readableBytes + chunk.readableBytes <= limit else {
+            guard (buffer?.readableBytes ?? 0) + chunk.readableBytes <= limit else {
                 cancel()
                 throw UpstreamError.responseTooLarge
             }
-            buffer.writeBuffer(&chunk)
+            if buffer == nil {
+                buffer = chunk
+            } else {
+                buffer!.writeBuffer(&chunk)
+            }
         }
-        return buffer
+        return buffer ?? ByteBuffer()
     }
 }
 
-/// Failures the upstream client raises itself.
-struct UpstreamError: Error, Sendable, Equatable {
-    private enum Code { case firstByteTimeout, responseTooLarge }
-    private let code: Code
+/// Failures of an upstream call, each with the short label the ledger and metrics use.
+struct UpstreamError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A metric-safe label: `first_byte_timeout`, `connection_closed`, ...
+    let label: String
+    /// Whether the provider may have received (and be billing) the request: such failures are never retried.
+    let timeout: Bool
 
     /// No response head arrived within the first-byte time-out.
-    static let firstByteTimeout = UpstreamError(code: .firstByteTimeout)
+    static let firstByteTimeout = UpstreamError(label: "first_byte_timeout", timeout: true)
+    /// The body went silent for longer than the idle-read time-out.
+    static let readTimeout = UpstreamError(label: "read_timeout", timeout: true)
     /// A non-streaming answer exceeded the configured limit.
-    static let responseTooLarge = UpstreamError(code: .responseTooLarge)
+    static let responseTooLarge = UpstreamError(label: "response_too_large", timeout: true)
+    /// The call was cancelled (the caller went away, or Tollgate stopped it).
+    static let cancelled = UpstreamError(label: "cancelled", timeout: true)
+    /// The connection could not be opened within the connect time-out.
+    static let connectTimeout = UpstreamError(label: "connect_timeout", timeout: false)
+    /// The connection could not be opened.
+    static let connectFailed = UpstreamError(label: "connect_failed", timeout: false)
+    /// The provider closed the connection before the answer was complete.
+    static let connectionClosed = UpstreamError(label: "connection_closed", timeout: false)
+    /// The provider's answer was not valid HTTP/1.1.
+    static let protocolError = UpstreamError(label: "protocol_error", timeout: false)
+    /// The TLS handshake or session failed.
+    static let tlsError = UpstreamError(label: "tls_error", timeout: false)
+
+    var description: String { label }
 }
 
-/// Bridges AsyncHTTPClient's push-based delegate API to a head continuation and a body stream.
-final class UpstreamDelegate: HTTPClientResponseDelegate {
-    typealias Response = Void
-
+/// One request and its answer on an upstream connection, shared by the task that waits for it and
+/// the channel handler that feeds it.
+final class UpstreamExchange: Sendable {
     private struct State {
         var head: HTTPResponseHead?
-        var error: (any Error)?
+        var error: UpstreamError?
         var waiter: CheckedContinuation<HTTPResponseHead, any Error>?
+        var channel: (any Channel)?
+        var cancelled = false
     }
 
     private let state = Mutex(State())
+    /// The body, chunk by chunk as the connection reads it.
     let body: AsyncThrowingStream<ByteBuffer, any Error>
     private let source: AsyncThrowingStream<ByteBuffer, any Error>.Continuation
 
@@ -79,40 +103,58 @@ final class UpstreamDelegate: HTTPClientResponseDelegate {
         }
     }
 
-    /// Fails the wait for the head (used by the first-byte timer).
-    func failHead(_ error: any Error) {
-        resolve(.failure(error))
+    /// Binds the exchange to the connection carrying it, so that cancelling closes that connection.
+    /// - Returns: `false` when the exchange was cancelled already.
+    func attach(_ channel: any Channel) -> Bool {
+        state.withLock { s in
+            guard !s.cancelled else { return false }
+            s.channel = channel
+            return true
+        }
     }
 
-    private func resolve(_ result: Result<HTTPResponseHead, any Error>) {
+    /// Stops the exchange: the connection is closed and every waiter fails with ``UpstreamError/cancelled``.
+    func cancel() {
+        let channel: (any Channel)? = state.withLock { s in
+            s.cancelled = true
+            return s.channel
+        }
+        fail(.cancelled)
+        channel?.close(promise: nil)
+    }
+
+    /// The response head arrived.
+    func receiveHead(_ head: HTTPResponseHead) {
         let waiter: CheckedContinuation<HTTPResponseHead, any Error>? = state.withLock { s in
             guard s.head == nil, s.error == nil else { return nil }
-            switch result {
-            case .success(let head): s.head = head
-            case .failure(let error): s.error = error
-            }
+            s.head = head
             defer { s.waiter = nil }
             return s.waiter
         }
-        waiter?.resume(with: result)
+        waiter?.resume(returning: head)
     }
 
-    func didReceiveHead(task: HTTPClient.Task<Void>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
-        resolve(.success(head))
-        return task.eventLoop.makeSucceededVoidFuture()
-    }
-
-    func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+    /// A piece of the body arrived.
+    func receiveBody(_ buffer: ByteBuffer) {
         source.yield(buffer)
-        return task.eventLoop.makeSucceededVoidFuture()
     }
 
-    func didFinishRequest(task: HTTPClient.Task<Void>) throws {
+    /// The whole answer arrived. The connection is let go first (it may serve another exchange
+    /// next), so a late ``cancel()`` cannot close it.
+    func finish() {
+        state.withLock { $0.channel = nil }
         source.finish()
     }
 
-    func didReceiveError(task: HTTPClient.Task<Void>, _ error: any Error) {
-        resolve(.failure(error))
+    /// The exchange failed: before the head, the wait for it fails; after, the body ends with the error.
+    func fail(_ error: UpstreamError) {
+        let waiter: CheckedContinuation<HTTPResponseHead, any Error>? = state.withLock { s in
+            guard s.head == nil, s.error == nil else { return nil }
+            s.error = error
+            defer { s.waiter = nil }
+            return s.waiter
+        }
+        waiter?.resume(throwing: error)
         source.finish(throwing: error)
     }
 }

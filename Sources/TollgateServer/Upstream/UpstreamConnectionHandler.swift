@@ -1,0 +1,148 @@
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// What the upstream client writes into a connection: one whole request and the exchange that
+/// receives its answer.
+struct UpstreamRequest: Sendable {
+    /// Method, path and headers (including `host` and `content-length`).
+    let head: HTTPRequestHead
+    /// The body.
+    let body: ByteBuffer
+    /// Receives the answer.
+    let exchange: UpstreamExchange
+}
+
+/// Drives one HTTP/1.1 connection to a provider, one exchange at a time.
+///
+/// A request goes out as head, body and end in a single flush (one `writev`). The answer is
+/// pushed into the exchange as it is read. Two time-outs run on one timer: the first byte
+/// (request sent → response head) and idle read (the longest silence between two reads after
+/// the head). When an answer is complete and both sides allow keep-alive, the connection goes
+/// back to its pool; any failure closes it.
+final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = UpstreamRequest
+    typealias OutboundOut = HTTPClientRequestPart
+
+    private let pool: UpstreamConnectionPool
+    private let firstByte: TimeAmount
+    private let idleRead: TimeAmount
+    private var exchange: UpstreamExchange?
+    private var headReceived = false
+    private var keepAlive = true
+    private var sentAt = NIODeadline.now()
+    private var lastRead = NIODeadline.now()
+    private var timer: Scheduled<Void>?
+
+    init(pool: UpstreamConnectionPool, firstByte: TimeAmount, idleRead: TimeAmount) {
+        self.pool = pool
+        self.firstByte = firstByte
+        self.idleRead = idleRead
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let request = unwrapOutboundIn(data)
+        guard exchange == nil, context.channel.isActive else {
+            // Leased twice, or closed between the lease and the write: the caller retries on a fresh connection.
+            request.exchange.fail(.connectionClosed)
+            promise?.fail(ChannelError.ioOnClosedChannel)
+            return
+        }
+        exchange = request.exchange
+        headReceived = false
+        keepAlive = request.head.isKeepAlive
+        context.write(wrapOutboundOut(.head(request.head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(request.body))), promise: nil)
+        context.write(wrapOutboundOut(.end(nil)), promise: promise)
+        sentAt = .now()
+        arm(context, at: sentAt + min(firstByte, idleRead))
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let exchange else {
+            // Bytes nobody asked for: the connection is out of step and cannot be reused.
+            context.close(promise: nil)
+            return
+        }
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            guard head.status.code >= 200 || head.status == .switchingProtocols else { return }  // 1xx: keep waiting
+            headReceived = true
+            keepAlive = keepAlive && head.isKeepAlive
+            lastRead = .now()
+            exchange.receiveHead(head)
+        case .body(let buffer):
+            lastRead = .now()
+            exchange.receiveBody(buffer)
+        case .end:
+            self.exchange = nil
+            timer?.cancel()
+            timer = nil
+            exchange.finish()
+            if keepAlive {
+                pool.release(context.channel)
+            } else {
+                context.close(promise: nil)
+            }
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        pool.remove(context.channel)
+        if let exchange {
+            self.exchange = nil
+            exchange.fail(.connectionClosed)
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let exchange {
+            self.exchange = nil
+            exchange.fail(Self.classify(error))
+        }
+        context.close(promise: nil)
+    }
+
+    /// Maps what the channel reports to an ``UpstreamError``.
+    static func classify(_ error: any Error) -> UpstreamError {
+        if let error = error as? UpstreamError { return error }
+        if error is HTTPParserError { return .protocolError }
+        if error is NIOSSLError { return .tlsError }
+        return .connectionClosed
+    }
+
+    private func arm(_ context: ChannelHandlerContext, at deadline: NIODeadline) {
+        timer?.cancel()
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
+            self.timerFired(context)
+        }
+    }
+
+    /// One timer serves both time-outs: it is never later than the idle-read deadline, and re-arms
+    /// itself until the deadline that applies (first byte before the head, idle read after) has passed.
+    private func timerFired(_ context: ChannelHandlerContext) {
+        timer = nil
+        guard let exchange else { return }
+        let now = NIODeadline.now()
+        if headReceived {
+            let due = lastRead + idleRead
+            if now < due {
+                arm(context, at: due)
+                return
+            }
+        } else {
+            let due = sentAt + firstByte
+            if now < due {
+                arm(context, at: min(due, now + idleRead))
+                return
+            }
+        }
+        self.exchange = nil
+        exchange.fail(headReceived ? .readTimeout : .firstByteTimeout)
+        context.close(promise: nil)
+    }
+}
