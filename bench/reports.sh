@@ -3,7 +3,6 @@
 #
 #   bench/reports.sh                      # build (release), generate, time
 #   SKIP_BUILD=1 REUSE=1 bench/reports.sh # reuse the binary and an existing ledger of the same size
-#   INGEST_COMPARE=200000 bench/reports.sh  # also: journal ingest with and without the rollup trigger
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,7 +37,4 @@ for cmd in "showback --by team" "unit --by workflow"; do
   printf 'CLI {"command":"report %s --period %s","best_seconds":%.3f,"limit_seconds":%s,"verdict":"%s"}\n' "$cmd" "$MONTH" "$best" "$LIMIT" "$verdict"
 done
 
-if [ -n "${INGEST_COMPARE:-}" ]; then
-  "$BIN" bench-reports --compare-ingest "$INGEST_COMPARE" --db "$DB"
-fi
 exit $status

@@ -8,7 +8,7 @@ import TollgateStore
 ///
 /// Generates `--entries` ledger entries (deterministic; a pure function of the entry number) spread over
 /// `--days` days ending at `--end`, for 20 teams, 50 workflows, ~5,000 customers and 6 models, plus one outcome
-/// per 25 calls; bulk-inserts them through the normal insert path (so the rollup trigger maintains the rollups),
+/// per 25 calls; bulk-inserts them through the normal insert path (which maintains the rollups),
 /// then times the showback-by-team and unit-by-workflow queries for `--month`.
 struct BenchReports: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,19 +35,7 @@ struct BenchReports: AsyncParsableCommand {
     @Option(help: "Timed runs per report.")
     var runs: Int = 3
 
-    @Option(help: "Instead of the reports: journal ingest of N entries (as bench-ledger) without, then with, the rollup trigger.")
-    var compareIngest: Int?
-
     func run() async throws {
-        if let compareIngest {
-            for round in 0..<2 {
-                for enabled in [false, true] {
-                    let rate = try await Self.ingest(entries: compareIngest, path: db + ".ingest", rollupTrigger: enabled)
-                    print(String(format: "INGEST {\"round\":%d,\"rollup_trigger\":%@,\"entries\":%d,\"entries_per_second\":%.0f}", round, enabled ? "true" : "false", compareIngest, rate))
-                }
-            }
-            return
-        }
         let endMs = (CivilDate.unixSeconds(end) ?? 0) * 1_000
         let startMs = endMs - Int64(days) * 86_400_000
         var database: LedgerDatabase
@@ -100,44 +88,6 @@ struct BenchReports: AsyncParsableCommand {
             _ = KPIReport.evaluate(
                 current: try database.kpiInputs(period: period), previous: try database.kpiInputs(period: period.previous), targets: .init())
         }
-    }
-
-    /// The `bench-ledger` workload: 16 producers admit and record through the real write-behind journal.
-    static func ingest(entries total: Int, path: String, rollupTrigger: Bool) async throws -> Double {
-        for suffix in ["", "-wal", "-shm", ".admissions"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        let database = try LedgerDatabase.open(path: path)
-        try database.setRollupTrigger(enabled: rollupTrigger)
-        let journal = LedgerJournal(
-            database: database, admissions: try AdmissionLog(directory: path + ".admissions"), logger: makeLogger("bench", level: .warning))
-        let producers = 16
-        let clock = ContinuousClock()
-        let start = clock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await journal.run() }
-            try await withThrowingTaskGroup(of: Void.self) { writers in
-                for p in 0..<producers {
-                    writers.addTask {
-                        var i = p
-                        while i < total {
-                            let entry = Synthetic.entry(i, of: total, startMs: 1_790_000_000_000, days: 30)
-                            let admission = Admission(
-                                id: entry.id, timestampMs: entry.timestampMs, route: entry.route, provider: entry.provider,
-                                requestedModel: entry.requestedModel, upstreamModel: entry.servedModel, priceModel: entry.servedModel, stream: false,
-                                estimatedInputTokens: 1_536, attribution: entry.attribution)
-                            try await journal.admit(admission)
-                            await journal.record(entry)
-                            i += producers
-                        }
-                    }
-                }
-                try await writers.waitForAll()
-            }
-            try await journal.drain()
-            group.cancelAll()
-        }
-        let seconds = Self.seconds(clock.now - start)
-        guard try database.entryCount() == total else { throw ValidationError("ingest lost entries") }
-        return Double(total) / seconds
     }
 
     func time(_ name: String, _ body: () throws -> Void) throws {

@@ -7,8 +7,9 @@ import Synchronization
 
 /// Keep-alive HTTP/1.1 connections to one provider, kept per event loop.
 ///
-/// A call leases an idle connection on the event loop it runs on when there is one (no thread
-/// hop), else an idle one elsewhere, else opens a new one there. There is no cap on connections
+/// A call running on an event loop leases an idle connection of that loop, or opens a new one
+/// there: the answer is then read on the thread that serves the caller, with no hop between
+/// threads (a call from outside the event loops takes any idle connection). There is no cap on connections
 /// in use; at most ``maxIdlePerLoop`` idle ones are kept per loop, each for at most
 /// ``idleTimeout``. A connection the provider closes leaves the pool at once.
 final class UpstreamConnectionPool: Sendable {
@@ -77,9 +78,8 @@ final class UpstreamConnectionPool: Sendable {
                 }
                 return nil
             }
-            let here = loop.map { ObjectIdentifier($0) }
-            if let here, let channel = take(here) { return channel }
-            for key in Array(s.idle.keys) where key != here {
+            if let loop { return take(ObjectIdentifier(loop)) }
+            for key in Array(s.idle.keys) {
                 if let channel = take(key) { return channel }
             }
             return nil

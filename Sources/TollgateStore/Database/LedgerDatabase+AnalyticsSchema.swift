@@ -1,13 +1,15 @@
 import Foundation
 import GRDB
 
-/// Migration v2: the `outcome` table and the spend rollups, kept by a trigger on `ledgerEntry`.
+/// Migrations v3 and v4: the `outcome` table and the spend rollups.
 ///
-/// The rollups are maintained *inside SQLite* by an `AFTER INSERT` trigger, so every insert path (the
-/// write-behind journal, crash recovery, imports, tools) keeps them consistent without code changes, in the
-/// same transaction as the entry. `INSERT OR IGNORE` of an existing id inserts nothing and so rolls up nothing.
-/// A missing dimension value is stored as `''` (rollup keys must be non-NULL to merge); reports read `''`
-/// back as the unattributed bucket.
+/// The rollups are maintained by the one insert path every entry takes (``LedgerDatabase/insert(_:entries:ignoreExisting:)``:
+/// the write-behind journal, crash recovery, imports, tools), in the same transaction as the entries:
+/// after a batch is inserted, each rollup table gets one aggregated upsert of the rows that batch
+/// added (`rowid` above the batch's starting point), so a batch of a thousand calls costs a handful of
+/// upserts, not three per call. `INSERT OR IGNORE` of an existing id inserts no row and so rolls up
+/// nothing. A missing dimension value is stored as `''` (rollup keys must be non-NULL to merge);
+/// reports read `''` back as the unattributed bucket.
 extension LedgerDatabase {
     /// Rollup tables: name, time bucket expression, dimension columns (rollup column, ledger column).
     ///
@@ -25,23 +27,23 @@ extension LedgerDatabase {
         ("provider", "provider"), ("servedModel", "servedModel"), ("status", "status"), ("pricing", "pricing"),
     ]
 
-    /// Rollup measures: column and its value for one entry (`NEW.` is replaced by the row source).
+    /// Rollup measures: column and its value for one entry (summed per rollup key).
     static let rollupMeasures: [(String, String)] = [
-        ("calls", "NEW.status <> 'blocked'"),
-        ("inputUncached", "NEW.inputUncached"),
-        ("cacheRead", "NEW.cacheRead"),
-        ("cacheWrite", "NEW.cacheWrite5m + NEW.cacheWrite1h"),
-        ("output", "NEW.output"),
-        ("reasoning", "NEW.reasoning"),
-        ("costNano", "COALESCE(NEW.costNano, 0)"),
-        ("costInputNano", "CASE WHEN NEW.costNano IS NULL THEN 0 ELSE NEW.costInputNano + NEW.costCacheReadNano + NEW.costCacheWriteNano END"),
-        ("unpricedCalls", "NEW.costNano IS NULL"),
-        ("estimatedCalls", "NEW.usageSource = 'estimated'"),
-        ("failedCalls", "NEW.status NOT IN ('ok', 'cached', 'blocked')"),
+        ("calls", "status <> 'blocked'"),
+        ("inputUncached", "inputUncached"),
+        ("cacheRead", "cacheRead"),
+        ("cacheWrite", "cacheWrite5m + cacheWrite1h"),
+        ("output", "output"),
+        ("reasoning", "reasoning"),
+        ("costNano", "COALESCE(costNano, 0)"),
+        ("costInputNano", "CASE WHEN costNano IS NULL THEN 0 ELSE costInputNano + costCacheReadNano + costCacheWriteNano END"),
+        ("unpricedCalls", "costNano IS NULL"),
+        ("estimatedCalls", "usageSource = 'estimated'"),
+        ("failedCalls", "status NOT IN ('ok', 'cached', 'blocked')"),
         (
             "fullCalls",
-            "NEW.status <> 'blocked' AND COALESCE(NEW.team, '') <> '' AND COALESCE(NEW.app, '') <> '' AND COALESCE(NEW.workflow, '') <> '' "
-                + "AND COALESCE(NEW.environment, '') <> '' AND COALESCE(NEW.costCenter, '') <> ''"
+            "status <> 'blocked' AND COALESCE(team, '') <> '' AND COALESCE(app, '') <> '' AND COALESCE(workflow, '') <> '' "
+                + "AND COALESCE(environment, '') <> '' AND COALESCE(costCenter, '') <> ''"
         ),
     ]
 
@@ -79,45 +81,31 @@ extension LedgerDatabase {
                             ,PRIMARY KEY (\(key.joined(separator: ", ")))
                         ) STRICT, WITHOUT ROWID
                         """)
-                // Backfill from the entries already in the ledger.
-                let (columns, values) = rollupColumnsAndValues(rollup)
-                let select = values.map { $0.replacingOccurrences(of: "NEW.", with: "") }
-                let aggregates = select.enumerated().map { i, expression in i < key.count ? expression : "SUM(\(expression))" }
-                try db.execute(
-                    sql: "INSERT INTO \(rollup.table) (\(columns)) SELECT \(aggregates.joined(separator: ", ")) FROM ledgerEntry "
-                        + "GROUP BY \((1...key.count).map(String.init).joined(separator: ", "))")
             }
-            try db.execute(sql: rollupTriggerSQL)
+            // Backfill from the entries already in the ledger.
+            try rollUp(db, afterRowID: 0)
+        }
+        migrator.registerMigration("v4: rollups per batch") { db in
+            // v3 kept the rollups with a trigger (three upserts per entry); the insert path now does it per batch.
+            try db.execute(sql: "DROP TRIGGER IF EXISTS ledgerEntry_rollup")
         }
     }
 
-    static func rollupColumnsAndValues(_ rollup: (table: String, bucket: String, bucketMs: Int64, dimensions: [(String, String)])) -> (String, [String]) {
+    /// Adds the entries with a row id above `afterRowID` to every rollup: one aggregated upsert per table.
+    static func rollUp(_ db: Database, afterRowID: Int64) throws {
+        for sql in rollupSQL {
+            try db.cachedStatement(sql: sql).execute(arguments: [afterRowID])
+        }
+    }
+
+    /// Per rollup table: `INSERT ... SELECT` the new entries grouped by the rollup key, adding to existing rows.
+    static let rollupSQL: [String] = rollups.map { rollup in
         let key = [rollup.bucket] + rollup.dimensions.map(\.0)
         let columns = (key + rollupMeasures.map(\.0)).joined(separator: ", ")
-        let values = ["NEW.ts / \(rollup.bucketMs)"] + rollup.dimensions.map { "COALESCE(NEW.\($0.1), '')" } + rollupMeasures.map(\.1)
-        return (columns, values)
-    }
-
-    /// The trigger that adds each new entry to every rollup (an upsert per rollup table).
-    static var rollupTriggerSQL: String {
-        var body: [String] = []
-        for rollup in rollups {
-            let key = [rollup.bucket] + rollup.dimensions.map(\.0)
-            let (columns, values) = rollupColumnsAndValues(rollup)
-            let update = rollupMeasures.map { "\($0.0) = \($0.0) + excluded.\($0.0)" }.joined(separator: ", ")
-            body.append(
-                "INSERT INTO \(rollup.table) (\(columns)) VALUES (\(values.joined(separator: ", "))) "
-                    + "ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(update);")
-        }
-        return "CREATE TRIGGER ledgerEntry_rollup AFTER INSERT ON ledgerEntry BEGIN\n\(body.joined(separator: "\n"))\nEND"
-    }
-
-    /// Drops or restores the rollup trigger. Only for measuring its ingest cost (`bench-reports --compare-ingest`):
-    /// entries written while it is off are missing from the rollups.
-    public func setRollupTrigger(enabled: Bool) throws {
-        try writer.write { db in
-            try db.execute(sql: "DROP TRIGGER IF EXISTS ledgerEntry_rollup")
-            if enabled { try db.execute(sql: Self.rollupTriggerSQL) }
-        }
+        let values = ["ts / \(rollup.bucketMs)"] + rollup.dimensions.map { "COALESCE(\($0.1), '')" } + rollupMeasures.map { "SUM(\($0.1))" }
+        let update = rollupMeasures.map { "\($0.0) = \($0.0) + excluded.\($0.0)" }.joined(separator: ", ")
+        return "INSERT INTO \(rollup.table) (\(columns)) SELECT \(values.joined(separator: ", ")) FROM ledgerEntry WHERE rowid > ? "
+            + "GROUP BY \((1...key.count).map(String.init).joined(separator: ", ")) "
+            + "ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(update)"
     }
 }

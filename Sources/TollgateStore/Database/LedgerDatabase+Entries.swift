@@ -16,16 +16,19 @@ extension LedgerDatabase {
         try writer.write { db in try Self.insert(db, entries: entries, ignoreExisting: ignoringExisting) }
     }
 
-    /// Inserts entries; returns how many rows were inserted (not counting the rollup trigger's writes).
+    /// Inserts entries and adds them to the rollups; the only way entries enter the ledger.
+    /// - Returns: How many entries were inserted.
     @discardableResult
     static func insert(_ db: Database, entries: [LedgerEntry], ignoreExisting: Bool = false) throws -> Int {
         guard !entries.isEmpty else { return 0 }
+        let before = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(rowid) FROM ledgerEntry")) ?? 0
         let insert = try db.cachedStatement(sql: ignoreExisting ? insertOrIgnoreSQL : insertSQL)
         var inserted = 0
         for entry in entries {
             try EntryBinder.insert(entry, with: insert)
             inserted += db.changesCount
         }
+        if inserted > 0 { try rollUp(db, afterRowID: before) }
         return inserted
     }
 
