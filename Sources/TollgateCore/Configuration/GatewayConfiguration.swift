@@ -238,12 +238,16 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
         public var retries: Retries
         /// Request header names (or prefixes ending in `*`) forwarded from callers, besides the dialect's own.
         public var forwardHeaders: [String]
+        /// A PEM file of certificate authorities to trust for this provider's `https` base URL instead of
+        /// the system's (a private CA in front of a self-hosted model server).
+        public var tlsCAFile: String?
 
         /// Creates a provider.
         public init(
             name: String, kind: Kind, baseURL: String, apiKey: String? = nil, apiKeyEnv: String? = nil,
-            timeouts: Timeouts = .init(), retries: Retries = .init(), forwardHeaders: [String] = []
+            timeouts: Timeouts = .init(), retries: Retries = .init(), forwardHeaders: [String] = [], tlsCAFile: String? = nil
         ) {
+            self.tlsCAFile = tlsCAFile
             self.name = name
             self.kind = kind
             self.baseURL = baseURL
@@ -270,6 +274,7 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
             case apiKey = "api_key"
             case apiKeyEnv = "api_key_env"
             case forwardHeaders = "forward_headers"
+            case tlsCAFile = "tls_ca_file"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -283,6 +288,7 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
             timeouts = try c.decodeIfPresent(Timeouts.self, forKey: .timeouts) ?? .init()
             retries = try c.decodeIfPresent(Retries.self, forKey: .retries) ?? .init()
             forwardHeaders = try c.decodeIfPresent([String].self, forKey: .forwardHeaders) ?? []
+            tlsCAFile = try c.decodeIfPresent(String.self, forKey: .tlsCAFile)
         }
     }
 

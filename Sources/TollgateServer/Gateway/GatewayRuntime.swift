@@ -64,6 +64,13 @@ public struct GatewayRuntime: Sendable {
             if !(base.hasPrefix("http://") || base.hasPrefix("https://")) || (components?.host ?? "").isEmpty {
                 issues.append(.init(path: "\(path).base_url", message: "'\(provider.baseURL)' is not an http(s) URL"))
             }
+            if let file = provider.tlsCAFile {
+                if !base.hasPrefix("https://") {
+                    issues.append(.init(path: "\(path).tls_ca_file", message: "only applies to an https base_url"))
+                } else if !FileManager.default.isReadableFile(atPath: file) {
+                    issues.append(.init(path: "\(path).tls_ca_file", message: "cannot read '\(file)'"))
+                }
+            }
             var key = provider.apiKey
             if let name = provider.apiKeyEnv {
                 if let value = environment[name], !value.isEmpty {

@@ -30,7 +30,7 @@ public final class UpstreamClient: Sendable {
         let timeouts = provider.configuration.timeouts
         self.pool = try UpstreamConnectionPool(
             endpoint: endpoint, group: eventLoopGroup, connectTimeout: TimeAmount(timeouts.connect), firstByte: TimeAmount(timeouts.firstByte),
-            idleRead: TimeAmount(timeouts.idleRead))
+            idleRead: TimeAmount(timeouts.idleRead), trustedCAFile: provider.configuration.tlsCAFile)
         self.provider = provider
         let basePath = base.percentEncodedPath.hasSuffix("/") ? String(base.percentEncodedPath.dropLast()) : base.percentEncodedPath
         let query = base.percentEncodedQuery.map { "?" + $0 } ?? ""
@@ -140,11 +140,5 @@ public final class UpstreamClient: Sendable {
         if let error = error as? UpstreamError { return (error.label, error.timeout) }
         if error is CancellationError { return (UpstreamError.cancelled.label, true) }
         return ("transport_error", false)
-    }
-}
-
-extension TimeAmount {
-    init(_ duration: Duration) {
-        self = .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 }

@@ -79,12 +79,15 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
             self.exchange = nil
             timer?.cancel()
             timer = nil
-            exchange.finish()
+            // Back to the pool before the waiter resumes, so its next call can reuse the connection;
+            // detached first, so a late cancel of this exchange cannot close it under the next one.
+            exchange.detach()
             if keepAlive {
                 pool.release(context.channel)
             } else {
                 context.close(promise: nil)
             }
+            exchange.finish()
         }
     }
 

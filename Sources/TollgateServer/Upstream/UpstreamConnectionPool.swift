@@ -56,13 +56,23 @@ final class UpstreamConnectionPool: Sendable {
 
     /// Creates a pool.
     /// - Throws: If the TLS context cannot be created.
-    init(endpoint: Endpoint, group: any EventLoopGroup, connectTimeout: TimeAmount, firstByte: TimeAmount, idleRead: TimeAmount) throws {
+    /// - Parameter trustedCAFile: PEM certificate authorities to trust instead of the system's (TLS only).
+    init(
+        endpoint: Endpoint, group: any EventLoopGroup, connectTimeout: TimeAmount, firstByte: TimeAmount, idleRead: TimeAmount,
+        trustedCAFile: String? = nil
+    ) throws {
         self.endpoint = endpoint
         self.group = group
         self.connectTimeout = connectTimeout
         self.firstByte = firstByte
         self.idleRead = idleRead
-        self.tls = endpoint.tls ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
+        if endpoint.tls {
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            if let trustedCAFile { configuration.trustRoots = .file(trustedCAFile) }
+            self.tls = try NIOSSLContext(configuration: configuration)
+        } else {
+            self.tls = nil
+        }
     }
 
     /// A connection ready for one exchange: an idle one (preferably on the current event loop) or a new one.

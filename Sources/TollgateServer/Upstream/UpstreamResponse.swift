@@ -139,10 +139,14 @@ final class UpstreamExchange: Sendable {
         source.yield(buffer)
     }
 
-    /// The whole answer arrived. The connection is let go first (it may serve another exchange
-    /// next), so a late ``cancel()`` cannot close it.
-    func finish() {
+    /// Lets go of the connection once the answer is complete: it may serve another exchange next,
+    /// and a late ``cancel()`` of this one must not close it.
+    func detach() {
         state.withLock { $0.channel = nil }
+    }
+
+    /// The whole answer arrived.
+    func finish() {
         source.finish()
     }
 
