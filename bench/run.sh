@@ -16,6 +16,9 @@
 # Knobs (env):
 #   DURATION=10s WARMUP=3s        per wrk measurement (warm-up results are not reported)
 #   CONCURRENCY="1 16 64"         non-streaming levels;  STREAM_CONCURRENCY="16" streaming levels
+#   PACED_CONCURRENCY="16"        also measure these connection counts paced below saturation: each connection pauses
+#   PACED_DELAY_MS=8              a random 0..2×PACED_DELAY_MS between a response and its next request (bench/load/paced.lua), so latency
+#                                 shows the gateway's own work rather than queueing for the shared 2 cores ("" = skip)
 #   NGINX_PROXY=1                 also measure a bare nginx reverse proxy (0 = skip)
 #   FIRSTBYTE_N=200               sequential streaming requests per target for first-byte latency
 #   STREAMS=1000 STREAM_TOKENS=60 STREAM_TOKEN_MS=100   the many-streams test, ~6 s per stream (0 streams = skip);
@@ -48,6 +51,8 @@ DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-3s}"
 CONCURRENCY="${CONCURRENCY:-1 16 64}"
 STREAM_CONCURRENCY="${STREAM_CONCURRENCY-16}"
+PACED_CONCURRENCY="${PACED_CONCURRENCY-16}"
+PACED_DELAY_MS="${PACED_DELAY_MS:-8}"
 NGINX_PROXY="${NGINX_PROXY:-1}"
 FIRSTBYTE_N="${FIRSTBYTE_N:-200}"
 STREAMS="${STREAMS:-1000}"
@@ -314,8 +319,9 @@ TARGETS+=("tollgate|http://127.0.0.1:$GATEWAY_PORT|GW")
 
 run_wrk() {  # name base pids conc mode dur warmup(0|1) -> JSON line on stdout
   local name="$1" base="$2" pids="$3" c="$4" mode="$5" dur="$6" warm="$7"
-  local stream=0 out line c0 c1 x0 x1 m0 m1 w0 w1 t0 t1 hwm rss
+  local stream=0 script="$SHARED/load/chat.lua" out line c0 c1 x0 x1 m0 m1 w0 w1 t0 t1 hwm rss
   [ "$mode" = stream ] && stream=1
+  [ "$mode" = paced ] && script="$HERE/load/paced.lua"
   [ "$pids" = GW ] && pids="$GW_PID"
   # process snapshots outside the machine-wide bracket (the processes are idle between runs),
   # so the bracket [m0, m1] is just the wrk run and its wall time is the divisor for "other"
@@ -323,8 +329,9 @@ run_wrk() {  # name base pids conc mode dur warmup(0|1) -> JSON line on stdout
   w0="$(cpu_ticks $(descendants $UPSTREAM_PIDS $PROXY_PID $GW_PID $SIM_PID | sort -u))"
   t0="$(date +%s.%N)"; m0="$(busy_ticks)"
   out="$(BENCH_PATH=/v1/chat/completions BENCH_AUTH=sk-bench BENCH_MODEL=gpt-4o-mini BENCH_STREAM="$stream" \
-         BENCH_LABEL="$name" /usr/bin/time -f '%U %S' -o "$OUT/.wrk-time" \
-         wrk -t1 -c"$c" -d"$dur" --timeout 10s -s "$SHARED/load/chat.lua" "$base" 2>&1)" || die "wrk failed for $name c=$c: $out"
+         BENCH_LABEL="$name" BENCH_CHAT_LUA="$SHARED/load/chat.lua" BENCH_DELAY_MS="$PACED_DELAY_MS" \
+         /usr/bin/time -f '%U %S' -o "$OUT/.wrk-time" \
+         wrk -t1 -c"$c" -d"$dur" --timeout 10s -s "$script" "$base" 2>&1)" || die "wrk failed for $name c=$c: $out"
   m1="$(busy_ticks)"; t1="$(date +%s.%N)"
   c1="$(cpu_ticks $pids)"; x1="$(ctx_switches $pids)"
   w1="$(cpu_ticks $(descendants $UPSTREAM_PIDS $PROXY_PID $GW_PID $SIM_PID | sort -u))"
@@ -384,6 +391,7 @@ LEDGER_BEFORE="$(ledger_settle)"
 T0=$(date +%s)
 for c in $CONCURRENCY; do measure nonstream "$c"; done
 for c in $STREAM_CONCURRENCY; do measure stream "$c"; done
+for c in $PACED_CONCURRENCY; do measure paced "$c"; done
 log "wrk measurements took $(( $(date +%s) - T0 ))s"
 
 # ledger completeness: every request wrk completed must be a row (in-flight at the end of a

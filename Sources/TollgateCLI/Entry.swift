@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import NIOCore
 import NIOPosix
 
@@ -9,6 +10,7 @@ enum Entry {
         // Run Swift concurrency on NIO's event loops: request handlers then share threads with the
         // sockets they serve, instead of hopping between two thread pools on every await.
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        LoggingSystem.bootstrap(ConsoleLogHandler.init(label:))
         await TollgateCommand.main()
     }
 }
