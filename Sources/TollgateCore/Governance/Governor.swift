@@ -224,7 +224,8 @@ public final class Governor: Sendable {
 
     /// Checks a stream as it runs: grows its reservations to the running cost estimated from the
     /// output streamed so far. Returns false when a budget or agent limit cannot cover it: the
-    /// caller ends the stream there, so the overshoot is bounded by one chunk.
+    /// caller ends the stream there; checked before each event is passed on, the overshoot is
+    /// bounded by one event.
     public func continueStream(_ ticket: inout GovernanceTicket, outputTokens: Int64) -> Bool {
         guard !ticket.budgetHolds.isEmpty || ticket.traceHold != nil else { return true }
         if outputTokens <= ticket.outputTokensCovered { return true }

@@ -311,7 +311,17 @@ public final class Gateway: Sendable {
                 guard let chunk else { break reading }
                 if entry.ttftMs == nil { entry.ttftMs = (clock.now - started).milliseconds }
                 var out = ByteBuffer()
+                // One read may carry many events: budgets and agent limits are checked before each
+                // one is passed on, so a cut stream overshoots by at most one event.
                 for event in framer.push(chunk.readableBytesView) where meter.observe(event) {
+                    if watchesCost, var held = ticket {
+                        let output = TokenEstimator.tokens(byteCount: meter.streamedTextBytes)
+                        if !self.governor.continueStream(&held, outputTokens: output) {
+                            cutBy = held.budgets.first.map { "budget:\($0)" } ?? "agent limit"
+                            break
+                        }
+                        ticket = held
+                    }
                     out.writeBytes(event)
                 }
                 if out.readableBytes > 0 {
@@ -322,17 +332,10 @@ public final class Gateway: Sendable {
                         break reading
                     }
                 }
+                if cutBy != nil { break reading }
                 if clock.now - started > total {
                     upstreamError = "stream_total_timeout"
                     break reading
-                }
-                if watchesCost, var held = ticket {
-                    let output = TokenEstimator.tokens(byteCount: meter.streamedTextBytes)
-                    if !self.governor.continueStream(&held, outputTokens: output) {
-                        cutBy = held.budgets.first.map { "budget:\($0)" } ?? "agent limit"
-                        break reading
-                    }
-                    ticket = held
                 }
             }
             if clientGone || upstreamError != nil || cutBy != nil { response.cancel() }

@@ -34,6 +34,8 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
     private var sentAt = NIODeadline.now()
     private var lastRead = NIODeadline.now()
     private var timer: Scheduled<Void>?
+    /// Body bytes of the current socket read, handed over together when the read completes.
+    private var pending: ByteBuffer?
 
     init(pool: UpstreamConnectionPool, firstByte: TimeAmount, idleRead: TimeAmount) {
         self.pool = pool
@@ -72,10 +74,15 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
             keepAlive = keepAlive && head.isKeepAlive
             lastRead = .now()
             exchange.receiveHead(head)
-        case .body(let buffer):
+        case .body(var buffer):
             lastRead = .now()
-            exchange.receiveBody(buffer)
+            if pending == nil {
+                pending = buffer
+            } else {
+                pending!.writeBuffer(&buffer)
+            }
         case .end:
+            deliverPending(to: exchange)
             self.exchange = nil
             timer?.cancel()
             timer = nil
@@ -91,12 +98,27 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
         }
     }
 
+    /// One socket read can carry many body parts (a burst of SSE chunks): they reach the exchange
+    /// as one buffer, so the relay wakes and writes once per read instead of once per chunk.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if let exchange { deliverPending(to: exchange) }
+        context.fireChannelReadComplete()
+    }
+
+    private func deliverPending(to exchange: UpstreamExchange) {
+        if let buffer = pending {
+            pending = nil
+            exchange.receiveBody(buffer)
+        }
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
         pool.remove(context.channel)
         if let exchange {
             self.exchange = nil
+            deliverPending(to: exchange)  // what arrived before the close is never lost
             exchange.fail(.connectionClosed)
         }
         context.fireChannelInactive()
@@ -105,6 +127,7 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if let exchange {
             self.exchange = nil
+            deliverPending(to: exchange)
             exchange.fail(Self.classify(error))
         }
         context.close(promise: nil)
@@ -145,6 +168,7 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
             }
         }
         self.exchange = nil
+        deliverPending(to: exchange)
         exchange.fail(headReceived ? .readTimeout : .firstByteTimeout)
         context.close(promise: nil)
     }
