@@ -75,7 +75,8 @@ final class UpstreamConnectionPool: Sendable {
         }
     }
 
-    /// A connection ready for one exchange: an idle one (preferably on the current event loop) or a new one.
+    /// A connection ready for one exchange: an idle one of the current event loop (of any loop when called
+    /// from outside the event loops), else a new one.
     func lease() async throws(UpstreamError) -> any Channel {
         let loop = MultiThreadedEventLoopGroup.currentEventLoop
         let now = NIODeadline.now()
