@@ -125,13 +125,7 @@ final class UpstreamExchange: Sendable {
 
     /// The response head arrived.
     func receiveHead(_ head: HTTPResponseHead) {
-        let waiter: CheckedContinuation<HTTPResponseHead, any Error>? = state.withLock { s in
-            guard s.head == nil, s.error == nil else { return nil }
-            s.head = head
-            defer { s.waiter = nil }
-            return s.waiter
-        }
-        waiter?.resume(returning: head)
+        resolveHead(.success(head))
     }
 
     /// A piece of the body arrived.
@@ -152,13 +146,21 @@ final class UpstreamExchange: Sendable {
 
     /// The exchange failed: before the head, the wait for it fails; after, the body ends with the error.
     func fail(_ error: UpstreamError) {
+        resolveHead(.failure(error))
+        source.finish(throwing: error)
+    }
+
+    /// Settles the wait for the head once: the first head or failure wins.
+    private func resolveHead(_ result: Result<HTTPResponseHead, UpstreamError>) {
         let waiter: CheckedContinuation<HTTPResponseHead, any Error>? = state.withLock { s in
             guard s.head == nil, s.error == nil else { return nil }
-            s.error = error
+            switch result {
+            case .success(let head): s.head = head
+            case .failure(let error): s.error = error
+            }
             defer { s.waiter = nil }
             return s.waiter
         }
-        waiter?.resume(throwing: error)
-        source.finish(throwing: error)
+        waiter?.resume(with: result.mapError { $0 as any Error })
     }
 }
