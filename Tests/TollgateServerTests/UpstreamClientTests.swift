@@ -65,11 +65,12 @@ import TollgateProviders
         let server = try await ScriptedUpstream.start { _, _ in [Self.ok(), .pause(.milliseconds(20)), .close] }
         defer { server.stop() }
         let client = try client(server)
-        for _ in 0..<3 {
+        for i in 0..<3 {
             let (status, _, attempts) = try await call(client)
             #expect(status == 200)
             #expect(attempts.count == 1, "a closed pooled connection must not cost an attempt")
-            try await Task.sleep(for: .milliseconds(150))
+            try await server.waitForClosed(i + 1)
+            try await Task.sleep(for: .milliseconds(200))  // for the client's event loop to see the close
         }
         #expect(server.connections == 3)
         await client.shutdown()
@@ -122,13 +123,13 @@ import TollgateProviders
         }
         defer { server.stop() }
         let client = try client(server, idleRead: .milliseconds(250))
+        let started = ContinuousClock.now  // the silence starts after the head, so at least 250 ms from here
         let (outcome, _) = await client.send(route: .chatCompletions, body: ByteBuffer(string: "{}"), headers: [:])
         guard case .response(let response) = outcome else {
             Issue.record("expected a response head")
             return
         }
         #expect(response.status == 200)
-        let started = ContinuousClock.now
         var received = ""
         do {
             for try await chunk in response.body { received += String(buffer: chunk) }
@@ -138,7 +139,7 @@ import TollgateProviders
         }
         #expect(received == "data: 1\n\n")
         let elapsed = ContinuousClock.now - started
-        #expect(elapsed >= .milliseconds(200), "\(elapsed)")
+        #expect(elapsed >= .milliseconds(250), "\(elapsed)")
         await client.shutdown()
     }
 
