@@ -60,8 +60,7 @@ public struct GatewayRuntime: Sendable {
             }
             var base = provider.baseURL
             while base.hasSuffix("/") { base.removeLast() }
-            let components = URLComponents(string: base)
-            if !(base.hasPrefix("http://") || base.hasPrefix("https://")) || (components?.host ?? "").isEmpty {
+            if !(base.hasPrefix("http://") || base.hasPrefix("https://")) || UpstreamConnectionPool.Endpoint.parse(baseURL: base) == nil {
                 issues.append(.init(path: "\(path).base_url", message: "'\(provider.baseURL)' is not an http(s) URL"))
             }
             if let file = provider.tlsCAFile {

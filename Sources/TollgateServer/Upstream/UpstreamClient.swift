@@ -20,20 +20,14 @@ public final class UpstreamClient: Sendable {
     /// Creates a client for one provider.
     /// - Throws: ``ConfigurationError`` when the provider's base URL is not an `http` or `https` URL.
     public init(provider: GatewayRuntime.ResolvedProvider, eventLoopGroup: any EventLoopGroup) throws {
-        guard let base = URLComponents(string: provider.baseURL), let scheme = base.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            let host = base.host, !host.isEmpty
-        else {
+        guard let (endpoint, basePath, query) = UpstreamConnectionPool.Endpoint.parse(baseURL: provider.baseURL) else {
             throw ConfigurationError(issues: [.init(path: "providers.\(provider.configuration.name).base_url", message: "'\(provider.baseURL)' is not an http(s) URL")])
         }
-        let tls = scheme == "https"
-        let endpoint = UpstreamConnectionPool.Endpoint(host: host, port: base.port ?? (tls ? 443 : 80), tls: tls)
         let timeouts = provider.configuration.timeouts
         self.pool = try UpstreamConnectionPool(
             endpoint: endpoint, group: eventLoopGroup, connectTimeout: TimeAmount(timeouts.connect), firstByte: TimeAmount(timeouts.firstByte),
             idleRead: TimeAmount(timeouts.idleRead), trustedCAFile: provider.configuration.tlsCAFile)
         self.provider = provider
-        let basePath = base.percentEncodedPath.hasSuffix("/") ? String(base.percentEncodedPath.dropLast()) : base.percentEncodedPath
-        let query = base.percentEncodedQuery.map { "?" + $0 } ?? ""
         var paths: [RouteKind: String] = [:]
         for route in [RouteKind.chatCompletions, .embeddings, .messages] {
             paths[route] = basePath + route.upstreamPath + query

@@ -22,6 +22,17 @@ final class UpstreamConnectionPool: Sendable {
         /// Whether to speak TLS.
         var tls: Bool
 
+        /// Parses a provider's base URL: where to connect, and the path (and query) every request
+        /// path goes under. `nil` unless it is an `http` or `https` URL with a host.
+        static func parse(baseURL: String) -> (endpoint: Endpoint, path: String, query: String)? {
+            guard let url = URLComponents(string: baseURL), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+                let host = url.host, !host.isEmpty
+            else { return nil }
+            let tls = scheme == "https"
+            let path = url.percentEncodedPath.hasSuffix("/") ? String(url.percentEncodedPath.dropLast()) : url.percentEncodedPath
+            return (Endpoint(host: host, port: url.port ?? (tls ? 443 : 80), tls: tls), path, url.percentEncodedQuery.map { "?" + $0 } ?? "")
+        }
+
         /// The `host` header value.
         var hostHeader: String {
             let literal = host.contains(":") ? "[\(host)]" : host

@@ -21,7 +21,7 @@ extension LedgerDatabase {
     @discardableResult
     static func insert(_ db: Database, entries: [LedgerEntry], ignoreExisting: Bool = false) throws -> Int {
         guard !entries.isEmpty else { return 0 }
-        let before = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(rowid) FROM ledgerEntry")) ?? 0
+        let before = try lastRowID(db)
         let insert = try db.cachedStatement(sql: ignoreExisting ? insertOrIgnoreSQL : insertSQL)
         var inserted = 0
         for entry in entries {
@@ -65,7 +65,11 @@ extension LedgerDatabase {
 
     /// The most recent row id (for starting a tail at the end).
     public func lastRowID() throws -> Int64 {
-        try writer.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(rowid) FROM ledgerEntry") ?? 0 }
+        try writer.read(Self.lastRowID)
+    }
+
+    static func lastRowID(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(rowid) FROM ledgerEntry")) ?? 0
     }
 
     /// The newest `limit` entries, oldest first.
