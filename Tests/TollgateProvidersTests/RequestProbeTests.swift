@@ -52,24 +52,79 @@ import TollgateCore
         }
     }
 
-    @Test(arguments: [
-        #"{"model":"gpt-4o","messages":[{"role":"user","content":"hello there"}]}"#,
-        #"{"model":"gpt-4o","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"a\"b"}]}"#,
-        #"{"model":"gpt-4o","stream":false,"stream_options":null,"max_tokens":null,"max_completion_tokens":77,"messages":[{"role":"user","content":[{"type":"text","text":"abc"},{"type":"text","text":"defgh"}]}]}"#,
-        #"{ "messages" : [ {"role":"system","content":"s"}, {"role":"user","content":null} ], "model" : "m", "max_tokens": 12, "stream": true, "stream_options": {"other": 1} }"#,
-    ])
-    func theScanningFastPathAgreesWithTheDecoder(body: String) throws {
-        let fast = try #require(OpenAIChatProbe.fastProbe(Array(body.utf8)))
-        #expect(fast == (try OpenAIChatProbe.decodedProbe(Data(body.utf8))))
+    @Test func spacedBodiesReadLikeCompactOnes() throws {
+        let compact = #"{"model":"gpt-4o","stream":true,"max_tokens":50,"messages":[{"role":"user","content":"hello there"}]}"#
+        let spaced = "{\n  \"model\": \"gpt-4o\",\n  \"stream\": true,\n  \"max_tokens\": 50,\n  \"messages\": [ { \"role\": \"user\", \"content\": \"hello there\" } ]\n}"
+        let a = try probe(.chatCompletions, compact)
+        #expect(a == (try probe(.chatCompletions, spaced)))
+        #expect(a.estimatedInputTokens == 3)
+    }
+
+    @Test func streamOptionsNullIsAbsent() throws {
+        let p = try probe(.chatCompletions, #"{"model":"m","stream":true,"stream_options":null,"messages":[{"role":"user","content":"x"}]}"#)
+        #expect(!p.hasStreamOptions && !p.clientRequestedStreamUsage)
     }
 
     @Test(arguments: [
-        #"{"model":42,"messages":[{"role":"user","content":"x"}]}"#, #"{"model":"m","messages":[]}"#,
-        #"{"model":"m","messages":{"role":"user"}}"#, #"{"model":"m","stream":"yes","messages":[{"role":"user","content":"x"}]}"#,
-        #"{"model":"m","max_tokens":1.5,"messages":[{"role":"user","content":"x"}]}"#, "{nope",
+        #"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}],"mod\u0065l":"gpt-4o"}"#,
+        #"{"model":"a","model":"b","messages":[{"role":"user","content":"x"}]}"#,
+        #"{"model":"a","messages":[{"role":"user","content":"x"}],"max_tokens":5,"max_tokens":9000}"#,
+        #"{"model":"a","messages":[{"role":"user","content":"x"}],"stream":true,"stream_options":{"include_usage":false,"include_usage":true}}"#,
     ])
-    func anythingUnusualTakesTheDecoderPath(body: String) {
-        #expect(OpenAIChatProbe.fastProbe(Array(body.utf8)) == nil)
+    func repeatedFieldsTheGatewayActsOnAreRefused(body: String) {
+        do {
+            _ = try probe(.chatCompletions, body)
+            Issue.record("expected a refusal")
+        } catch {
+            #expect(error.status == 400 && error.code == "duplicate_parameter")
+        }
+    }
+
+    @Test(arguments: [
+        (#"{"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":-100000000000000000}"#, "max_tokens"),
+        (#"{"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":0}"#, "max_tokens"),
+        (#"{"model":"m","messages":[{"role":"user","content":"x"}],"max_completion_tokens":1e30}"#, "max_completion_tokens"),
+        (#"{"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":2.5}"#, "max_tokens"),
+        (#"{"model":"m","messages":[{"role":"user","content":"x"}],"n":0}"#, "n"),
+        (#"{"model":"m","messages":[{}]}"#, "messages[0].role"),
+        (#"{"model":"m","messages":[{"role":7,"content":"x"}]}"#, "messages[0].role"),
+        (#"{"model":"m","stream":"yes","messages":[{"role":"user","content":"x"}]}"#, "stream"),
+    ])
+    func numbersAndTypesAreValidated(body: String, param: String) {
+        do {
+            _ = try probe(.chatCompletions, body)
+            Issue.record("expected a refusal")
+        } catch {
+            #expect(error.status == 400 && error.param == param, "\(error)")
+        }
+    }
+
+    @Test(arguments: [
+        #"{"model":"m","messages":[{"role":"user","content":"x"}]"#, #"{"model":"m","messages":[{"role":"user","content":"x"}]}garbage"#,
+        #"{"model":"m","messages":[{"role":"user","content":"x"},]}"#, #"{"model":"m","n":01,"messages":[{"role":"user","content":"x"}]}"#,
+        #"["not","an","object"]"#,
+    ])
+    func invalidJSONIsRefused(body: String) {
+        for route in [RouteKind.chatCompletions, .messages, .responses, .embeddings] {
+            do {
+                _ = try probe(route, body)
+                Issue.record("expected a refusal")
+            } catch {
+                #expect(error.status == 400 && error.code == "invalid_json")
+            }
+        }
+    }
+
+    @Test func bodiesNameTheEndUser() throws {
+        #expect(try probe(.chatCompletions, #"{"model":"m","user":"u-1","messages":[{"role":"user","content":"x"}]}"#).user == "u-1")
+        #expect(try probe(.messages, #"{"model":"m","max_tokens":5,"metadata":{"user_id":"u-2"},"messages":[{"role":"user","content":"x"}]}"#).user == "u-2")
+        #expect(try probe(.responses, #"{"model":"m","user":"u-3","input":"hi"}"#).user == "u-3")
+    }
+
+    @Test func readsResponsesRequests() throws {
+        let p = try probe(.responses, #"{"model":"gpt-4o","instructions":"abcd","input":[{"role":"user","content":[{"type":"input_text","text":"efgh"}]}],"max_output_tokens":64,"stream":true}"#)
+        #expect(p.model == "gpt-4o" && p.stream && p.maxTokens == 64 && p.estimatedInputTokens == 2)
+        #expect(try probe(.responses, #"{"model":"gpt-4o","input":"abcdefgh"}"#).estimatedInputTokens == 2)
     }
 
     @Test func embeddingsCountTokenArrays() throws {
@@ -97,11 +152,35 @@ import TollgateCore
         let body = #"{"model":"fast","stream":true,"stream_options":{"include_usage":false,"other":1},"messages":[{"role":"user","content":"hi"}],"extra":"kept"}"#
         let probe = try RouteKind.chatCompletions.probe(Data(body.utf8))
         let out = try #require(RequestRewrite.rewritten(Array(body.utf8), route: .chatCompletions, probe: probe, upstreamModel: "gpt-4o-mini"))
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(out)) as? [String: Any])
-        #expect(object["model"] as? String == "gpt-4o-mini")
-        #expect(object["extra"] as? String == "kept")
-        let options = try #require(object["stream_options"] as? [String: Any])
-        #expect(options["include_usage"] as? Bool == true && options["other"] as? Int == 1)
+        #expect(String(decoding: out, as: UTF8.self) == #"{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true,"other":1},"messages":[{"role":"user","content":"hi"}],"extra":"kept"}"#)
+    }
+
+    @Test func replacesANullStreamOptionsInsteadOfAddingASecondKey() throws {
+        let body = #"{"model":"m","stream":true,"stream_options":null,"messages":[{"role":"user","content":"hi"}]}"#
+        let probe = try RouteKind.chatCompletions.probe(Data(body.utf8))
+        let out = try #require(RequestRewrite.rewritten(Array(body.utf8), route: .chatCompletions, probe: probe, upstreamModel: "m"))
+        #expect(String(decoding: out, as: UTF8.self) == #"{"model":"m","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]}"#)
+    }
+
+    @Test func anAliasChangesOnlyTheModelValue() throws {
+        // Structured output follows `properties` order, so everything but the model must arrive as sent.
+        let body = #"""
+            {"response_format": {"type": "json_schema", "json_schema": {"name": "a", "schema": {"type": "object",
+             "properties": {"reasoning": {"type": "string"}, "answer": {"type": "string"}, "b": {}, "a": {}}}}},
+             "model" : "fast", "messages": [{"role": "user", "content": "caf\u00e9 \/ x"}], "max_tokens": 10}
+            """#
+        let probe = try RouteKind.chatCompletions.probe(Data(body.utf8))
+        let out = try #require(RequestRewrite.rewritten(Array(body.utf8), route: .chatCompletions, probe: probe, upstreamModel: "gpt-4o-2024-08-06", maxTokens: 5))
+        let expected = body.replacingOccurrences(of: #""model" : "fast""#, with: #""model" : "gpt-4o-2024-08-06""#)
+            .replacingOccurrences(of: #""max_tokens": 10"#, with: #""max_tokens": 5"#)
+        #expect(String(decoding: out, as: UTF8.self) == expected)
+    }
+
+    @Test func capsAddTheRouteField() throws {
+        let body = #"{"model":"m","input":"hi"}"#
+        let probe = try RouteKind.responses.probe(Data(body.utf8))
+        let out = try #require(RequestRewrite.rewritten(Array(body.utf8), route: .responses, probe: probe, upstreamModel: "m", maxTokens: 64, maxTokensKey: "max_completion_tokens"))
+        #expect(String(decoding: out, as: UTF8.self) == #"{"max_output_tokens":64,"model":"m","input":"hi"}"#)
     }
 }
 

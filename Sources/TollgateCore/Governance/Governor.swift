@@ -141,6 +141,7 @@ public final class Governor: Sendable {
         }
         // Clamped so that no caller-sent `max_tokens` can overflow the counters' arithmetic.
         let outputTokensBound = outputBound.map { min($0, Self.maxOutputBound) * min(max(1, facts.choices), 128) }
+        ticket.outputBound = outputTokensBound
         let worstTokens = facts.inputBytes + (outputTokensBound ?? 0)
         let worstCost = outputTokensBound.flatMap { Self.worstCaseCost(price, facts, outputTokens: $0) }
         let needsPrice = !budgets.isEmpty || agentLimits.contains { $0.maxCostNano != nil }
@@ -228,6 +229,9 @@ public final class Governor: Sendable {
     /// bounded by one event.
     public func continueStream(_ ticket: inout GovernanceTicket, outputTokens: Int64) -> Bool {
         guard !ticket.budgetHolds.isEmpty || ticket.traceHold != nil else { return true }
+        // The provider generates no more than the cap the call carries: an estimate above it (text
+        // denser than the estimator's four bytes per token) is still within what was reserved.
+        let outputTokens = min(outputTokens, ticket.outputBound ?? .max)
         if outputTokens <= ticket.outputTokensCovered { return true }
         let cost = estimatedCost(ticket.facts, outputTokens: outputTokens) ?? 0
         let tokens = ticket.facts.estimatedInputTokens + outputTokens
@@ -319,6 +323,8 @@ public struct GovernanceTicket: Sendable {
     var traceHold: TraceHold?
     /// Output tokens every reservation covers: a stream below this needs no check.
     var outputTokensCovered: Int64 = 0
+    /// The most output the call may produce (`max_tokens` × choices as sent), when it carries a cap.
+    public internal(set) var outputBound: Int64?
     /// `x-ratelimit-*` headers for the response.
     public var rateLimitHeaders: [String: String] = [:]
     /// Names of the budgets this call counts against.

@@ -1,38 +1,43 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TollgateCore
 
-/// Reads an Anthropic messages request.
+/// Reads an Anthropic messages request (and a token-counting request, which has no `max_tokens`).
 enum AnthropicMessagesProbe {
-    struct Body: Decodable {
-        var model: String
-        var messages: [Message]
-        var max_tokens: Int
-        var stream: Bool?
-        var system: TextContent?
-    }
+    static let actedOn: Set<String> = ["model", "messages", "max_tokens", "stream", "system", "metadata"]
 
-    struct Message: Decodable {
-        var role: String
-        var content: TextContent
-    }
-
-    static func probe(_ data: Data) throws(RequestError) -> RequestProbe {
-        let body = try decodeRequest(Body.self, from: data)
-        if body.model.isEmpty { throw .missing("model") }
-        if body.messages.isEmpty {
-            throw RequestError(status: 400, message: "messages: at least one message is required", param: "messages")
+    static func probe(_ body: RequestFields, requireMaxTokens: Bool) throws(RequestError) -> RequestProbe {
+        try body.refuseRepeated(actedOn)
+        let model = try body.requiredString("model")
+        let messages = try body.requiredArray("messages")
+        var bytes = 0
+        if let system = body.value("system") {
+            guard system.kind == .string || system.kind == .array else {
+                throw .invalidType("system", expected: "a string or an array of text blocks")
+            }
+            bytes += PromptText.bytes(system)
         }
-        if body.max_tokens < 1 {
-            throw RequestError(status: 400, message: "max_tokens: must be greater than or equal to 1", param: "max_tokens")
+        for (i, message) in messages.enumerated() {
+            let path = "messages.\(i)"
+            guard message.kind == .object else { throw .invalidType(path, expected: "an object") }
+            let fields = RequestFields(message, path: path)
+            _ = try fields.requiredString("role")
+            guard let content = fields.value("content") else { throw .missing(fields.name("content")) }
+            guard content.kind == .string || content.kind == .array else {
+                throw .invalidType(fields.name("content"), expected: "a string or an array of content blocks")
+            }
+            bytes += PromptText.bytes(content)
         }
-        let bytes = body.messages.reduce(body.system?.byteCount ?? 0) { $0 + $1.content.byteCount }
+        var maxTokens: Int?
+        if requireMaxTokens {
+            guard body.value("max_tokens") != nil else { throw .missing("max_tokens") }
+            maxTokens = try body.integer("max_tokens", in: RequestFields.maxOutputTokens)
+        }
+        var user: String?
+        if let metadata = try body.object("metadata") {
+            try metadata.refuseRepeated(["user_id"])
+            user = try metadata.string("user_id")
+        }
         return RequestProbe(
-            model: body.model, stream: body.stream ?? false, clientRequestedStreamUsage: false, hasStreamOptions: false,
-            maxTokens: body.max_tokens, estimatedInputTokens: TokenEstimator.tokens(byteCount: bytes)
-        )
+            model: model, stream: try body.bool("stream") ?? false, clientRequestedStreamUsage: false, hasStreamOptions: false,
+            maxTokens: maxTokens, estimatedInputTokens: TokenEstimator.tokens(byteCount: bytes), user: user)
     }
 }

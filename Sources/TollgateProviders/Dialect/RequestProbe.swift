@@ -1,11 +1,12 @@
-public import TollgateCore
+import TollgateCore
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
 public import Foundation
 #endif
 
-/// What the gateway needs to know about a request body, read once without changing it.
+/// What the gateway needs to know about a request body, read once (as JSON, with full validation)
+/// without changing it.
 public struct RequestProbe: Sendable, Hashable {
     /// The model the caller asked for.
     public var model: String
@@ -13,7 +14,7 @@ public struct RequestProbe: Sendable, Hashable {
     public var stream: Bool
     /// Whether the caller itself asked for usage in the stream (OpenAI `stream_options.include_usage`).
     public var clientRequestedStreamUsage: Bool
-    /// Whether the body has a `stream_options` object at all.
+    /// Whether the body has a `stream_options` object (not `null`).
     public var hasStreamOptions: Bool
     /// The caller's output cap, if any.
     public var maxTokens: Int?
@@ -21,26 +22,52 @@ public struct RequestProbe: Sendable, Hashable {
     public var estimatedInputTokens: Int64
     /// Completions asked for (OpenAI `n`), which multiplies output; 1 by default.
     public var choices: Int = 1
+    /// The end user the SDK caller named in the body (OpenAI `user`, Anthropic `metadata.user_id`).
+    public var user: String? = nil
 }
 
 /// The kind of call a route makes.
-public enum RouteKind: String, Sendable, Hashable, Codable {
+public enum RouteKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// OpenAI chat completions.
     case chatCompletions = "chat.completions"
     /// OpenAI embeddings.
     case embeddings
+    /// OpenAI responses.
+    case responses
     /// Anthropic messages.
     case messages
+    /// Anthropic token counting: forwarded, attributed and recorded, never billed.
+    case countTokens = "messages.count_tokens"
 
     /// The route's dialect.
-    public var dialect: Dialect { self == .messages ? .anthropic : .openai }
+    public var dialect: Dialect {
+        switch self {
+        case .messages, .countTokens: .anthropic
+        case .chatCompletions, .embeddings, .responses: .openai
+        }
+    }
 
     /// The path appended to a provider's base URL.
     public var upstreamPath: String {
         switch self {
         case .chatCompletions: "/chat/completions"
         case .embeddings: "/embeddings"
+        case .responses: "/responses"
         case .messages: "/v1/messages"
+        case .countTokens: "/v1/messages/count_tokens"
+        }
+    }
+
+    /// Whether the route's calls produce output tokens (and so take an output cap).
+    public var hasOutput: Bool { self != .embeddings && self != .countTokens }
+
+    /// The body fields that cap output, in the order the gateway reads them.
+    public var maxTokensKeys: [String] {
+        switch self {
+        case .chatCompletions: ["max_completion_tokens", "max_tokens"]
+        case .responses: ["max_output_tokens"]
+        case .messages: ["max_tokens"]
+        case .embeddings, .countTokens: []
         }
     }
 
@@ -50,81 +77,27 @@ public enum RouteKind: String, Sendable, Hashable, Codable {
         try probe(bytes: [UInt8](body))
     }
 
-    /// Reads and validates a request body given as bytes (no copy on the fast path).
+    /// Reads and validates a request body given as bytes: it must be valid JSON (RFC 8259), an
+    /// object, with every field the gateway acts on of its documented type and range, and none of
+    /// them repeated.
     /// - Throws: ``RequestError`` (status 400) describing the first problem found.
     public func probe(bytes body: [UInt8]) throws(RequestError) -> RequestProbe {
+        let document: JSONDocument
+        do {
+            document = try JSONDocument(parsing: body)
+        } catch {
+            throw .malformedJSON("\(error.reason) (byte \(error.offset))")
+        }
+        guard document.root.kind == .object else {
+            throw .malformedJSON("the body must be a JSON object, not \(document.root.kind)")
+        }
+        let fields = RequestFields(document.root)
         switch self {
-        case .chatCompletions: try OpenAIChatProbe.probe(body)
-        case .embeddings: try OpenAIEmbeddingsProbe.probe(Data(body))
-        case .messages: try AnthropicMessagesProbe.probe(Data(body))
-        }
-    }
-}
-
-/// Decodes a request body, mapping any failure to the caller-facing error.
-func decodeRequest<Body: Decodable>(_ type: Body.Type, from data: Data) throws(RequestError) -> Body {
-    do {
-        return try JSONDecoder().decode(type, from: data)
-    } catch {
-        throw requestError(from: error)
-    }
-}
-
-/// Maps a decoding failure to the caller-facing error.
-func requestError(from error: any Error) -> RequestError {
-    guard let error = error as? DecodingError else { return .malformedJSON("\(error)") }
-    switch error {
-    case .keyNotFound(let key, let context):
-        return .missing(path(context.codingPath + [key]))
-    case .typeMismatch(let type, let context):
-        return .invalidType(path(context.codingPath), expected: describe(type))
-    case .valueNotFound(let type, let context):
-        return .invalidType(path(context.codingPath), expected: describe(type))
-    case .dataCorrupted(let context):
-        if context.codingPath.isEmpty { return .malformedJSON("the body is not valid JSON") }
-        return .invalidType(path(context.codingPath), expected: context.debugDescription)
-    @unknown default:
-        return .malformedJSON("the body could not be read")
-    }
-}
-
-private func path(_ keys: [any CodingKey]) -> String {
-    CodingPathText.format(keys)
-}
-
-private func describe(_ type: Any.Type) -> String {
-    switch type {
-    case is String.Type: "a string"
-    case is Bool.Type: "a boolean"
-    case is Int.Type, is Int64.Type: "an integer"
-    case is [Any].Type: "an array"
-    default: "a value of the documented type"
-    }
-}
-
-/// Text content that is a string or an array of typed parts (`{"type":"text","text":...}`).
-struct TextContent: Decodable {
-    var byteCount: Int
-
-    init(from decoder: any Decoder) throws {
-        let single = try decoder.singleValueContainer()
-        if single.decodeNil() {
-            byteCount = 0
-        } else if let text = try? single.decode(String.self) {
-            byteCount = text.utf8.count
-        } else if let parts = try? single.decode([Part].self) {
-            byteCount = parts.reduce(0) { $0 + $1.byteCount }
-        } else {
-            throw DecodingError.typeMismatch(String.self, .init(codingPath: decoder.codingPath, debugDescription: "string or array of parts"))
-        }
-    }
-
-    struct Part: Decodable {
-        var byteCount: Int
-        enum CodingKeys: String, CodingKey { case text }
-        init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            byteCount = (try? c.decodeIfPresent(String.self, forKey: .text))??.utf8.count ?? 0
+        case .chatCompletions: return try OpenAIChatProbe.probe(fields)
+        case .embeddings: return try OpenAIEmbeddingsProbe.probe(fields)
+        case .responses: return try OpenAIResponsesProbe.probe(fields)
+        case .messages: return try AnthropicMessagesProbe.probe(fields, requireMaxTokens: true)
+        case .countTokens: return try AnthropicMessagesProbe.probe(fields, requireMaxTokens: false)
         }
     }
 }

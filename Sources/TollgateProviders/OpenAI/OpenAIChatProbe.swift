@@ -1,138 +1,109 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TollgateCore
 
 /// Reads an OpenAI chat completions request.
 enum OpenAIChatProbe {
-    struct Body: Decodable {
-        var model: String
-        var messages: [Message]
-        var stream: Bool?
-        var stream_options: StreamOptions?
-        var max_tokens: Int?
-        var max_completion_tokens: Int?
-        var n: Int?
-    }
+    /// The top-level fields the gateway acts on; none may repeat.
+    static let actedOn: Set<String> = ["model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens", "n", "user"]
 
-    struct Message: Decodable {
-        var role: String
-        var content: TextContent?
-    }
-
-    struct StreamOptions: Decodable {
-        var include_usage: Bool?
-    }
-
-    static func probe(_ bytes: [UInt8]) throws(RequestError) -> RequestProbe {
-        if let fast = fastProbe(bytes) { return fast }
-        return try decodedProbe(Data(bytes))
-    }
-
-    /// Reads the request with the full decoder, naming the first problem precisely.
-    static func decodedProbe(_ data: Data) throws(RequestError) -> RequestProbe {
-        let body = try decodeRequest(Body.self, from: data)
-        if body.model.isEmpty { throw .missing("model") }
-        if body.messages.isEmpty {
-            throw RequestError(status: 400, message: "'messages' must contain at least one message.", code: "invalid_value", param: "messages")
+    static func probe(_ body: RequestFields) throws(RequestError) -> RequestProbe {
+        try body.refuseRepeated(actedOn)
+        let model = try body.requiredString("model")
+        let messages = try body.requiredArray("messages")
+        var bytes = 0
+        for (i, message) in messages.enumerated() {
+            bytes += try messageTextBytes(message, path: "messages[\(i)]")
         }
-        if let n = body.n, n < 1 || n > 128 {
-            throw RequestError(status: 400, message: "'n' must be between 1 and 128.", code: "invalid_value", param: "n")
-        }
-        let bytes = body.messages.reduce(0) { $0 + ($1.content?.byteCount ?? 0) }
-        return RequestProbe(
-            model: body.model,
-            stream: body.stream ?? false,
-            clientRequestedStreamUsage: body.stream_options?.include_usage ?? false,
-            hasStreamOptions: body.stream_options != nil,
-            maxTokens: body.max_completion_tokens ?? body.max_tokens,
-            estimatedInputTokens: TokenEstimator.tokens(byteCount: bytes),
-            choices: body.n ?? 1
-        )
-    }
-}
-
-extension OpenAIChatProbe {
-    /// Reads a well-formed request by scanning its top-level fields; nil sends the body to the
-    /// full decoder, which names the exact problem.
-    static func fastProbe(_ b: [UInt8]) -> RequestProbe? {
-        let fields = JSONScan.topLevelFields(b, ["model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens", "n"])
-        guard let modelRange = fields["model"], let model = JSONScan.string(b[modelRange]), !model.isEmpty,
-            let messagesRange = fields["messages"], b[messagesRange.lowerBound] == UInt8(ascii: "["),
-            b[messagesRange].contains(UInt8(ascii: "{"))
-        else { return nil }
-        var stream = false
-        if let range = fields["stream"], !b[range].elementsEqual("null".utf8) {
-            guard let value = JSONScan.boolean(b[range]) else { return nil }
-            stream = value
-        }
+        let stream = try body.bool("stream") ?? false
         var includeUsage = false
-        let hasOptions = fields["stream_options"].map { !b[$0].elementsEqual("null".utf8) } ?? false
-        if hasOptions, let range = fields["stream_options"] {
-            let inner = Array(b[range])
-            guard inner.first == UInt8(ascii: "{") else { return nil }
-            if let value = JSONScan.topLevelFields(inner, ["include_usage"])["include_usage"] {
-                guard let flag = JSONScan.boolean(inner[value]) else { return nil }
-                includeUsage = flag
-            }
+        let options = try body.object("stream_options")
+        if let options {
+            try options.refuseRepeated(["include_usage"])
+            includeUsage = try options.bool("include_usage") ?? false
         }
-        var maxTokens: Int?
-        for key in ["max_completion_tokens", "max_tokens"] where maxTokens == nil {
-            guard let range = fields[key], !b[range].elementsEqual("null".utf8) else { continue }
-            guard let value = JSONScan.integer(b[range]) else { return nil }
-            maxTokens = Int(value)
-        }
-        var choices = 1
-        if let range = fields["n"], !b[range].elementsEqual("null".utf8) {
-            guard let value = JSONScan.integer(b[range]), value >= 1, value <= 128 else { return nil }
-            choices = Int(value)
-        }
-        let messages = b[messagesRange]
-        let bytes = messages.stringValueBytes(after: Self.contentKey) + messages.stringValueBytes(after: Self.textKey)
+        let maxCompletion = try body.integer("max_completion_tokens", in: RequestFields.maxOutputTokens)
+        let maxTokens = try body.integer("max_tokens", in: RequestFields.maxOutputTokens)
+        let n = try body.integer("n", in: 1...128) ?? 1
         return RequestProbe(
-            model: model, stream: stream, clientRequestedStreamUsage: includeUsage, hasStreamOptions: hasOptions,
-            maxTokens: maxTokens, estimatedInputTokens: TokenEstimator.tokens(byteCount: bytes), choices: choices)
+            model: model, stream: stream, clientRequestedStreamUsage: includeUsage, hasStreamOptions: options != nil,
+            maxTokens: maxCompletion ?? maxTokens, estimatedInputTokens: TokenEstimator.tokens(byteCount: bytes), choices: n,
+            user: try body.string("user"))
     }
 
-    static let contentKey: [UInt8] = Array("\"content\":\"".utf8)
-    static let textKey: [UInt8] = Array("\"text\":\"".utf8)
+    /// Validates one message and returns the bytes of its prompt text (content and tool-call arguments).
+    static func messageTextBytes(_ message: JSONCursor, path: String) throws(RequestError) -> Int {
+        guard message.kind == .object else { throw .invalidType(path, expected: "an object") }
+        let fields = RequestFields(message, path: path)
+        _ = try fields.requiredString("role")
+        if let content = fields.value("content"), content.kind != .string, content.kind != .array {
+            throw .invalidType(fields.name("content"), expected: "a string or an array of content parts")
+        }
+        var bytes = PromptText.bytes(fields.value("content"))
+        for call in fields.value("tool_calls")?.elements ?? [] {
+            bytes += call["function"]?["arguments"]?.stringByteCount ?? 0
+        }
+        return bytes
+    }
 }
 
 /// Reads an OpenAI embeddings request.
 enum OpenAIEmbeddingsProbe {
-    struct Body: Decodable {
-        var model: String
-        var input: Input
+    static func probe(_ body: RequestFields) throws(RequestError) -> RequestProbe {
+        try body.refuseRepeated(["model", "input", "user"])
+        let model = try body.requiredString("model")
+        guard let input = body.value("input") else { throw .missing("input") }
+        return RequestProbe(
+            model: model, stream: false, clientRequestedStreamUsage: false, hasStreamOptions: false, maxTokens: nil,
+            estimatedInputTokens: try tokens(input), user: try body.string("user"))
     }
 
     /// `input` as a string, strings, token ids, or arrays of token ids.
-    struct Input: Decodable {
-        var tokens: Int64
-        init(from decoder: any Decoder) throws {
-            let c = try decoder.singleValueContainer()
-            if let text = try? c.decode(String.self) {
-                tokens = TokenEstimator.tokens(in: text)
-            } else if let texts = try? c.decode([String].self) {
-                tokens = texts.reduce(0) { $0 + TokenEstimator.tokens(in: $1) }
-            } else if let ids = try? c.decode([Int].self) {
-                tokens = Int64(ids.count)
-            } else if let batches = try? c.decode([[Int]].self) {
-                tokens = batches.reduce(0) { $0 + Int64($1.count) }
-            } else {
-                throw DecodingError.typeMismatch(
-                    [String].self, .init(codingPath: decoder.codingPath, debugDescription: "string, array of strings, or token arrays"))
+    static func tokens(_ input: JSONCursor) throws(RequestError) -> Int64 {
+        let expected = "a string, an array of strings, or an array of token arrays"
+        switch input.kind {
+        case .string:
+            return TokenEstimator.tokens(byteCount: input.stringByteCount ?? 0)
+        case .array:
+            var total: Int64 = 0
+            for element in input.elements {
+                switch element.kind {
+                case .string: total += TokenEstimator.tokens(byteCount: element.stringByteCount ?? 0)
+                case .number: total += 1
+                case .array: total += Int64(element.elements.count)
+                default: throw .invalidType("input", expected: expected)
+                }
             }
+            return total
+        default:
+            throw .invalidType("input", expected: expected)
         }
     }
+}
 
-    static func probe(_ data: Data) throws(RequestError) -> RequestProbe {
-        let body = try decodeRequest(Body.self, from: data)
-        if body.model.isEmpty { throw .missing("model") }
+/// Reads an OpenAI responses request.
+enum OpenAIResponsesProbe {
+    static let actedOn: Set<String> = ["model", "input", "instructions", "stream", "max_output_tokens", "user"]
+
+    static func probe(_ body: RequestFields) throws(RequestError) -> RequestProbe {
+        try body.refuseRepeated(actedOn)
+        let model = try body.requiredString("model")
+        var bytes = try body.string("instructions")?.utf8.count ?? 0
+        if let input = body.value("input") {
+            switch input.kind {
+            case .string:
+                bytes += input.stringByteCount ?? 0
+            case .array:
+                for (i, item) in input.elements.enumerated() {
+                    guard item.kind == .object else { throw .invalidType("input[\(i)]", expected: "an object") }
+                    bytes += PromptText.bytes(item["content"]) + (item["output"]?.stringByteCount ?? 0)
+                        + (item["arguments"]?.stringByteCount ?? 0)
+                }
+            default:
+                throw .invalidType("input", expected: "a string or an array of input items")
+            }
+        }
         return RequestProbe(
-            model: body.model, stream: false, clientRequestedStreamUsage: false, hasStreamOptions: false, maxTokens: nil,
-            estimatedInputTokens: body.input.tokens
-        )
+            model: model, stream: try body.bool("stream") ?? false, clientRequestedStreamUsage: false, hasStreamOptions: false,
+            maxTokens: try body.integer("max_output_tokens", in: RequestFields.maxOutputTokens),
+            estimatedInputTokens: TokenEstimator.tokens(byteCount: bytes), user: try body.string("user"))
     }
 }

@@ -32,6 +32,7 @@ public func buildGatewayApplication(
     outcomes: (any OutcomeRecorder)? = nil
 ) -> some ApplicationProtocol {
     let router = Router(context: GatewayRequestContext.self)
+    router.add(middleware: UnknownRouteMiddleware())
     admin?.addRoutes(to: router, gateway: gateway)
     if let outcomes { router.addOutcomeRoute(gateway: gateway, recorder: outcomes) }
     router.post("/v1/chat/completions") { request, context in
@@ -40,13 +41,24 @@ public func buildGatewayApplication(
     router.post("/v1/embeddings") { request, context in
         try await gateway.handle(request, context: context, route: .embeddings)
     }
+    router.post("/v1/responses") { request, context in
+        try await gateway.handle(request, context: context, route: .responses)
+    }
     router.post("/v1/messages") { request, context in
         try await gateway.handle(request, context: context, route: .messages)
     }
+    router.post("/v1/messages/count_tokens") { request, context in
+        try await gateway.handle(request, context: context, route: .countTokens)
+    }
     router.get("/v1/models") { request, _ -> Response in
-        let dialect: Dialect = request.headers[.anthropicVersion] != nil ? .anthropic : .openai
+        let dialect = Dialect.of(request)
         _ = try gateway.authenticate(request.headers, dialect: dialect)
         return gateway.modelList(dialect: dialect)
+    }
+    router.get("/v1/models/**") { request, context -> Response in
+        let dialect = Dialect.of(request)
+        _ = try gateway.authenticate(request.headers, dialect: dialect)
+        return try gateway.model(context.parameters.getCatchAll().joined(separator: "/"), dialect: dialect)
     }
     router.get("/healthz") { _, _ in "ok\n" }
     router.get("/readyz") { _, _ -> Response in
@@ -68,25 +80,4 @@ public func buildGatewayApplication(
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? server.port) },
         logger: logger
     )
-}
-
-extension Gateway {
-    /// `GET /v1/models` in the caller's dialect.
-    func modelList(dialect: Dialect) -> Response {
-        let names = runtime.modelNames
-        let body: String
-        switch dialect {
-        case .openai:
-            let items = names.map {
-                "{\"id\":\(JSONText.quote($0)),\"object\":\"model\",\"created\":1700000000,\"owned_by\":\(JSONText.quote(runtime.models[$0]?.provider.configuration.name ?? "tollgate"))}"
-            }
-            body = "{\"object\":\"list\",\"data\":[\(items.joined(separator: ","))]}"
-        case .anthropic:
-            let items = names.map {
-                "{\"id\":\(JSONText.quote($0)),\"type\":\"model\",\"display_name\":\(JSONText.quote($0)),\"created_at\":\"2024-01-01T00:00:00Z\"}"
-            }
-            body = "{\"data\":[\(items.joined(separator: ","))],\"has_more\":false,\"first_id\":\(names.first.map(JSONText.quote) ?? "null"),\"last_id\":\(names.last.map(JSONText.quote) ?? "null")}"
-        }
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
-    }
 }

@@ -40,7 +40,7 @@ extension Gateway {
         var facts = RequestFacts(
             attribution: attribution, model: model.name, provider: model.provider.configuration.name, priceModel: model.priceModel,
             inputBytes: Int64(bodyBytes), estimatedInputTokens: probe.estimatedInputTokens, maxTokens: probe.maxTokens.map(Int64.init),
-            choices: Int64(probe.choices), stream: probe.stream, hasOutput: route != .embeddings, nowMs: startedMs)
+            choices: Int64(probe.choices), stream: probe.stream, hasOutput: route.hasOutput, nowMs: startedMs)
         var governed = Governed(model: model)
         for attempt in 0..<2 {
             let verdict: PolicyVerdict
@@ -71,7 +71,7 @@ extension Gateway {
                 facts.priceModel = next.priceModel
             case .admitted(let ticket):
                 let send = ticket.injectMaxTokens ?? verdict.maxTokens
-                if let send, send != facts.maxTokens, route != .embeddings {
+                if let send, send != facts.maxTokens, route.hasOutput {
                     governed.maxTokens = Int(send)
                     governed.notes.append(
                         facts.maxTokens == nil ? "max_tokens=\(send) added" : "max_tokens clamped from \(facts.maxTokens!) to \(send)")

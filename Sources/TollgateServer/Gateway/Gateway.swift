@@ -118,7 +118,10 @@ public final class Gateway: Sendable {
                     code: "wrong_route", param: "model"))
         }
 
-        let attribution = principal.attribute { name in Self.attributionHeaders[name].flatMap { request.headers[$0] } }
+        // The SDKs' own end-user fields (OpenAI `user`, Anthropic `metadata.user_id`) name the user when no header does.
+        let attribution = principal.attribute { name in
+            Self.attributionHeaders[name].flatMap { request.headers[$0] } ?? (name == Self.userHeader ? probe.user : nil)
+        }
         var governed = Governed(model: requested)
         if let allowed = principal.allowedModels, !allowed.contains(requested.name) {
             let facts = RequestFacts(
@@ -131,7 +134,7 @@ public final class Gateway: Sendable {
                 rule: "key:\(principal.keyID)")
             throw await refuse(refusal, facts: facts, route: route, probe: probe, model: requested, routedFrom: nil)
         }
-        if governor.isActive {
+        if governor.isActive, route != .countTokens {
             switch govern(route: route, probe: probe, model: requested, attribution: attribution, bodyBytes: body.count, startedMs: startedMs) {
             case .success(let value):
                 governed = value
@@ -149,7 +152,8 @@ public final class Gateway: Sendable {
         let admission = Admission(
             id: id, timestampMs: startedMs, route: route.rawValue, provider: model.provider.configuration.name,
             requestedModel: model.name, upstreamModel: model.upstreamModel, priceModel: model.priceModel, stream: probe.stream,
-            estimatedInputTokens: probe.estimatedInputTokens, attribution: attribution, clientRetryCount: clientRetry
+            estimatedInputTokens: route == .countTokens ? 0 : probe.estimatedInputTokens, attribution: attribution,
+            clientRetryCount: clientRetry
         )
         do {
             try await ledger.admit(admission)
@@ -207,9 +211,12 @@ public final class Gateway: Sendable {
 
         let status = response.status
         entry.httpStatus = status
+        // The most output the provider may generate: the cap the call carried, times its choices.
+        let outputBound = (governed.maxTokens ?? probe.maxTokens).map { Int64($0) * Int64(max(1, probe.choices)) }
         if probe.stream && (200..<300).contains(status) {
             entry.status = .ok
-            return streamResponse(response, entry: entry, probe: probe, route: route, model: model, started: started, ticket: ticket)
+            return streamResponse(
+                response, entry: entry, probe: probe, route: route, model: model, started: started, ticket: ticket, outputBound: outputBound)
         }
 
         // Non-streaming, or an error answer to a streaming request.
@@ -238,15 +245,7 @@ public final class Gateway: Sendable {
         if let served = metering.servedModel { entry.servedModel = served }
         if (200..<300).contains(status) {
             entry.status = .ok
-            if let usage = metering.usage {
-                entry.usage = usage
-                entry.usageSource = .reported
-            } else {
-                // A success without usage is still billed: estimate rather than record zero.
-                entry.usage = TokenUsage(inputUncached: probe.estimatedInputTokens)
-                entry.usageSource = .estimated
-                entry.errorMessage = "the provider's answer carried no usage"
-            }
+            Self.meterSuccess(&entry, metering, route: route, estimatedInputTokens: probe.estimatedInputTokens, outputBound: outputBound)
         } else {
             entry.status = .upstreamError
             entry.errorMessage = "provider answered \(status)"
@@ -274,115 +273,6 @@ public final class Gateway: Sendable {
         settle(ticket, entry: entry)
         metrics.record(entry, model: model.name)
         await ledger.record(entry)
-    }
-
-    // MARK: - Streaming
-
-    private func streamResponse(
-        _ response: UpstreamResponse, entry: LedgerEntry, probe: RequestProbe, route: RouteKind, model: GatewayRuntime.ResolvedModel,
-        started: ContinuousClock.Instant, ticket: GovernanceTicket?
-    ) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = response.headers.first(name: "content-type") ?? "text/event-stream"
-        headers[.cacheControl] = "no-cache"
-        headers[.tollgateRequestID] = entry.id
-        if let ticket { Self.addRateLimitHeaders(ticket, to: &headers) }
-        let watchesCost = ticket.map { !$0.budgets.isEmpty || $0.holdsAnything } ?? false
-        let forwardUsage = route != .chatCompletions || probe.clientRequestedStreamUsage
-        let total = model.provider.configuration.timeouts.total
-        let body = ResponseBody { [self] writer in
-            var entry = entry
-            var meter = StreamMeter(dialect: route.dialect, forwardUsageChunk: forwardUsage)
-            var framer = SSEFramer()
-            let clock = ContinuousClock()
-            var clientGone = false
-            var upstreamError: String?
-            var ticket = ticket
-            var cutBy: String?
-            var iterator = response.body.makeAsyncIterator()
-            reading: while true {
-                let chunk: ByteBuffer?
-                do {
-                    chunk = try await iterator.next()
-                } catch {
-                    upstreamError = UpstreamClient.classify(error).0
-                    break reading
-                }
-                guard let chunk else { break reading }
-                if entry.ttftMs == nil { entry.ttftMs = (clock.now - started).milliseconds }
-                var out = ByteBuffer()
-                // One read may carry many events: budgets and agent limits are checked before each
-                // one is passed on, so a cut stream overshoots by at most one event.
-                for event in framer.push(chunk.readableBytesView) where meter.observe(event) {
-                    if watchesCost, var held = ticket {
-                        let output = TokenEstimator.tokens(byteCount: meter.streamedTextBytes)
-                        if !self.governor.continueStream(&held, outputTokens: output) {
-                            cutBy = held.budgets.first.map { "budget:\($0)" } ?? "agent limit"
-                            break
-                        }
-                        ticket = held
-                    }
-                    out.writeBytes(event)
-                }
-                if out.readableBytes > 0 {
-                    do {
-                        try await writer.write(out)
-                    } catch {
-                        clientGone = true
-                        break reading
-                    }
-                }
-                if cutBy != nil { break reading }
-                if clock.now - started > total {
-                    upstreamError = "stream_total_timeout"
-                    break reading
-                }
-            }
-            if clientGone || upstreamError != nil || cutBy != nil { response.cancel() }
-            if !clientGone, let rest = framer.flush(), meter.observe(rest) {
-                do { try await writer.write(ByteBuffer(bytes: rest)) } catch { clientGone = true }
-            }
-            let (usage, estimated) = meter.finalUsage(estimatedInputTokens: probe.estimatedInputTokens)
-            entry.usage = usage
-            entry.usageSource = estimated ? .estimated : .reported
-            if let served = meter.servedModel { entry.servedModel = served }
-            if let cutBy {
-                entry.status = .cancelled
-                entry.errorMessage = "the stream was ended by Tollgate: \(cutBy) cannot cover more output"
-                entry.governance = [entry.governance, "stream cut by \(cutBy)"].compactMap { $0 }.joined(separator: "; ")
-            } else if clientGone {
-                entry.status = .cancelled
-                entry.errorMessage = "the client went away mid-stream"
-            } else if let error = meter.providerError {
-                entry.status = .upstreamError
-                entry.errorMessage = error
-            } else if let upstreamError {
-                entry.status = .cancelled
-                entry.errorMessage = "the provider stream ended early (\(upstreamError))"
-            } else if !meter.completed {
-                entry.status = .cancelled
-                entry.errorMessage = "the provider stream ended without its final event"
-            }
-            if !clientGone, !meter.completed || cutBy != nil, meter.providerError == nil {
-                // Tell the SDK the stream failed instead of letting it end silently.
-                let message = entry.errorMessage ?? "stream ended early"
-                let event: String
-                let code = cutBy == nil ? "stream_interrupted" : "budget_exceeded"
-                let status = cutBy == nil ? 502 : 429
-                switch route.dialect {
-                case .openai:
-                    event = "data: " + ErrorBody.render(dialect: .openai, status: status, message: message, code: code) + "\n\n"
-                case .anthropic:
-                    event = "event: error\ndata: " + ErrorBody.render(dialect: .anthropic, status: cutBy == nil ? 529 : 429, message: message) + "\n\n"
-                }
-                try? await writer.write(ByteBuffer(string: event))
-            }
-            entry.durationMs = (clock.now - started).milliseconds
-            if clientGone { entry.httpStatus = 499 }
-            await self.finish(&entry, model: model, ticket: ticket)
-            if !clientGone { try? await writer.finish(nil) }
-        }
-        return Response(status: .init(code: response.status), headers: headers, body: body)
     }
 
     // MARK: - Helpers
@@ -440,6 +330,32 @@ public final class Gateway: Sendable {
             }
         }
         return headers
+    }
+
+    /// The header that declares the end user.
+    static let userHeader = Attribution.Dimension.user.header ?? "x-tollgate-user"
+
+    /// Fills a successful answer's usage: the provider's report, or an estimate from the prompt and
+    /// the generated text (never above the call's output bound) when it reported none or its body
+    /// was not JSON. A token-counting call is never billed.
+    static func meterSuccess(
+        _ entry: inout LedgerEntry, _ metering: ResponseMetering, route: RouteKind, estimatedInputTokens: Int64, outputBound: Int64?
+    ) {
+        if route == .countTokens {
+            entry.usageSource = .none
+            return
+        }
+        if let usage = metering.usage {
+            entry.usage = usage
+            entry.usageSource = .reported
+            return
+        }
+        // A success without usage is still billed: estimate rather than record zero.
+        var output = route.hasOutput ? TokenEstimator.tokens(byteCount: metering.generatedTextBytes) : 0
+        if let outputBound { output = min(output, outputBound) }
+        entry.usage = TokenUsage(inputUncached: estimatedInputTokens, output: output)
+        entry.usageSource = .estimated
+        entry.errorMessage = metering.readable ? "the provider's answer carried no usage" : "the provider's answer was not valid JSON"
     }
 
     /// The attribution headers, parsed once.

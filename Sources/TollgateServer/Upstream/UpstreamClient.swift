@@ -29,7 +29,7 @@ public final class UpstreamClient: Sendable {
             idleRead: TimeAmount(timeouts.idleRead), trustedCAFile: provider.configuration.tlsCAFile)
         self.provider = provider
         var paths: [RouteKind: String] = [:]
-        for route in [RouteKind.chatCompletions, .embeddings, .messages] {
+        for route in RouteKind.allCases {
             paths[route] = basePath + route.upstreamPath + query
         }
         self.paths = paths
