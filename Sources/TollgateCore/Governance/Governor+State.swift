@@ -193,7 +193,7 @@ extension Governor {
             // Everything admits the call: commit all reservations together.
             for (key, buckets) in rateUpdates { self.buckets[key] = buckets }
             for hold in holds {
-                budgets[hold.counter, default: .init()].reserved += hold.amount
+                budgets[hold.counter, default: .init()].reserved = budgets[hold.counter, default: .init()].reserved.saturatingAdd(hold.amount)
             }
             ticket.budgetHolds = holds
             if let trace = facts.attribution.traceID, !agentLimits.isEmpty {
@@ -322,7 +322,8 @@ extension Governor {
                 }
             }
             for i in ticket.budgetHolds.indices where runningCost > ticket.budgetHolds[i].amount {
-                budgets[ticket.budgetHolds[i].counter, default: .init()].reserved += runningCost - ticket.budgetHolds[i].amount
+                let key = ticket.budgetHolds[i].counter
+                budgets[key, default: .init()].reserved = budgets[key, default: .init()].reserved.saturatingAdd(runningCost - ticket.budgetHolds[i].amount)
                 ticket.budgetHolds[i].amount = runningCost
             }
             if let hold = ticket.traceHold {
@@ -345,7 +346,7 @@ extension Governor {
             var alerts: [BudgetAlert] = []
             for hold in ticket.budgetHolds {
                 var counter = budgets[hold.counter] ?? .init()
-                counter.reserved -= hold.amount
+                counter.reserved = max(0, counter.reserved.saturatingAdd(-hold.amount))
                 let indexed = hold.budget < rules.budgets.count && rules.budgets[hold.budget].identity == hold.counter.identity
                 guard let budget = indexed ? rules.budgets[hold.budget] : rules.budgets.first(where: { $0.identity == hold.counter.identity }) else {
                     budgets[hold.counter] = counter

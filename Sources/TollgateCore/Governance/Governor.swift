@@ -140,7 +140,7 @@ public final class Governor: Sendable {
             ticket.injectMaxTokens = outputBound
         }
         // Clamped so that no caller-sent `max_tokens` can overflow the counters' arithmetic.
-        let outputTokensBound = outputBound.map { min($0, Self.maxOutputBound) * min(max(1, facts.choices), 128) }
+        let outputTokensBound = outputBound.map { min(max(0, $0), Self.maxOutputBound) * min(max(1, facts.choices), 128) }
         ticket.outputBound = outputTokensBound
         let worstTokens = facts.inputBytes + (outputTokensBound ?? 0)
         let worstCost = outputTokensBound.flatMap { Self.worstCaseCost(price, facts, outputTokens: $0) }

@@ -1,5 +1,6 @@
 /// A token bucket: holds up to `capacity`, refills continuously at `capacity` per `periodMs`.
-/// The level may go below zero when a call used more tokens than it reserved (the debt is repaid by refill).
+/// The level stays within [0, capacity]: a call larger than the bucket, or one that used more than
+/// it reserved, empties it rather than leaving a debt that would lock the scope out for long.
 struct TokenBucket: Sendable, Hashable {
     let capacity: Double
     let perMs: Double
@@ -17,6 +18,11 @@ struct TokenBucket: Sendable, Hashable {
         guard nowMs > lastMs else { return }
         level = min(capacity, level + Double(nowMs - lastMs) * perMs)
         lastMs = nowMs
+    }
+
+    /// Takes `amount`, never below empty.
+    mutating func drain(_ amount: Double) {
+        level = max(0, level - amount)
     }
 
     /// Milliseconds until `amount` (at most the capacity) is available; 0 when it is now.
@@ -85,21 +91,22 @@ struct RateBuckets: Sendable {
     }
 
     mutating func take(tokens: Int64) {
-        requestsPerMinute?.level -= 1
-        requestsPerDay?.level -= 1
-        tokensPerMinute?.level -= Double(tokens)
-        tokensPerDay?.level -= Double(tokens)
+        let tokens = Double(max(0, tokens))
+        requestsPerMinute?.drain(1)
+        requestsPerDay?.drain(1)
+        tokensPerMinute?.drain(tokens)
+        tokensPerDay?.drain(tokens)
     }
 
     /// Gives back what a call reserved but did not use (or takes what it used beyond).
     mutating func refund(reserved: Int64, actual: Int64) {
-        let delta = Double(reserved - actual)
+        let delta = Double(max(0, reserved)) - Double(max(0, actual))
         if var bucket = tokensPerMinute {
-            bucket.level = min(bucket.capacity, bucket.level + delta)
+            bucket.level = max(0, min(bucket.capacity, bucket.level + delta))
             tokensPerMinute = bucket
         }
         if var bucket = tokensPerDay {
-            bucket.level = min(bucket.capacity, bucket.level + delta)
+            bucket.level = max(0, min(bucket.capacity, bucket.level + delta))
             tokensPerDay = bucket
         }
     }

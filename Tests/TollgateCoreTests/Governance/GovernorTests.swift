@@ -171,6 +171,24 @@ import Testing
         for _ in 0..<50 { #expect(Self.ticket(calls.admit(facts)) != nil) }
     }
 
+    @Test func aCallLargerThanItsBucketEmptiesItWithoutLockingTheScopeOut() throws {
+        let rule = RateLimitRule(name: "tpm", scope: GovernanceScope([.team: .each]), tokensPerMinute: 1_000)
+        let governor = try Governor(rules: try Self.rules(GovernanceConfiguration(rateLimits: [rule])), catalog: Self.catalog, source: nil, nowMs: 0)
+        var huge = Self.facts(at: 0)
+        huge.inputBytes = 50_000_000
+        huge.estimatedInputTokens = 50_000_000
+        let ticket = try #require(Self.ticket(governor.admit(huge)))
+        var used = Self.entry(cost: 0, at: 0)
+        used.usage = TokenUsage(inputUncached: 90_000_000)
+        governor.settle(ticket, entry: used)
+        guard case .refused(let refusal) = governor.admit(Self.facts(at: 1)) else {
+            Issue.record("an empty bucket must refuse")
+            return
+        }
+        #expect((refusal.retryAfterSeconds ?? .max) <= 60, "a minute's bucket refills within a minute, whatever was taken")
+        #expect(Self.ticket(governor.admit(Self.facts(at: 60_001))) != nil)
+    }
+
     @Test func reloadKeepsUnchangedBudgetsAndLoadsNewOnesFromTheLedger() throws {
         struct Ledger: SpendSource {
             func spend(scope: GovernanceScope, fromMs: Int64?, toMs: Int64?, bucketMs: Int64?) throws -> [SettledSpend] {
