@@ -1,3 +1,5 @@
+import TollgateCore
+
 /// A plain-text table that reads well in an 80-column terminal: right-aligned numbers, a rule under the header.
 struct TextTable {
     enum Alignment { case left, right }
@@ -31,13 +33,10 @@ struct TextTable {
     }
 }
 
-/// CSV with RFC 4180 quoting.
+/// CSV with RFC 4180 quoting and spreadsheet formulas neutralised.
 enum CSV {
     static func line(_ cells: [String]) -> String {
-        cells.map { cell in
-            cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
-        }.joined(separator: ",")
+        CSVText.line(cells)
     }
 }
 

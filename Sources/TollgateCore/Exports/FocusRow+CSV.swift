@@ -134,19 +134,9 @@ extension FocusRow {
     /// The header line.
     public static var csvHeader: String { csvLine(columns) }
 
-    /// Joins cells with commas, quoting those that need it; nil cells are empty.
+    /// Joins cells with commas (``CSVText/line(_:)``: quoted, formulas neutralised); nil cells are empty.
     public static func csvLine(_ cells: [String?]) -> String {
-        var out = ""
-        for (i, cell) in cells.enumerated() {
-            if i > 0 { out += "," }
-            guard let cell else { continue }
-            if cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-                out += "\"" + cell.replacing("\"", with: "\"\"") + "\""
-            } else {
-                out += cell
-            }
-        }
-        return out
+        CSVText.line(cells)
     }
 
     /// `YYYY-MM-DDTHH:mm:ssZ` for a unix second at a day boundary.
