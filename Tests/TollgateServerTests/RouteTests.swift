@@ -83,3 +83,25 @@ import TollgateCore
         }
     }
 }
+
+/// Caller-declared names cannot smuggle terminal escapes, bidi overrides or forged lines.
+@Suite struct DeclaredValueTests {
+    @Test(arguments: ["evil\u{1b}[2J\u{1b}[31m", "fake\nLINE", "abc\u{202e}cba", "zero\u{200b}width", String(repeating: "w", count: 129)])
+    func unsafeDeclaredValuesAreRefused(value: String) async throws {
+        try await GatewayHarness.run { h in
+            for header in ["x-tollgate-workflow", "x-tollgate-customer"] where !value.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+                let response = try await h.gateway.send(.post, "/v1/chat/completions", json: SimulatorBodies.chat("hi"), headers: [(header, value)])
+                #expect(response.status == 400)
+                #expect((try response.object()["error"] as? [String: Any])?["code"] as? String == "invalid_attribution")
+            }
+            let escaped = value.unicodeScalars.map { $0.value < 0x80 && $0.value >= 0x20 ? String($0) : String(format: "\\u%04x", $0.value) }.joined()
+            let body = SimulatorBodies.chat("hi", extra: ",\"user\":\"\(escaped)\"")
+            #expect(try await h.gateway.send(.post, "/v1/chat/completions", json: body).status == 400)
+        }
+    }
+
+    @Test func terminalOutputShowsControlCharactersAsEscapes() {
+        #expect(TerminalText.visible("evil\u{1b}[2J\nFAKE \u{202e}x") == "evil\\u{1b}[2J\\u{a}FAKE \\u{202e}x")
+        #expect(TerminalText.visible("café 日本") == "café 日本")
+    }
+}

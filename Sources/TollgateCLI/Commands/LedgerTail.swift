@@ -53,9 +53,9 @@ struct LedgerCommand: AsyncParsableCommand {
             let flag = entry.usageSource == .estimated ? "~" : " "
             func col(_ s: String, _ n: Int) -> String { s.count >= n ? String(s.prefix(n)) : s + String(repeating: " ", count: n - s.count) }
             func rcol(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
-            let who = [entry.attribution.team, entry.attribution.workflow].compactMap { $0 }.joined(separator: "/")
+            let who = TerminalText.visible([entry.attribution.team, entry.attribution.workflow].compactMap { $0 }.joined(separator: "/"))
             writeLine(
-                "\(time)  \(col(entry.requestedModel, 20)) \(col(entry.status.rawValue, 12)) \(rcol(Format.grouped(entry.usage.inputTotal), 6)) \(rcol(Format.grouped(entry.usage.output), 6))\(flag) \(col(cost, 11)) \(who)"
+                "\(time)  \(col(TerminalText.visible(entry.requestedModel), 20)) \(col(entry.status.rawValue, 12)) \(rcol(Format.grouped(entry.usage.inputTotal), 6)) \(rcol(Format.grouped(entry.usage.output), 6))\(flag) \(col(cost, 11)) \(who)"
             )
             
         }

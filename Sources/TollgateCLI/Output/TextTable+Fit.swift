@@ -5,7 +5,7 @@ extension TextTable {
     func fitted(to width: Int = 80) -> TextTable {
         var widths = columns.map(\.title.count)
         for row in rows + (footer.map { [$0] } ?? []) {
-            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], TerminalText.visible(cell).count) }
         }
         let total = widths.reduce(0, +) + 2 * max(0, widths.count - 1)
         guard total > width else { return self }

@@ -9,6 +9,9 @@ struct TextTable {
     var footer: [String]?
 
     func render() -> String {
+        // Caller-controlled names (workflows, customers, tags) never reach the terminal raw.
+        let rows = rows.map { $0.map(TerminalText.visible) }
+        let footer = footer.map { $0.map(TerminalText.visible) }
         var widths = columns.map(\.title.count)
         for row in rows + (footer.map { [$0] } ?? []) {
             for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }

@@ -58,10 +58,9 @@ public struct Principal: Sendable, Hashable, Codable {
         return result
     }
 
-    /// Trims and bounds a declared value (128 characters) so one caller cannot bloat the ledger.
+    /// Trims a declared value; ``DeclaredValue`` decides whether it may be recorded.
     static func clean(_ raw: String) -> String {
-        let trimmed = raw.trimmingWhitespace()
-        return trimmed.count > 128 ? String(trimmed.prefix(128)) : trimmed
+        raw.trimmingWhitespace()
     }
 }
 
@@ -72,5 +71,35 @@ extension String {
         while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
         while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
         return String(slice)
+    }
+}
+
+/// The rule for values a caller declares (workflow, customer, user, prompt id and version, trace,
+/// tags): at most ``maxLength`` characters, none of them a control, format (bidi override,
+/// zero-width) or line-separator character.
+public enum DeclaredValue {
+    /// The longest value accepted, in characters.
+    public static let maxLength = 128
+
+    /// Why `value` cannot be recorded, or nil when it can.
+    public static func problem(_ value: String) -> String? {
+        if value.count > maxLength { return "is longer than \(maxLength) characters" }
+        if value.unicodeScalars.contains(where: TerminalText.isUnsafe) {
+            return "contains a control, format (bidi, zero-width) or line-separator character"
+        }
+        return nil
+    }
+}
+
+extension Attribution {
+    /// The first declared value that breaks ``DeclaredValue``'s rule: its dimension's name and the problem.
+    public var declaredProblem: (field: String, problem: String)? {
+        for dimension in Dimension.declarable where declared.contains(dimension) {
+            if let value = self[dimension], let problem = DeclaredValue.problem(value) { return (dimension.header ?? "\(dimension)", problem) }
+        }
+        for (key, value) in tags {
+            if let problem = DeclaredValue.problem(key) ?? DeclaredValue.problem(value) { return ("x-tollgate-tags", problem) }
+        }
+        return nil
     }
 }

@@ -67,6 +67,9 @@ extension Outcome {
                     return nil
                 }
                 guard string.utf8.count <= maxTextBytes else { throw fail(name, "is longer than \(maxTextBytes) bytes") }
+                guard !string.unicodeScalars.contains(where: TerminalText.isUnsafe) else {
+                    throw fail(name, "contains a control, format (bidi, zero-width) or line-separator character")
+                }
                 return string
             case let other:
                 throw fail(name, "must be a string, got \(other.typeName)")

@@ -122,6 +122,11 @@ public final class Gateway: Sendable {
         let attribution = principal.attribute { name in
             Self.attributionHeaders[name].flatMap { request.headers[$0] } ?? (name == Self.userHeader ? probe.user : nil)
         }
+        if let (field, problem) = attribution.declaredProblem {
+            throw GatewayError(
+                dialect: dialect,
+                RequestError(status: 400, message: "The value of '\(field)' \(problem).", code: "invalid_attribution", param: field))
+        }
         var governed = Governed(model: requested)
         if let allowed = principal.allowedModels, !allowed.contains(requested.name) {
             let facts = RequestFacts(
