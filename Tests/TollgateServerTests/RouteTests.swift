@@ -105,3 +105,13 @@ import TollgateCore
         #expect(TerminalText.visible("café 日本") == "café 日本")
     }
 }
+
+/// The order of refusals: an unauthenticated caller is told only that.
+@Suite struct RefusalOrderTests {
+    @Test func aMissingKeyIs401BeforeTheContentTypeIsLookedAt() async throws {
+        try await GatewayHarness.run { h in
+            let response = try await h.gateway.send(.post, "/v1/chat/completions", json: "x", headers: [("content-type", "text/plain")], authorization: nil)
+            #expect(response.status == 401)
+        }
+    }
+}

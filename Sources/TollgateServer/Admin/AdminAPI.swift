@@ -426,7 +426,8 @@ struct AdminAuthMiddleware: RouterMiddleware {
         guard let key else {
             throw AdminAPI.error(404, "The admin API is off: set admin.key in the configuration.", code: "admin_disabled")
         }
-        let presented = request.headers[.authorization].map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : "" } ?? ""
+        // The scheme is case-insensitive (RFC 9110 §11.1), as on the caller routes.
+        let presented = request.headers[.authorization].map { $0.prefix(7).lowercased() == "bearer " ? String($0.dropFirst(7)) : "" } ?? ""
         guard Self.equal(Array(presented.utf8), Array(key.utf8)) else {
             throw AdminAPI.error(401, "The admin API needs the admin key as a bearer token.", code: "invalid_admin_key")
         }

@@ -73,18 +73,19 @@ public final class Gateway: Sendable {
         let startedMs = Self.nowMs()
         var request = request
 
-        guard Self.isJSON(request.headers[.contentType]) else {
-            await Self.discard(&request)
-            throw GatewayError(
-                dialect: dialect,
-                RequestError(status: 415, message: "Content-Type must be application/json.", code: "unsupported_media_type"))
-        }
+        // Who is calling comes first: an unauthenticated caller learns nothing else about the request.
         let principal: Principal
         do {
             principal = try authenticate(request.headers, dialect: dialect)
         } catch {
             await Self.discard(&request)
             throw error
+        }
+        guard Self.isJSON(request.headers[.contentType]) else {
+            await Self.discard(&request)
+            throw GatewayError(
+                dialect: dialect,
+                RequestError(status: 415, message: "Content-Type must be application/json.", code: "unsupported_media_type"))
         }
         let limit = runtime.configuration.server.maxBodyBytes
         let bodyBuffer: ByteBuffer

@@ -45,6 +45,8 @@ import TollgateStore
             // Listing shows configured and managed keys, never a secret or a hash.
             let list = try await h.gateway.send(.get, "/admin/v1/keys", authorization: Self.admin)
             #expect(list.status == 200)
+            // The scheme is case-insensitive, as on the caller routes.
+            #expect(try await h.gateway.send(.get, "/admin/v1/keys", authorization: Self.admin.lowercased().prefix(7) + Self.adminKey).status == 200)
             #expect(list.body.contains("research-bot") && list.body.contains("support-key"))
             #expect(!list.body.contains(secret) && !list.body.contains(VirtualKey.hash(secret: secret)) && !list.body.contains("sk-test-key"))
 
