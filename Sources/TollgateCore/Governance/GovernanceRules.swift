@@ -18,6 +18,9 @@ public struct GovernanceRules: Sendable {
     /// Registered workflows by name.
     let workflows: [String: WorkflowDefinition]
 
+    /// The names of the registered workflows.
+    public var registeredWorkflows: Set<String> { Set(workflows.keys) }
+
     /// A budget ready for admission.
     struct Budget: Sendable {
         var rule: BudgetRule

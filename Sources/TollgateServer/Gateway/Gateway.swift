@@ -51,6 +51,10 @@ public final class Gateway: Sendable {
         self.ledger = ledger
         self.pricer = pricer
         self.metrics = metrics
+        // Registered workflows and the keys' own teams and workflows keep their metric series.
+        let principals = runtime.principals.values
+        metrics.workflows.reserve(runtime.governance.registeredWorkflows.union(principals.compactMap(\.defaultWorkflow)))
+        metrics.teams.reserve(Set(principals.compactMap(\.team)))
         self.logger = logger
         var upstreams: [String: UpstreamClient] = [:]
         for (name, provider) in runtime.providers {

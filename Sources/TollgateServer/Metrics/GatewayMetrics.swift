@@ -194,20 +194,30 @@ public final class LabelBound: Sendable {
 
     /// Distinct values kept.
     public let limit: Int
-    private let seen = Mutex<Set<String>>([])
+    private let seen = Mutex<(reserved: Set<String>, others: Set<String>)>(([], []))
 
     /// Creates a bound of `limit` distinct values.
     public init(limit: Int) {
         self.limit = limit
     }
 
+    /// Keeps a slot for each of `values` (registered workflows, configured teams) whether or not they
+    /// were seen yet; values nobody registered share what is left, so junk names cannot push real
+    /// ones into ``overflow``.
+    public func reserve(_ values: Set<String>) {
+        seen.withLock { state in
+            state.reserved = Set(values.prefix(limit))
+            state.others.subtract(state.reserved)
+        }
+    }
+
     /// The label for `value`.
     public func label(_ value: String?) -> String {
         guard let value, !value.isEmpty else { return Self.none }
-        return seen.withLock { set in
-            if set.contains(value) { return value }
-            guard set.count < limit else { return Self.overflow }
-            set.insert(value)
+        return seen.withLock { state in
+            if state.reserved.contains(value) || state.others.contains(value) { return value }
+            guard state.reserved.count + state.others.count < limit else { return Self.overflow }
+            state.others.insert(value)
             return value
         }
     }
