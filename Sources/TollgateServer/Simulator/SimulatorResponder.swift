@@ -16,6 +16,8 @@ struct SimulatorResponder: HTTPResponder {
 
     let state: SimulatorState
 
+    /// Answers `request` and writes the reply in the request's JSON style: the `x-sim-json-style` header
+    /// (`compact` or `spaced`; anything else is a 400), else the configured ``SimulatorConfiguration/jsonStyle``.
     func respond(to request: Request, context: Context) async throws -> Response {
         let dialect = Self.errorDialect(request)
         var style = state.configuration.jsonStyle
