@@ -18,7 +18,7 @@ import TollgateProviders
             id: "chatcmpl-simX",
             created: 1_727_346_173,
             model: "gpt-4o",
-            completion: completion,
+            choices: [completion],
             usage: usage,
             includeUsage: true
         )
@@ -49,7 +49,7 @@ import TollgateProviders
             id: "chatcmpl-simY",
             created: 1,
             model: "gpt-4o",
-            completion: completion,
+            choices: [completion],
             usage: TokenUsage(output: 4),
             includeUsage: false
         )
@@ -65,7 +65,7 @@ import TollgateProviders
     @Test func openAICompletionObjectCarriesFullUsage() throws {
         let (_, completion) = try completion(tokens: 8, model: "o3-mini")
         let usage = TokenUsage(inputUncached: 100, cacheRead: 1280, output: 8, reasoning: 2)
-        let body = SimulationRenderer.openAIChatCompletion(id: "chatcmpl-simZ", created: 5, model: "o3-mini", completion: completion, usage: usage)
+        let body = SimulationRenderer.openAIChatCompletion(id: "chatcmpl-simZ", created: 5, model: "o3-mini", choices: [completion], usage: usage)
         #expect(body.hasPrefix("{\"id\":\"chatcmpl-simZ\",\"object\":\"chat.completion\",\"created\":5,\"model\":\"o3-mini\","))
         #expect(body.contains("\"message\":{\"role\":\"assistant\",\"content\":\"\(completion.text)\""))
         #expect(body.contains("\"finish_reason\":\"stop\""))

@@ -42,6 +42,31 @@ import FoundationEssentials
         }
     }
 
+    @Test func recordedBodiesAreTheExactBytesReceived() async throws {
+        try await SimulatorHarness.run { sim in
+            // Given: odd whitespace, a decomposed é, an escaped é, a repeated key and unusual key order.
+            let body = "{ \"messages\" :[{\"content\":\"cafe\u{301} \\u00e9\",\t\"role\":\"user\"}],\n\"model\":\"first\",\"model\":\"last\" }"
+            let sent = Array(body.utf8)
+            // When
+            let response = try await sim.send(.post, "/v1/chat/completions", json: body, headers: [("x-sim-record-body", "1")])
+            // Then: the last "model" wins, and the log holds the body byte for byte.
+            #expect(response.status == 200)
+            #expect(try response.object()["model"] as? String == "last")
+            let record = try #require(try await sim.recordedRequests().last)
+            #expect(record["model"] as? String == "last")
+            let text = try #require(record["body"] as? String)
+            #expect(Array(text.utf8) == sent)
+            let base64 = try #require(record["body_base64"] as? String)
+            #expect(Data(base64Encoded: base64).map(Array.init) == sent)
+
+            // The spaced layout escapes the text differently, but it decodes to the same bytes.
+            let spaced = try await sim.send(.get, "/_sim/requests", headers: [("x-sim-json-style", "spaced")])
+            #expect(spaced.body.contains("\"body\": \"{ \\\"messages\\\" :"))
+            let spacedRecord = try #require((try spaced.object()["requests"] as? [[String: Any]])?.last)
+            #expect((spacedRecord["body"] as? String).map { Array($0.utf8) } == sent)
+        }
+    }
+
     @Test func embeddingsDecodeFromBase64AndFloats() async throws {
         try await SimulatorHarness.run(SimulatorConfiguration(embeddingDimensions: 12)) { sim in
             let base64 = try await sim.send(

@@ -7,7 +7,7 @@ import TollgateProviders
 import TollgateServer
 import UnixSignals
 
-/// `tollgate simulate --port N`.
+/// `tollgate simulate --port N [--json-style compact|spaced]`.
 struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the provider simulator: OpenAI and Anthropic dialects, streaming, prompt caching, faults.")
@@ -15,7 +15,7 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Address to bind.")
     var host: String = "127.0.0.1"
 
-    @Option(help: "Port to listen on.")
+    @Option(help: "Port to listen on (0 picks a free one; the bound port is logged).")
     var port: Int = 9090
 
     @Option(help: "Milliseconds before the first token.")
@@ -32,8 +32,21 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Seed for the fault dice (the same seed gives the same faults).")
     var seed: UInt64 = 0x7011_6a7e
 
+    @Option(
+        help: "JSON layout of bodies and events: compact, or spaced (as Python's json.dumps); x-sim-json-style overrides it."
+    )
+    var jsonStyle: String = SimulationJSONStyle.compact.rawValue
+
     func validate() throws {
         _ = try faultPlan()
+        _ = try style()
+    }
+
+    func style() throws -> SimulationJSONStyle {
+        guard let style = SimulationJSONStyle(name: jsonStyle) else {
+            throw ValidationError("--json-style '\(jsonStyle)': use compact or spaced")
+        }
+        return style
     }
 
     func faultPlan() throws -> FaultPlan {
@@ -57,8 +70,12 @@ struct Simulate: AsyncParsableCommand {
         configuration.timeToFirstToken = .milliseconds(ttftMs)
         configuration.perTokenLatency = .milliseconds(tokenMs)
         configuration.faults = try faultPlan()
-        let app = buildSimulatorApplication(configuration: configuration, logger: logger)
-        logger.info("simulator listening", metadata: ["address": "http://\(host):\(port)"])
+        configuration.jsonStyle = try style()
+        let app = buildSimulatorApplication(
+            configuration: configuration,
+            logger: logger,
+            onServerRunning: simulatorListeningAnnouncer(host: host, logger: logger)
+        )
         try await app.runService()
     }
 }

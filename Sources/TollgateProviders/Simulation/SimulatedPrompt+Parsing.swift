@@ -7,9 +7,11 @@ import Foundation
 extension SimulatedPrompt {
     /// Parses an OpenAI Chat Completions request body (`POST /v1/chat/completions`).
     ///
+    /// Reads `n` (1...128) into ``choiceCount`` and `tools` / `tool_choice` into ``toolName``.
     /// - Parameter json: The request body.
     /// - Returns: The prompt, with one cache breakpoint after every message.
-    /// - Throws: ``SimulationInputError`` for malformed JSON, a missing `model` or missing/empty `messages`.
+    /// - Throws: ``SimulationInputError`` for malformed JSON, a missing `model`, missing/empty `messages`,
+    ///   or `max_tokens` / `n` out of range.
     public static func openAIChat(json: some Sequence<UInt8>) throws(SimulationInputError) -> SimulatedPrompt {
         let body: SimulationWire.OpenAIChatBody = try SimulationWire.decode(json)
         guard let model = body.model, !model.isEmpty else {
@@ -31,6 +33,11 @@ extension SimulatedPrompt {
         if let maxTokens, maxTokens < 1 {
             throw SimulationInputError("Invalid 'max_tokens': integer below minimum value. Expected a value >= 1.", param: "max_tokens")
         }
+        let choices = body.n ?? 1
+        if choices < 1 || choices > 128 {
+            let bound = choices < 1 ? "below minimum value. Expected a value >= 1" : "above maximum value. Expected a value <= 128"
+            throw SimulationInputError("Invalid 'n': integer \(bound), but got \(choices) instead.", param: "n")
+        }
         let stream = body.stream ?? false
         return SimulatedPrompt(
             dialect: .openai,
@@ -41,13 +48,16 @@ extension SimulatedPrompt {
             inputTokens: accumulator.tokens,
             textHash: accumulator.hasher.value,
             cacheBreakpoints: accumulator.breakpoints,
-            directives: accumulator.directives
+            directives: accumulator.directives,
+            choiceCount: choices,
+            toolName: SimulationWire.toolToCall(tools: body.tools, choice: body.tool_choice)
         )
     }
 
     /// Parses an Anthropic Messages request body (`POST /v1/messages`).
     ///
     /// `max_tokens` is optional here (Anthropic requires it; the simulator then simply does not cap).
+    /// `tools` / `tool_choice` are read into ``toolName``.
     /// - Parameter json: The request body.
     /// - Returns: The prompt, with one cache breakpoint after every block that carries `cache_control`.
     /// - Throws: ``SimulationInputError`` for malformed JSON, a missing `model` or missing/empty `messages`.
@@ -79,7 +89,8 @@ extension SimulatedPrompt {
             inputTokens: accumulator.tokens,
             textHash: accumulator.hasher.value,
             cacheBreakpoints: accumulator.breakpoints,
-            directives: accumulator.directives
+            directives: accumulator.directives,
+            toolName: SimulationWire.toolToCall(tools: body.tools, choice: body.tool_choice)
         )
     }
 
@@ -112,8 +123,11 @@ extension [any CodingKey] {
 /// The request shapes the simulator decodes (only the fields it reads), namespaced to stay out of the codecs' way.
 enum SimulationWire {
     /// Decodes a JSON body, turning every decoding failure into a ``SimulationInputError``.
+    ///
+    /// A key repeated in one object takes its last value (see ``SimulationDuplicateKeys``).
     static func decode<Body: Decodable>(_ json: some Sequence<UInt8>) throws(SimulationInputError) -> Body {
-        let data = Data(json)
+        let bytes = Array(json)
+        let data = Data(SimulationDuplicateKeys.lastWins(bytes) ?? bytes)
         do {
             return try JSONDecoder().decode(Body.self, from: data)
         } catch let DecodingError.typeMismatch(_, context) {
@@ -141,6 +155,9 @@ enum SimulationWire {
         var stream_options: StreamOptions?
         var max_tokens: Int?
         var max_completion_tokens: Int?
+        var n: Int?
+        var tools: [Tool]?
+        var tool_choice: ToolChoice?
     }
 
     struct OpenAIMessage: Decodable {
@@ -184,6 +201,8 @@ enum SimulationWire {
         var system: AnthropicContent?
         var max_tokens: Int?
         var stream: Bool?
+        var tools: [Tool]?
+        var tool_choice: ToolChoice?
     }
 
     struct AnthropicMessage: Decodable {

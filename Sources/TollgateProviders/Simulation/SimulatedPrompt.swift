@@ -53,6 +53,13 @@ public struct SimulatedPrompt: Sendable, Hashable {
     public var cacheBreakpoints: [CacheBreakpoint]
     /// `[[sim:...]]` directives found in the prompt text.
     public var directives: SimulationDirectives
+    /// How many alternative answers to generate (OpenAI `n`, 1...128; always 1 elsewhere).
+    public var choiceCount: Int
+    /// The tool to answer with a call to, or `nil` for a text answer: the tool `tool_choice` names, else
+    /// the first tool offered, unless `tool_choice` is `"none"` (or the request offers no tools).
+    public var toolName: String?
+    /// The Responses API `instructions`, echoed in the answer.
+    public var instructions: String?
 
     /// Creates a prompt from already computed parts; the parsers below are the usual way to get one.
     public init(
@@ -64,7 +71,10 @@ public struct SimulatedPrompt: Sendable, Hashable {
         inputTokens: Int64,
         textHash: UInt64,
         cacheBreakpoints: [CacheBreakpoint] = [],
-        directives: SimulationDirectives = SimulationDirectives()
+        directives: SimulationDirectives = SimulationDirectives(),
+        choiceCount: Int = 1,
+        toolName: String? = nil,
+        instructions: String? = nil
     ) {
         self.dialect = dialect
         self.model = model
@@ -75,6 +85,9 @@ public struct SimulatedPrompt: Sendable, Hashable {
         self.textHash = textHash
         self.cacheBreakpoints = cacheBreakpoints
         self.directives = directives
+        self.choiceCount = max(1, choiceCount)
+        self.toolName = toolName
+        self.instructions = instructions
     }
 }
 

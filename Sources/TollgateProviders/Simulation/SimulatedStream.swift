@@ -7,7 +7,7 @@ public struct SimulatedStream: Sendable, Hashable {
     /// Events before the first token: OpenAI's role chunk; Anthropic's `message_start`,
     /// `content_block_start` and `ping`.
     public var head: [String]
-    /// One event per output token.
+    /// One event per streamed piece (per output token of text).
     public var tokens: [String]
     /// Events after the last token: OpenAI's finish chunk, the usage chunk (when asked for) and
     /// `data: [DONE]`; Anthropic's `content_block_stop`, `message_delta` and `message_stop`.
@@ -22,6 +22,12 @@ public struct SimulatedStream: Sendable, Hashable {
         self.tail = tail
         self.errorEvent = errorEvent
     }
+
+    /// How many token events a stream cut short by the `disconnect` or `stream_error` fault still sends.
+    public var cutTokenCount: Int { Self.cutTokenCount(tokens.count) }
+
+    /// How many of `tokenCount` token events a cut stream sends: the first half.
+    public static func cutTokenCount(_ tokenCount: Int) -> Int { tokenCount / 2 }
 
     /// The complete body of a stream that ran to its end.
     public var body: String {

@@ -27,9 +27,36 @@ extension SimulationRenderer {
         return out
     }
 
-    /// The Anthropic `stop_reason` of a completion.
+    /// The Anthropic `stop_reason` of a completion: `max_tokens` when capped, `tool_use` for a tool call,
+    /// else `end_turn`.
     public static func anthropicStopReason(_ completion: SimulatedCompletion) -> String {
-        completion.truncated ? "max_tokens" : "end_turn"
+        if completion.truncated { return "max_tokens" }
+        return completion.toolName == nil ? "end_turn" : "tool_use"
+    }
+
+    /// The id of a completion's `tool_use` block (`toolu_` and 24 hex digits, stable for a prompt).
+    public static func anthropicToolUseID(_ completion: SimulatedCompletion) -> String {
+        "toolu_" + completion.toolCallSuffix
+    }
+
+    /// The content block of a completion: `{"type":"text","text":...}`, or
+    /// `{"type":"tool_use","id":"toolu_...","name":...,"input":{...}}` for a tool call.
+    /// - Parameters:
+    ///   - completion: The synthesised answer.
+    ///   - complete: Whether to include the whole answer (`false` gives the empty block `content_block_start` opens).
+    static func anthropicBlock(_ completion: SimulatedCompletion, complete: Bool) -> String {
+        guard let name = completion.toolName else {
+            return "{\"type\":\"text\",\"text\":\"" + (complete ? completion.text : "") + "\"}"
+        }
+        return "{\"type\":\"tool_use\",\"id\":\"\(anthropicToolUseID(completion))\",\"name\":" + JSONText.quote(name)
+            + ",\"input\":" + (complete ? completion.text : "{}") + "}"
+    }
+
+    /// The `delta` of one streamed piece: `text_delta`, or `input_json_delta` for a tool call.
+    static func anthropicDelta(_ completion: SimulatedCompletion, piece: String) -> String {
+        completion.toolName == nil
+            ? "{\"type\":\"text_delta\",\"text\":\"" + piece + "\"}"
+            : "{\"type\":\"input_json_delta\",\"partial_json\":" + JSONText.quote(piece) + "}"
     }
 
     /// A non-streaming `Message` object.
@@ -42,16 +69,16 @@ extension SimulationRenderer {
         var out = "{\"id\":\"\(id)\",\"type\":\"message\",\"role\":\"assistant\",\"model\":"
         out.reserveCapacity(512 + completion.outputTokens * 4)
         out += JSONText.quote(model)
-        out += ",\"content\":[{\"type\":\"text\",\"text\":\""
-        for piece in completion.pieces { out += piece }
-        out += "\"}],\"stop_reason\":\"\(anthropicStopReason(completion))\",\"stop_sequence\":null,\"usage\":"
+        out += ",\"content\":[" + anthropicBlock(completion, complete: true)
+        out += "],\"stop_reason\":\"\(anthropicStopReason(completion))\",\"stop_sequence\":null,\"usage\":"
         out += anthropicUsage(usage, outputTokens: usage.output)
         out += "}"
         return out
     }
 
     /// A Messages stream framed exactly like Anthropic's: `message_start` (input and cache counts, output 1),
-    /// `content_block_start`, `ping`, one `content_block_delta` per token, `content_block_stop`,
+    /// `content_block_start` (a `tool_use` block with `input:{}` for a tool call), `ping`, one
+    /// `content_block_delta` per piece (`text_delta`, or `input_json_delta` argument fragments), `content_block_stop`,
     /// `message_delta` (stop reason and cumulative usage) and `message_stop`, each with its `event:` line.
     /// - Parameters:
     ///   - id: The message id (`msg_...`).
@@ -63,15 +90,15 @@ extension SimulationRenderer {
             "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"model\":" + JSONText.quote(model)
                 + ",\"id\":\"\(id)\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"stop_reason\":null,"
                 + "\"stop_sequence\":null,\"usage\":" + anthropicUsage(usage, outputTokens: 1) + "}}\n\n",
-            "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
+            "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
+                + anthropicBlock(completion, complete: false) + "}\n\n",
             "event: ping\ndata: {\"type\": \"ping\"}\n\n",
         ]
-        let tokenPrefix =
-            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\""
+        let tokenPrefix = "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
         var tokens: [String] = []
         tokens.reserveCapacity(completion.pieces.count)
         for piece in completion.pieces {
-            tokens.append(tokenPrefix + piece + "\"}}\n\n")
+            tokens.append(tokenPrefix + anthropicDelta(completion, piece: piece) + "}\n\n")
         }
         let tail = [
             "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n",

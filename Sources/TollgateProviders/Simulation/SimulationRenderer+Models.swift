@@ -17,17 +17,33 @@ extension SimulationRenderer {
     public static func models(dialect: Dialect) -> String {
         switch dialect {
         case .openai:
-            let entries = openAIModels.map {
-                "{\"id\":\(JSONText.quote($0)),\"object\":\"model\",\"created\":1715367049,\"owned_by\":\"tollgate-simulator\"}"
-            }
+            let entries = openAIModels.map { modelObject(id: $0, dialect: .openai) }
             return "{\"object\":\"list\",\"data\":[" + entries.joined(separator: ",") + "]}"
         case .anthropic:
-            let entries = anthropicModels.map {
-                "{\"id\":\(JSONText.quote($0)),\"type\":\"model\",\"display_name\":\(JSONText.quote(displayName($0))),"
-                    + "\"created_at\":\"2025-09-29T00:00:00Z\"}"
-            }
+            let entries = anthropicModels.map { modelObject(id: $0, dialect: .anthropic) }
             return "{\"data\":[" + entries.joined(separator: ",") + "],\"has_more\":false,"
                 + "\"first_id\":\(JSONText.quote(anthropicModels.first ?? "")),\"last_id\":\(JSONText.quote(anthropicModels.last ?? ""))}"
+        }
+    }
+
+    /// One listed model (`GET /v1/models/{id}`) in `dialect`'s shape, or `nil` when the id is not listed.
+    ///
+    /// OpenAI: `{"id","object":"model","created","owned_by"}`; Anthropic: `{"id","type":"model","display_name","created_at"}`.
+    /// - Parameters:
+    ///   - id: The model id from the path.
+    ///   - dialect: Chosen by the request's `anthropic-version` header.
+    public static func model(id: String, dialect: Dialect) -> String? {
+        let known = dialect == .openai ? openAIModels : anthropicModels
+        return known.contains(id) ? modelObject(id: id, dialect: dialect) : nil
+    }
+
+    private static func modelObject(id: String, dialect: Dialect) -> String {
+        switch dialect {
+        case .openai:
+            "{\"id\":\(JSONText.quote(id)),\"object\":\"model\",\"created\":1715367049,\"owned_by\":\"tollgate-simulator\"}"
+        case .anthropic:
+            "{\"id\":\(JSONText.quote(id)),\"type\":\"model\",\"display_name\":\(JSONText.quote(displayName(id))),"
+                + "\"created_at\":\"2025-09-29T00:00:00Z\"}"
         }
     }
 

@@ -20,82 +20,52 @@ extension SimulationRenderer {
             + "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}"
     }
 
-    /// The OpenAI `finish_reason` of a completion.
+    /// The OpenAI `finish_reason` of a completion: `length` when capped, `tool_calls` for a tool call, else `stop`.
     public static func openAIFinishReason(_ completion: SimulatedCompletion) -> String {
-        completion.truncated ? "length" : "stop"
+        if completion.truncated { return "length" }
+        return completion.toolName == nil ? "stop" : "tool_calls"
     }
 
-    /// A non-streaming `chat.completion` object.
+    /// The id of a choice's OpenAI tool call (`call_` and 24 hex digits, stable for a prompt).
+    public static func openAIToolCallID(_ completion: SimulatedCompletion) -> String {
+        "call_" + completion.toolCallSuffix
+    }
+
+    /// A non-streaming `chat.completion` object with one entry in `choices` per completion.
     /// - Parameters:
     ///   - id: The completion id (`chatcmpl-...`).
     ///   - created: Unix seconds.
     ///   - model: The requested model, echoed.
-    ///   - completion: The synthesised answer.
-    ///   - usage: The full usage.
+    ///   - choices: The synthesised answers, one per requested choice (`n`).
+    ///   - usage: The full usage (output summed over the choices).
     public static func openAIChatCompletion(
         id: String,
         created: Int,
         model: String,
-        completion: SimulatedCompletion,
+        choices: [SimulatedCompletion],
         usage: TokenUsage
     ) -> String {
         var out = "{\"id\":\"\(id)\",\"object\":\"chat.completion\",\"created\":\(created),\"model\":"
-        out.reserveCapacity(512 + completion.outputTokens * 4)
+        out.reserveCapacity(512 + choices.reduce(0) { $0 + 200 + $1.outputTokens * 4 })
         out += JSONText.quote(model)
-        out += ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
-        for piece in completion.pieces { out += piece }
-        out += "\",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\""
-        out += openAIFinishReason(completion)
-        out += "\"}],\"usage\":"
+        out += ",\"choices\":["
+        for (position, choice) in choices.enumerated() {
+            if position > 0 { out += "," }
+            out += "{\"index\":\(choice.index),\"message\":{\"role\":\"assistant\",\"content\":"
+            if let name = choice.toolName {
+                out += "null,\"tool_calls\":[{\"id\":\"\(openAIToolCallID(choice))\",\"type\":\"function\",\"function\":{\"name\":"
+                out += JSONText.quote(name) + ",\"arguments\":" + JSONText.quote(choice.text) + "}}]"
+            } else {
+                out += "\""
+                for piece in choice.pieces { out += piece }
+                out += "\""
+            }
+            out += ",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\""
+            out += openAIFinishReason(choice) + "\"}"
+        }
+        out += "],\"usage\":"
         out += openAIUsage(usage)
         out += ",\"service_tier\":\"default\",\"system_fingerprint\":\"\(openAISystemFingerprint)\"}"
         return out
-    }
-
-    /// A `chat.completion.chunk` stream framed exactly like OpenAI's: a role chunk, one content chunk per
-    /// token, a finish chunk, a usage chunk with `"choices":[]` only when `includeUsage`, then `data: [DONE]`.
-    /// - Parameters:
-    ///   - id: The completion id (`chatcmpl-...`), the same on every chunk.
-    ///   - created: Unix seconds.
-    ///   - model: The requested model, echoed.
-    ///   - completion: The synthesised answer.
-    ///   - usage: The full usage, sent only when `includeUsage`.
-    ///   - includeUsage: The request's `stream_options.include_usage`.
-    public static func openAIChatStream(
-        id: String,
-        created: Int,
-        model: String,
-        completion: SimulatedCompletion,
-        usage: TokenUsage,
-        includeUsage: Bool
-    ) -> SimulatedStream {
-        let prefix =
-            "data: {\"id\":\"\(id)\",\"object\":\"chat.completion.chunk\",\"created\":\(created),\"model\":"
-            + JSONText.quote(model) + ",\"system_fingerprint\":\"\(openAISystemFingerprint)\",\"choices\":"
-        let head = [
-            prefix + "[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},"
-                + "\"logprobs\":null,\"finish_reason\":null}]}\n\n"
-        ]
-        let tokenPrefix = prefix + "[{\"index\":0,\"delta\":{\"content\":\""
-        let tokenSuffix = "\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n"
-        var tokens: [String] = []
-        tokens.reserveCapacity(completion.pieces.count)
-        for piece in completion.pieces {
-            tokens.append(tokenPrefix + piece + tokenSuffix)
-        }
-        var tail = [
-            prefix + "[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"\(openAIFinishReason(completion))\"}]}\n\n"
-        ]
-        if includeUsage {
-            tail.append(prefix + "[],\"usage\":" + openAIUsage(usage) + "}\n\n")
-        }
-        tail.append("data: [DONE]\n\n")
-        let error = ErrorBody.render(
-            dialect: .openai,
-            status: 500,
-            message: "The server had an error while processing your request. (simulated stream error)",
-            code: "server_error"
-        )
-        return SimulatedStream(head: head, tokens: tokens, tail: tail, errorEvent: "data: " + error + "\n\n")
     }
 }

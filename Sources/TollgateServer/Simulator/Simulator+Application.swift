@@ -6,15 +6,19 @@ import NIOCore
 /// deterministic token counts, prompt caching, latency, streaming and injected faults.
 ///
 /// Routes:
-/// - `POST /v1/chat/completions`, `POST /v1/embeddings`, `GET /v1/models` (OpenAI shape, or Anthropic's
-///   when the request has an `anthropic-version` header), `POST /v1/messages`, `POST /v1/messages/count_tokens`.
+/// - `POST /v1/chat/completions` (`n` choices, tool calls), `POST /v1/responses` (OpenAI Responses API),
+///   `POST /v1/embeddings`, `POST /v1/messages` (tool use), `POST /v1/messages/count_tokens`.
+/// - `GET /v1/models` and `GET /v1/models/{id}` (OpenAI shape, or Anthropic's when the request has an
+///   `anthropic-version` header; 404 for an id not listed).
 /// - `GET /healthz`.
 /// - `GET /_sim/requests[?request_id=ID]` lists received requests; `DELETE /_sim/requests` clears them;
 ///   `DELETE /_sim/cache` forgets cached prompt prefixes; `DELETE /_sim/faults` resets fault counts.
 ///
 /// Request headers: `x-sim-fault` (`rate_limit`, `server_error`, `overloaded`, `stall`, `disconnect`,
 /// `stream_error`, `none`), `x-sim-fault-count` and `x-sim-fault-key`, `x-sim-ttft-ms`, `x-sim-token-ms`,
-/// `x-sim-record-body: 1`, and `x-tollgate-request-id` (logged). Any credentials are accepted.
+/// `x-sim-record-body: 1` (the log keeps the body exactly as received), `x-sim-json-style: compact|spaced`,
+/// and `x-tollgate-request-id` (logged). Any credentials are accepted. A key repeated in a request
+/// object takes its last value.
 ///
 /// ```swift
 /// let app = buildSimulatorApplication(configuration: .init(port: 0), logger: logger) { port in
@@ -41,4 +45,16 @@ public func buildSimulatorApplication(
         },
         logger: logger
     )
+}
+
+/// An `onServerRunning` callback that logs `simulator listening` with the address actually bound
+/// (with port 0 that is the port the system picked).
+/// - Parameters:
+///   - host: The configured host, shown in the address.
+///   - logger: Where to log, at info level.
+/// - Returns: A callback for ``buildSimulatorApplication(configuration:logger:onServerRunning:)``.
+public func simulatorListeningAnnouncer(host: String, logger: Logger) -> @Sendable (_ port: Int) async -> Void {
+    { port in
+        logger.info("simulator listening", metadata: ["address": "http://\(host):\(port)", "port": "\(port)"])
+    }
 }

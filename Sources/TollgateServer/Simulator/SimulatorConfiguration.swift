@@ -3,7 +3,8 @@ public import TollgateProviders
 /// How the provider simulator listens and behaves; every field has a default.
 ///
 /// Latency and faults set here apply to every request; a request can override latency with the
-/// `x-sim-ttft-ms` / `x-sim-token-ms` headers and choose a fault with `x-sim-fault`.
+/// `x-sim-ttft-ms` / `x-sim-token-ms` headers, choose a fault with `x-sim-fault` and a JSON layout
+/// with `x-sim-json-style`.
 public struct SimulatorConfiguration: Sendable {
     /// The host to bind.
     public var host: String
@@ -25,6 +26,9 @@ public struct SimulatorConfiguration: Sendable {
     public var promptCacheCapacity: Int
     /// The largest request body accepted (larger ones get 413).
     public var maximumBodyBytes: Int
+    /// How every JSON body and SSE `data:` payload is laid out; a request can choose its own with the
+    /// `x-sim-json-style: compact|spaced` header.
+    public var jsonStyle: SimulationJSONStyle
 
     /// Creates a configuration.
     /// - Parameters:
@@ -38,6 +42,7 @@ public struct SimulatorConfiguration: Sendable {
     ///   - requestLogCapacity: How many received requests are kept for `GET /_sim/requests`.
     ///   - promptCacheCapacity: How many prompt prefixes the cache simulation remembers.
     ///   - maximumBodyBytes: The largest request body accepted.
+    ///   - jsonStyle: How JSON bodies and events are laid out (``SimulationJSONStyle/compact`` by default).
     public init(
         host: String = "127.0.0.1",
         port: Int = 9090,
@@ -48,7 +53,8 @@ public struct SimulatorConfiguration: Sendable {
         embeddingDimensions: Int = 16,
         requestLogCapacity: Int = 100_000,
         promptCacheCapacity: Int = 10_000,
-        maximumBodyBytes: Int = 32 * 1024 * 1024
+        maximumBodyBytes: Int = 32 * 1024 * 1024,
+        jsonStyle: SimulationJSONStyle = .compact
     ) {
         self.host = host
         self.port = port
@@ -60,5 +66,6 @@ public struct SimulatorConfiguration: Sendable {
         self.requestLogCapacity = requestLogCapacity
         self.promptCacheCapacity = promptCacheCapacity
         self.maximumBodyBytes = maximumBodyBytes
+        self.jsonStyle = jsonStyle
     }
 }

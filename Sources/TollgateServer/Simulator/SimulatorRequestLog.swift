@@ -34,8 +34,10 @@ struct SimulatorRequestRecord: Sendable {
     var status: Int = 0
     /// Whether the simulator finished writing the whole response it meant to send.
     var completed: Bool = false
-    /// The raw request body, kept only when `x-sim-record-body: 1` was sent.
+    /// The raw request body as UTF-8 text (invalid bytes replaced), kept only when `x-sim-record-body: 1` was sent.
     var body: String?
+    /// The raw request body's exact bytes in base64, kept with ``body``.
+    var bodyBase64: String?
 }
 
 /// The bounded log of received requests behind `GET /_sim/requests` (oldest entries dropped first).
@@ -120,7 +122,7 @@ extension SimulatorRequestRecord {
         out += ",\"cache_read_tokens\":\(cacheReadTokens.map(String.init) ?? "null")"
         out += ",\"cache_write_tokens\":\(cacheWriteTokens.map(String.init) ?? "null")"
         out += ",\"retry_count\":\(retryCount.map(JSONText.quote) ?? "null"),\"status\":\(status),\"completed\":\(completed)"
-        out += ",\"body\":\(body.map(JSONText.quote) ?? "null")}"
+        out += ",\"body\":\(body.map(JSONText.quote) ?? "null"),\"body_base64\":\(bodyBase64.map(JSONText.quote) ?? "null")}"
         return out
     }
 }

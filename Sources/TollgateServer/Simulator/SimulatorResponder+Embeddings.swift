@@ -3,13 +3,13 @@ import TollgateProviders
 
 extension SimulatorResponder {
     /// `POST /v1/embeddings`: deterministic unit vectors (floats or base64), usage `{prompt_tokens, total_tokens}`.
-    func embeddings(_ request: Request) async throws -> Response {
+    func embeddings(_ request: Request) async throws -> SimulatorReply {
         var request = request
         var record = newRecord(request)
         let buffer: ByteBuffer
         switch await collectBody(&request, dialect: .openai, record: &record) {
         case .body(let collected): buffer = collected
-        case .rejected(let response): return response
+        case .rejected(let reply): return reply
         }
         let embeddingRequest: SimulatedEmbeddingRequest
         do {
@@ -32,11 +32,11 @@ extension SimulatorResponder {
         }
         if fault == .streamError { fault = .serverError }
         record.fault = fault
-        if let fault, let response = faultResponse(fault, dialect: .openai) {
-            record.status = Int(response.status.code)
+        if let fault, let reply = faultResponse(fault, dialect: .openai) {
+            record.status = Int(reply.status.code)
             record.completed = true
             state.log.append(record)
-            return response
+            return reply
         }
         if fault == .stall {
             let sequence = state.log.append(record)
@@ -52,20 +52,20 @@ extension SimulatorResponder {
         if latency.timeToFirstToken > .zero { try await Task.sleep(for: latency.timeToFirstToken) }
         let body = SimulationRenderer.embeddings(embeddingRequest, defaultDimensions: state.configuration.embeddingDimensions)
         if fault == .disconnect {
-            return Self.truncatedJSON(body, headers: [:])
+            return SimulatorReply(status: .ok, headers: [:], body: .truncatedJSON(body))
         }
         state.log.update(sequence) { $0.completed = true }
         return Self.json(.ok, body)
     }
 
     /// `POST /v1/messages/count_tokens`: `{"input_tokens": N}` for an Anthropic Messages body.
-    func countTokens(_ request: Request) async throws -> Response {
+    func countTokens(_ request: Request) async throws -> SimulatorReply {
         var request = request
         var record = newRecord(request)
         let buffer: ByteBuffer
         switch await collectBody(&request, dialect: .anthropic, record: &record) {
         case .body(let collected): buffer = collected
-        case .rejected(let response): return response
+        case .rejected(let reply): return reply
         }
         do {
             let prompt = try SimulatedPrompt.anthropicMessages(json: buffer.readableBytesView)

@@ -15,7 +15,7 @@ extension SimulatorResponder {
     }
 
     /// The complete error response of a status-code fault, or `nil` for faults that shape the body instead.
-    func faultResponse(_ fault: FaultKind, dialect: Dialect) -> Response? {
+    func faultResponse(_ fault: FaultKind, dialect: Dialect) -> SimulatorReply? {
         var headers: HTTPFields = [SimulatorHeader.shouldRetry: "true"]
         switch fault {
         case .rateLimit:

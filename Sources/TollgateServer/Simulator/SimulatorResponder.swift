@@ -16,20 +16,39 @@ struct SimulatorResponder: HTTPResponder {
 
     let state: SimulatorState
 
+    /// Answers `request` and writes the reply in the request's JSON style: the `x-sim-json-style` header
+    /// (`compact` or `spaced`; anything else is a 400), else the configured ``SimulatorConfiguration/jsonStyle``.
     func respond(to request: Request, context: Context) async throws -> Response {
+        let dialect = Self.errorDialect(request)
+        var style = state.configuration.jsonStyle
+        if let name = request.headers[SimulatorHeader.jsonStyle] {
+            guard let requested = SimulationJSONStyle(name: name) else {
+                let message = "Invalid x-sim-json-style '\(name)': use compact or spaced."
+                return Self.error(dialect, status: 400, message: message, param: "x-sim-json-style").response(style: style)
+            }
+            style = requested
+        }
+        return try await reply(to: request, dialect: dialect).response(style: style)
+    }
+
+    /// The answer of the route `request` names, not yet written.
+    func reply(to request: Request, dialect: Dialect) async throws -> SimulatorReply {
         let path = Self.route(request.uri.path)
         switch (request.method, path) {
         case (.post, "/chat/completions"):
-            return try await completion(request, dialect: .openai)
+            return try await completion(request, route: .chatCompletions)
         case (.post, "/messages"):
-            return try await completion(request, dialect: .anthropic)
+            return try await completion(request, route: .messages)
+        case (.post, "/responses"):
+            return try await completion(request, route: .responses)
         case (.post, "/messages/count_tokens"):
             return try await countTokens(request)
         case (.post, "/embeddings"):
             return try await embeddings(request)
         case (.get, "/models"):
-            let dialect: Dialect = request.headers[SimulatorHeader.anthropicVersion] == nil ? .openai : .anthropic
-            return Self.json(.ok, SimulationRenderer.models(dialect: dialect))
+            return Self.json(.ok, SimulationRenderer.models(dialect: Self.modelDialect(request)))
+        case (.get, _) where path.hasPrefix("/models/"):
+            return model(request, id: path.dropFirst("/models/".count))
         case (.get, "/healthz"), (.get, "/health"):
             return Self.json(.ok, "{\"status\":\"ok\"}")
         case (.get, "/_sim/requests"):
@@ -44,13 +63,69 @@ struct SimulatorResponder: HTTPResponder {
             state.faults.resetCounts()
             return Self.json(.ok, "{\"cleared\":\"faults\"}")
         default:
-            let dialect: Dialect = request.headers[SimulatorHeader.anthropicVersion] == nil && path != "/messages" ? .openai : .anthropic
-            let known = ["/chat/completions", "/messages", "/messages/count_tokens", "/embeddings", "/models", "/healthz", "/_sim/requests"]
-            if known.contains(String(path)) {
+            let known = [
+                "/chat/completions", "/messages", "/messages/count_tokens", "/responses", "/embeddings", "/models", "/healthz",
+                "/_sim/requests",
+            ]
+            if known.contains(String(path)) || path.hasPrefix("/models/") {
                 return Self.error(dialect, status: 405, message: "Method \(request.method) not allowed on \(request.uri.path).")
             }
             return Self.error(dialect, status: 404, message: "Unknown request URL: \(request.method) \(request.uri.path).", code: "unknown_url")
         }
+    }
+
+    /// `GET /v1/models/{id}`: one listed model in the dialect's shape, or 404 in the dialect's error shape.
+    func model(_ request: Request, id rawID: Substring) -> SimulatorReply {
+        let dialect = Self.modelDialect(request)
+        let id = Self.percentDecoded(rawID)
+        if let body = SimulationRenderer.model(id: id, dialect: dialect) {
+            return Self.json(.ok, body)
+        }
+        switch dialect {
+        case .openai:
+            return Self.error(
+                .openai,
+                status: 404,
+                message: "The model '\(id)' does not exist or you do not have access to it.",
+                code: "model_not_found",
+                param: "model"
+            )
+        case .anthropic:
+            return Self.error(.anthropic, status: 404, message: "model: \(id)")
+        }
+    }
+
+    /// A path segment with its `%XX` escapes decoded (malformed escapes are kept as written).
+    static func percentDecoded(_ segment: Substring) -> String {
+        guard segment.contains("%") else { return String(segment) }
+        let bytes = Array(segment.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
+                let value = UInt8(String(decoding: bytes[(index + 1)...(index + 2)], as: UTF8.self), radix: 16)
+            {
+                out.append(value)
+                index += 3
+            } else {
+                out.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The dialect of model routes: Anthropic's when the request has an `anthropic-version` header.
+    static func modelDialect(_ request: Request) -> Dialect {
+        request.headers[SimulatorHeader.anthropicVersion] == nil ? .openai : .anthropic
+    }
+
+    /// The dialect of errors outside a known route: Anthropic's for `/messages` paths or with an
+    /// `anthropic-version` header.
+    static func errorDialect(_ request: Request) -> Dialect {
+        let path = route(request.uri.path)
+        return request.headers[SimulatorHeader.anthropicVersion] == nil && !path.hasPrefix("/messages") ? .openai : .anthropic
     }
 
     /// The route key of a path: without a `/v1` prefix or a trailing slash.
@@ -63,10 +138,8 @@ struct SimulatorResponder: HTTPResponder {
 
     // MARK: Response helpers
 
-    static func json(_ status: HTTPResponse.Status, _ body: String, headers extra: HTTPFields = [:]) -> Response {
-        var headers = extra
-        headers[.contentType] = "application/json"
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    static func json(_ status: HTTPResponse.Status, _ body: String, headers: HTTPFields = [:]) -> SimulatorReply {
+        SimulatorReply(status: status, headers: headers, body: .json(body))
     }
 
     static func status(_ code: Int) -> HTTPResponse.Status {
@@ -83,7 +156,7 @@ struct SimulatorResponder: HTTPResponder {
         code: String? = nil,
         param: String? = nil,
         headers: HTTPFields = [:]
-    ) -> Response {
+    ) -> SimulatorReply {
         json(Self.status(status), ErrorBody.render(dialect: dialect, status: status, message: message, code: code, param: param), headers: headers)
     }
 
@@ -103,6 +176,7 @@ enum SimulatorHeader {
     static let ttftMilliseconds = HTTPField.Name("x-sim-ttft-ms")!
     static let tokenMilliseconds = HTTPField.Name("x-sim-token-ms")!
     static let recordBody = HTTPField.Name("x-sim-record-body")!
+    static let jsonStyle = HTTPField.Name("x-sim-json-style")!
     static let retryAfterMilliseconds = HTTPField.Name("retry-after-ms")!
     static let shouldRetry = HTTPField.Name("x-should-retry")!
     static let openAIRequestID = HTTPField.Name("x-request-id")!
