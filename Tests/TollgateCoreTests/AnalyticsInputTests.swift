@@ -103,7 +103,9 @@ import TollgateCore
         #expect(csvError(header + "a,r,w,o,success\n").hasPrefix("line 2: has 5 cells"))
         #expect(csvError("id,request_id,workflow,outcome,status,colour\n").contains("unknown column 'colour'"))
         #expect(csvError("id,request_id,outcome,status\n").contains("no 'workflow' column"))
-        #expect(csvError(header + "a,r,\"w\nx\",o,success,0.5\nb,r,w,o,maybe,0.5\n").hasPrefix("line 4, column status"))
+        #expect(csvError(header + "a,r,\"w,x\",o,success,0.5\nb,r,w,o,maybe,0.5\n").hasPrefix("line 3, column status"))
+        // A name that would forge a line in a terminal report is refused where it starts.
+        #expect(csvError(header + "a,r,\"w\nFAKE LINE\",o,success,0.5\n").hasPrefix("line 2, column workflow: contains a control"))
         #expect(csvError(header + "a,r,w,o,success,0.5\na,r,w,o,failure,0.5\n").contains("appears earlier in the file with a different status"))
         #expect(csvError(header + "a,r,\"w,o,success,0.5\n").contains("never closed"))
         #expect(csvError("").contains("empty"))
