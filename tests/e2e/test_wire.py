@@ -85,17 +85,19 @@ def test_spaced_chat_answers_are_metered_as_reported(spaced):
 def test_spaced_chat_streams_are_metered_and_the_added_usage_chunk_stays_hidden(spaced, gateway, ledger):
     sim, gw = spaced
     messages = [{"role": "user", "content": "Stream something spaced."}]
-    chunks = list(gw.openai().chat.completions.create(model="gpt-4o-mini", messages=messages, stream=True))
-    assert chunks and all(c.usage is None for c in chunks)
-    assert all(c.choices for c in chunks)
-    spaced_entry = gw.ledger().query("SELECT * FROM ledgerEntry WHERE stream = 1 ORDER BY rowid DESC LIMIT 1")[0]
+    with gw.openai().chat.completions.with_streaming_response.create(model="gpt-4o-mini", messages=messages, stream=True) as raw:
+        rid = _rid(raw)
+        events = parse_sse(b"".join(raw.iter_bytes()))
+    chunks = [json.loads(e["data"]) for e in events if e["data"] != "[DONE]"]
+    assert chunks and all(c.get("usage") is None and c["choices"] for c in chunks)
+    spaced_entry = gw.ledger().entry(rid)
     # The compact simulator answers the same prompt with the same tokens.
     with gateway.openai().chat.completions.with_streaming_response.create(
             model="gpt-4o-mini", messages=messages, stream=True, stream_options={"include_usage": True}) as raw:
-        rid = _rid(raw)
+        compact_rid = _rid(raw)
         usage = [json.loads(e["data"])["usage"] for e in parse_sse(b"".join(raw.iter_bytes())) if e["data"] != "[DONE]"
                  and json.loads(e["data"]).get("usage")][-1]
-    compact_entry = ledger.entry(rid)
+    compact_entry = ledger.entry(compact_rid)
     assert spaced_entry["usageSource"] == "reported" and spaced_entry["status"] == "ok"
     assert spaced_entry["output"] == usage["completion_tokens"] == compact_entry["output"]
 
@@ -106,16 +108,21 @@ def test_spaced_anthropic_messages_are_metered_as_reported(spaced, stream):
     client = gw.anthropic()
     kwargs = dict(model="claude-sonnet-4-5", max_tokens=64, messages=[{"role": "user", "content": "Spaced Claude."}])
     if stream:
-        with client.messages.stream(**kwargs) as s:
-            message = s.get_final_message()
-        entry = gw.ledger().query("SELECT * FROM ledgerEntry WHERE stream = 1 AND route = 'messages' ORDER BY rowid DESC LIMIT 1")[0]
+        with client.messages.with_streaming_response.create(stream=True, **kwargs) as raw:
+            rid = _rid(raw)
+            events = [json.loads(e["data"]) for e in parse_sse(b"".join(raw.iter_bytes()))]
+        start = next(e for e in events if e["type"] == "message_start")["message"]["usage"]
+        output = [e for e in events if e["type"] == "message_delta"][-1]["usage"]["output_tokens"]
+        input_tokens = start["input_tokens"]
     else:
         raw = client.messages.with_raw_response.create(**kwargs)
+        rid = _rid(raw)
         message = raw.parse()
-        entry = gw.ledger().entry(_rid(raw))
-    assert entry["usageSource"] == "reported"
-    assert entry["output"] == message.usage.output_tokens
-    assert entry["inputUncached"] == message.usage.input_tokens
+        output, input_tokens = message.usage.output_tokens, message.usage.input_tokens
+    entry = gw.ledger().entry(rid)
+    assert entry["usageSource"] == "reported" and entry["status"] == "ok"
+    assert entry["output"] == output and output > 0
+    assert entry["inputUncached"] == input_tokens
 
 
 # -- Repeated keys: what the gateway checks is exactly what the provider receives --------------
