@@ -123,7 +123,8 @@ public final class Governor: Sendable {
     public func admit(_ facts: RequestFacts, allowUnpriced: Bool? = nil, allowDowngrade: Bool = true) -> AdmissionVerdict {
         let rules = state.withLock { $0.rules }
         guard rules.hasCounters else { return .admitted(GovernanceTicket(facts: facts)) }
-        let budgets = rules.budgets.indices.compactMap { i in rules.budgets[i].rule.scope.key(for: facts).map { (i, $0) } }
+        let budgetFacts = Self.budgetFacts(facts, registry: rules)
+        let budgets = rules.budgets.indices.compactMap { i in rules.budgets[i].rule.scope.key(for: budgetFacts).map { (i, $0) } }
         let agentLimits = facts.attribution.traceID == nil ? [] : rules.agentLimits.filter { $0.rule.scope.key(for: facts) != nil }
         let rateLimits = rules.rateLimits.compactMap { rule in rule.scope.key(for: facts).map { (rule, $0) } }
         if let trace = facts.attribution.traceID, !agentLimits.isEmpty { loadTrace(trace, nowMs: facts.nowMs) }
@@ -179,6 +180,18 @@ public final class Governor: Sendable {
     /// The largest output bound a reservation uses (2^32 tokens): far above any model's output, small
     /// enough that bounds, counters and costs never overflow.
     static let maxOutputBound: Int64 = 1 << 32
+
+    /// The facts budgets are matched on: a workflow the caller only declared counts as the
+    /// call's workflow for budgets where the registry lets the key's team use it (a registered
+    /// workflow of that team, or of no team); otherwise budgets see no workflow, so one team cannot
+    /// spend another team's workflow budget by naming it in a header.
+    static func budgetFacts(_ facts: RequestFacts, registry rules: GovernanceRules) -> RequestFacts {
+        guard facts.attribution.declared.contains(.workflow), let workflow = facts.attribution.workflow else { return facts }
+        if let definition = rules.workflows[workflow], definition.team == nil || definition.team == facts.attribution.team { return facts }
+        var trusted = facts
+        trusted.attribution.workflow = nil
+        return trusted
+    }
 
     /// The most a call can cost: every input token at the dearest input rate (cache writes included),
     /// every output token at the dearest output rate, at the highest threshold tier the prompt could

@@ -189,6 +189,23 @@ import Testing
         #expect(Self.ticket(governor.admit(Self.facts(at: 60_001))) != nil)
     }
 
+    @Test func aDeclaredWorkflowOfAnotherTeamCannotSpendItsBudget() throws {
+        // beta-flow is beta's, with a budget that fits one call (3,000 nano-USD each at most).
+        let config = GovernanceConfiguration(workflows: [WorkflowDefinition(name: "beta-flow", owner: "bea", team: "beta", budgetUSD: "0.000003")])
+        let governor = try Governor(rules: try Self.rules(config), catalog: Self.catalog, source: nil, nowMs: 0)
+        func call(team: String, declared: Bool) -> GovernanceTicket? {
+            var facts = Self.facts(team: team, at: 0)
+            facts.attribution.workflow = "beta-flow"
+            if declared { facts.attribution.declared.insert(.workflow) }
+            return Self.ticket(governor.admit(facts))
+        }
+        // Alpha names beta's workflow in a header as often as it likes: beta's budget is untouched.
+        for _ in 0..<5 { #expect(call(team: "alpha", declared: true)?.budgets.isEmpty == true) }
+        // Beta's own calls count, and its budget still has room for one.
+        #expect(call(team: "beta", declared: true)?.budgets.isEmpty == false)
+        #expect(call(team: "beta", declared: false) == nil)
+    }
+
     @Test func reloadKeepsUnchangedBudgetsAndLoadsNewOnesFromTheLedger() throws {
         struct Ledger: SpendSource {
             func spend(scope: GovernanceScope, fromMs: Int64?, toMs: Int64?, bucketMs: Int64?) throws -> [SettledSpend] {
