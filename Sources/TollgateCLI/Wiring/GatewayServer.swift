@@ -22,15 +22,18 @@ struct GatewayServer {
     /// - Parameters:
     ///   - runtime: The resolved configuration.
     ///   - configurationPath: The file it came from, watched for governance changes; nil disables reloading.
+    ///   - now: The start-up time: recovered calls are dated with it and budgets load the spend of the periods
+    ///     containing it (tests pin it).
     ///   - logger: Logger.
-    init(runtime: GatewayRuntime, configurationPath: String? = nil, logger: Logger) throws {
+    init(runtime: GatewayRuntime, configurationPath: String? = nil, now: Date = Date(), logger: Logger) throws {
+        let nowMs = Int64((now.timeIntervalSince1970 * 1_000).rounded(.down))
         let storage = runtime.configuration.storage
         let database = try LedgerDatabase.open(path: storage.sqlitePath)
         let catalog = try CatalogLoader.catalog(configuration: runtime.configuration, database: database)
         let pricer = LedgerPricer(catalog: catalog)
         let logDirectory = storage.sqlitePath + ".admissions"
         let open = AdmissionLog.pending(in: logDirectory)
-        let recovered = try database.recover(open, pricer: pricer, nowMs: Int64(Date().timeIntervalSince1970 * 1_000))
+        let recovered = try database.recover(open, pricer: pricer, nowMs: nowMs)
         AdmissionLog.clear(logDirectory)
         let admissions = try AdmissionLog(directory: logDirectory)
         if recovered > 0 {
@@ -44,8 +47,7 @@ struct GatewayServer {
         self.catalog = catalog
         self.recovered = recovered
         // Budgets start from the spend already in the ledger (recovered calls included).
-        let governor = try Governor(
-            rules: runtime.governance, catalog: catalog, source: database, nowMs: Int64(Date().timeIntervalSince1970 * 1_000))
+        let governor = try Governor(rules: runtime.governance, catalog: catalog, source: database, nowMs: nowMs)
         for kill in try database.killSwitches() { governor.setKillSwitch(kill) }
         let gateway = try Gateway(
             runtime: runtime, ledger: journal, pricer: pricer, metrics: GatewayMetrics(),
