@@ -17,6 +17,8 @@ struct GatewayServer {
     let catalog: PriceCatalog
     let recovered: Int
     let reloader: ConfigurationReloader?
+    /// The listener's connection limit and time-outs (the open-file limit is raised when it is made).
+    let connections: ConnectionGuard
 
     /// Opens the ledger, recovers admissions a crash left open, and builds the pipeline.
     /// - Parameters:
@@ -26,6 +28,8 @@ struct GatewayServer {
     ///     containing it (tests pin it).
     ///   - logger: Logger.
     init(runtime: GatewayRuntime, configurationPath: String? = nil, now: Date = Date(), logger: Logger) throws {
+        // First, so the open-file limit is raised before the ledger, its log and the listener take descriptors.
+        let connections = ConnectionGuard.startUp(runtime.configuration.server, logger: logger)
         let nowMs = Int64((now.timeIntervalSince1970 * 1_000).rounded(.down))
         let storage = runtime.configuration.storage
         let database = try LedgerDatabase.open(path: storage.sqlitePath)
@@ -55,9 +59,11 @@ struct GatewayServer {
             managedKeys: try database.keys())
         self.gateway = gateway
         self.reloader = configurationPath.map { ConfigurationReloader(path: $0, gateway: gateway, logger: logger) }
+        self.connections = connections
     }
 
-    /// The application, with the journal as its first service (so it stops last and drains).
+    /// The application, with the journal as its first service (so it stops last and drains), served with
+    /// the connection limit and time-outs of ``connections``.
     func application(logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let journal = journal
         let reloader = reloader
@@ -70,7 +76,8 @@ struct GatewayServer {
         let admin = AdminAPI(store: database, reload: reload)
         return buildGatewayApplication(
             gateway: gateway, services: services, isReady: { journal.isAccepting },
-            onServerRunning: onServerRunning, admin: admin, logger: logger, outcomes: database)
+            onServerRunning: onServerRunning, admin: admin, logger: logger, outcomes: database
+        ).guarded(by: connections)
     }
 
     /// Runs until SIGINT/SIGTERM, then drains and closes.
