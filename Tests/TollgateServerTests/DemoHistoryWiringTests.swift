@@ -9,6 +9,9 @@ import TollgateStore
 /// `tollgate demo`'s history wiring: the same workflows as the live traffic, seeded once, with
 /// the price versions recorded and outcomes handed to the single outcome call site.
 @Suite struct DemoHistoryWiringTests {
+    /// The seeding time, pinned so the history (and what the checks see) is the same on every day.
+    static let now = Date(timeIntervalSince1970: TimeInterval(CivilDate.unixSeconds("2026-11-18T12:00:00Z")!))
+
     @Test func historyUsesTheLiveDemoWorkflows() {
         let live = DemoScenario.workflows.map { [$0.name, $0.team, "\($0.team)-\($0.name)", $0.models.joined(separator: ",")] }
         let history = DemoHistory.workflows.map { [$0.name, $0.team, $0.keyName, $0.models.map(\.name).joined(separator: ",")] }
@@ -21,7 +24,7 @@ import TollgateStore
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("ledger.sqlite").path
         let received = Mutex(0)
-        let written = try DemoHistorySeeder.seedIfEmpty(path: path, seedOutcomes: { _, outcomes in received.withLock { $0 += outcomes.count } })
+        let written = try DemoHistorySeeder.seedIfEmpty(path: path, now: Self.now, seedOutcomes: { _, outcomes in received.withLock { $0 += outcomes.count } })
         #expect(written > 20_000)
         #expect(received.withLock { $0 } > 10_000)
         let database = try LedgerDatabase.open(path: path)
@@ -36,7 +39,7 @@ import TollgateStore
             pricer.price(&repriced, priceModel: entry.requestedModel)
             #expect(repriced.costNanoUSD == entry.costNanoUSD && repriced.priceVersion == entry.priceVersion)
         }
-        #expect(try DemoHistorySeeder.seedIfEmpty(path: path) == 0)
+        #expect(try DemoHistorySeeder.seedIfEmpty(path: path, now: Self.now) == 0)
         #expect(try database.entryCount() == written)
     }
 }

@@ -37,6 +37,22 @@ LOCKED_KEY = "sk-test-locked"
 NANO = Decimal("1e-9")
 
 
+def _raise_open_file_limit() -> None:
+    """Load tests open thousands of sockets at once: lift this process's soft descriptor limit (which the
+    gateway and simulator processes inherit) to the hard limit."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else 1 << 20, hard))
+        except (ValueError, OSError):
+            pass
+
+
+_raise_open_file_limit()
+
+
 def pytest_configure(config):
     # The simulator serves a model name the anthropic SDK knows as deprecated; that warning is noise here.
     config.addinivalue_line("filterwarnings", "ignore:The model .* is deprecated:DeprecationWarning")

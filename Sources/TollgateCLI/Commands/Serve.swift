@@ -29,7 +29,7 @@ struct Serve: AsyncParsableCommand {
                 "tollgate listening",
                 metadata: [
                     "address": "http://\(runtime.configuration.server.host):\(port)", "ledger": "\(runtime.configuration.storage.sqlitePath)",
-                    "prices": "\(server.catalog.version)",
+                    "prices": "\(server.catalog.version)", "max_connections": "\(server.connections.limits.maxConnections)",
                 ])
         }
     }

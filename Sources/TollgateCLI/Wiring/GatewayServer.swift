@@ -17,20 +17,27 @@ struct GatewayServer {
     let catalog: PriceCatalog
     let recovered: Int
     let reloader: ConfigurationReloader?
+    /// The listener's connection limit and time-outs (the open-file limit is raised when it is made).
+    let connections: ConnectionGuard
 
     /// Opens the ledger, recovers admissions a crash left open, and builds the pipeline.
     /// - Parameters:
     ///   - runtime: The resolved configuration.
     ///   - configurationPath: The file it came from, watched for governance changes; nil disables reloading.
+    ///   - now: The start-up time: recovered calls are dated with it and budgets load the spend of the periods
+    ///     containing it (tests pin it).
     ///   - logger: Logger.
-    init(runtime: GatewayRuntime, configurationPath: String? = nil, logger: Logger) throws {
+    init(runtime: GatewayRuntime, configurationPath: String? = nil, now: Date = Date(), logger: Logger) throws {
+        // First, so the open-file limit is raised before the ledger, its log and the listener take descriptors.
+        let connections = ConnectionGuard.startUp(runtime.configuration.server, logger: logger)
+        let nowMs = Int64((now.timeIntervalSince1970 * 1_000).rounded(.down))
         let storage = runtime.configuration.storage
         let database = try LedgerDatabase.open(path: storage.sqlitePath)
         let catalog = try CatalogLoader.catalog(configuration: runtime.configuration, database: database)
         let pricer = LedgerPricer(catalog: catalog)
         let logDirectory = storage.sqlitePath + ".admissions"
         let open = AdmissionLog.pending(in: logDirectory)
-        let recovered = try database.recover(open, pricer: pricer, nowMs: Int64(Date().timeIntervalSince1970 * 1_000))
+        let recovered = try database.recover(open, pricer: pricer, nowMs: nowMs)
         AdmissionLog.clear(logDirectory)
         let admissions = try AdmissionLog(directory: logDirectory)
         if recovered > 0 {
@@ -44,8 +51,7 @@ struct GatewayServer {
         self.catalog = catalog
         self.recovered = recovered
         // Budgets start from the spend already in the ledger (recovered calls included).
-        let governor = try Governor(
-            rules: runtime.governance, catalog: catalog, source: database, nowMs: Int64(Date().timeIntervalSince1970 * 1_000))
+        let governor = try Governor(rules: runtime.governance, catalog: catalog, source: database, nowMs: nowMs)
         for kill in try database.killSwitches() { governor.setKillSwitch(kill) }
         let gateway = try Gateway(
             runtime: runtime, ledger: journal, pricer: pricer, metrics: GatewayMetrics(),
@@ -53,9 +59,11 @@ struct GatewayServer {
             managedKeys: try database.keys())
         self.gateway = gateway
         self.reloader = configurationPath.map { ConfigurationReloader(path: $0, gateway: gateway, logger: logger) }
+        self.connections = connections
     }
 
-    /// The application, with the journal as its first service (so it stops last and drains).
+    /// The application, with the journal as its first service (so it stops last and drains), served with
+    /// the connection limit and time-outs of ``connections``.
     func application(logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let journal = journal
         let reloader = reloader
@@ -68,7 +76,8 @@ struct GatewayServer {
         let admin = AdminAPI(store: database, reload: reload)
         return buildGatewayApplication(
             gateway: gateway, services: services, isReady: { journal.isAccepting },
-            onServerRunning: onServerRunning, admin: admin, logger: logger, outcomes: database)
+            onServerRunning: onServerRunning, admin: admin, logger: logger, outcomes: database
+        ).guarded(by: connections)
     }
 
     /// Runs until SIGINT/SIGTERM, then drains and closes.

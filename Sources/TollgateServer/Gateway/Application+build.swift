@@ -75,7 +75,7 @@ public func buildGatewayApplication(
     let server = gateway.runtime.configuration.server
     return Application(
         router: router,
-        configuration: .init(address: .hostname(server.host, port: server.port), serverName: nil),
+        configuration: .gateway(server),
         services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? server.port) },
         logger: logger

@@ -39,7 +39,7 @@ public func buildSimulatorApplication(
     let state = SimulatorState(configuration: configuration)
     return Application(
         responder: SimulatorResponder(state: state),
-        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
+        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), backlog: 4096),
         onServerRunning: { channel in
             await onServerRunning(channel.localAddress?.port ?? configuration.port)
         },

@@ -10,10 +10,14 @@ import TollgateStore
 /// The demo's own configuration, governance included, over its 90-day history: every workflow's
 /// live traffic is admitted, and the governance shows (budgets loaded from history, registry enforced).
 @Suite struct DemoGovernanceTests {
+    /// The pinned start-up time (mid-month, so the month-to-date history is neither empty nor whole):
+    /// with today's date the test failed on the 1st of every month, when this month's history is empty.
+    static let now = Date(timeIntervalSince1970: TimeInterval(CivilDate.unixSeconds("2026-11-18T12:00:00Z")!))
+
     @Test func demoTrafficIsAdmittedUnderTheDemoGovernanceAfterHistoryIsSeeded() async throws {
         try await SimulatorHarness.run { simulator in
             let ledgerPath = try GatewayHarness.freshLedgerPath()
-            _ = try DemoHistorySeeder.seedIfEmpty(path: ledgerPath)
+            _ = try DemoHistorySeeder.seedIfEmpty(path: ledgerPath, now: Self.now)
             // The history's outcomes are stored, so unit economics have something true to show.
             #expect(try LedgerDatabase.open(path: ledgerPath).outcomeCount() > 10_000)
             let text = DemoScenario.configuration(port: 0, simulatorPort: simulator.port, sqlitePath: ledgerPath)
@@ -21,9 +25,10 @@ import TollgateStore
             #expect(!runtime.configuration.governance.budgets.isEmpty)
             var logger = Logger(label: "demo-test")
             logger.logLevel = .warning
-            let server = try GatewayServer(runtime: runtime, logger: logger)
+            let server = try GatewayServer(runtime: runtime, now: Self.now, logger: logger)
             // Budgets start from the seeded history's spend in the current period.
-            let now = Int64(Date().timeIntervalSince1970 * 1_000)
+            // (The live calls below run at the real time, in whatever period that is; they are admitted either way.)
+            let now = Int64(Self.now.timeIntervalSince1970 * 1_000)
             let monthly = try #require(server.gateway.governor.budgetStatus(nowMs: now).first { $0.budget == "demo-corp-monthly" })
             #expect(monthly.spentNanoUSD > 0 && monthly.spentNanoUSD < monthly.limitNanoUSD)
             try await SimulatorHarness.serving(logger: logger) { onPort in
