@@ -13,6 +13,7 @@ ADDED_P99_MS_C16 = 2.0     # added p99 at concurrency 16, non-streaming
 FIRST_BYTE_MS = 1.0        # first streamed byte, later than direct (median)
 RSS_MB_STREAMS = 150.0     # peak RSS with 1,000 concurrent streams
 INGEST_PER_S = 20_000      # ledger ingest entries/s
+STALLED_KB_PER_STREAM = 512  # gateway memory per stream whose reader stalls (UpstreamBuffering: 256 KiB + socket reads)
 
 
 def table(headers, rows, right=None):
@@ -48,6 +49,7 @@ def main():
     fb = next((r for r in rows if r["kind"] == "firstbyte"), None)
     st = next((r for r in rows if r["kind"] == "streams"), None)
     ing = next((r for r in rows if r["kind"] == "ingest"), None)
+    sr = next((r for r in rows if r["kind"] == "stalled"), None)
     shared = [r for r in rows if r["kind"] == "shared"]
     limit = float(meta.get("noisy_limit") or 0.25)
 
@@ -106,6 +108,13 @@ def main():
         if st.get("ledger_rows") is not None:
             t.append(("Ledger rows for those streams", "%d / %d" % (st["ledger_rows"], st["streams"]), "one per stream",
                       verdict(st["ledger_rows"] == st["streams"])))
+    if sr:
+        t.append(("RSS per stream nobody reads (%d streams, %d tokens each)" % (sr["opened"], sr["tokens"]),
+                  "%s KB (peak %s MB, idle %s MB)" % (sr["rss_per_stream_kb"], sr["rss_peak_mb"], sr["rss_idle_mb"]),
+                  "<= %d KB" % STALLED_KB_PER_STREAM, verdict(sr["rss_per_stream_kb"] <= STALLED_KB_PER_STREAM)))
+        idle, loaded = sr.get("probe_idle_p50_ms"), sr.get("probe_loaded_p50_ms")
+        t.append(("Good call p50 while they stall vs idle", "%s ms vs %s ms" % (f(loaded), f(idle)), "<= 2x idle",
+                  verdict(None if not idle or loaded is None else loaded <= 2 * idle and sr["probe_failures"] == 0)))
     if ing is not None:
         if ing.get("unavailable"):
             t.append(("Ledger ingest", "not available in this build", ">= %s entries/s" % format(INGEST_PER_S, ","), "n/a"))

@@ -24,6 +24,8 @@
 #   STREAMS=1000 STREAM_TOKENS=60 STREAM_TOKEN_MS=100   the many-streams test, ~6 s per stream (0 streams = skip);
 #                                 300 x 20 ms is 50k SSE events/s: more than this 2-core box can relay
 #                                 (the simulator alone takes ~1.2 cores), so not all 1,000 are open at once
+#   STALLED=1000 STALLED_TOKENS=60000 STALLED_HOLD=30   streams whose readers never read (0 = skip): the gateway's
+#                                 RSS while they are held, and a good caller's latency (fake upstream) idle and meanwhile
 #   INGEST_ENTRIES=200000         tollgate bench-ledger --entries (0 = skip); INGEST_TIMEOUT=300 s
 #   PROFILE=0                     1 = perf-record the gateway during an extra c=16 run, list hot symbols
 #   PROFILE_SECONDS=10
@@ -58,6 +60,9 @@ FIRSTBYTE_N="${FIRSTBYTE_N:-200}"
 STREAMS="${STREAMS:-1000}"
 STREAM_TOKENS="${STREAM_TOKENS:-60}"
 STREAM_TOKEN_MS="${STREAM_TOKEN_MS:-100}"
+STALLED="${STALLED:-1000}"
+STALLED_TOKENS="${STALLED_TOKENS:-60000}"
+STALLED_HOLD="${STALLED_HOLD:-30}"
 INGEST_ENTRIES="${INGEST_ENTRIES:-200000}"
 INGEST_TIMEOUT="${INGEST_TIMEOUT:-300}"
 PROFILE="${PROFILE:-0}"
@@ -437,6 +442,23 @@ if [ "$STREAMS" -gt 0 ]; then
   S1="$(ledger_settle)"
   emit "$(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r["kind"]="streams"; r["ledger_rows"]=int(sys.argv[2]); print(json.dumps(r))' "$line" "$((S1 - S0))")"
   [ "$rc" = 0 ] || log "many streams: not every stream completed (see the table)"
+fi
+
+# ------------------------------------------------------------------ 6b. stalled readers
+if [ "$STALLED" -gt 0 ]; then
+  stop_pgid "$GW_PID" "gateway (restart for the stalled-readers test)"
+  start_gateway
+  sleep 1
+  wait_quiet
+  log "stalled readers: $STALLED streams of $STALLED_TOKENS tokens nobody reads, held ${STALLED_HOLD}s, gateway pid $GW_PID"
+  set +e
+  sr="$(cd "$HERE" && python3 stalled_readers.py --url "http://127.0.0.1:$GATEWAY_PORT" --pid "$GW_PID" \
+        --streams "$STALLED" --tokens "$STALLED_TOKENS" --hold "$STALLED_HOLD" --model sim-gpt-4o-mini --probe-model gpt-4o-mini)"
+  rc=$?
+  set -e
+  line="$(grep '^RESULT ' <<<"$sr" | sed 's/^RESULT //')"
+  [ -n "$line" ] || die "stalled_readers.py failed (rc $rc): $sr"
+  emit "$(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r["kind"]="stalled"; print(json.dumps(r))' "$line")"
 fi
 
 # ------------------------------------------------------------------ 7. ledger ingest

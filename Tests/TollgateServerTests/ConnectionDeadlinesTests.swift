@@ -45,7 +45,7 @@ import TollgateServer
     }
 
     @Test func anEarlyAnswerLeavesTheBodyTimeOutRunningUntilTheBodyEnds() {
-        // A 413 is answered before the rest of the body is read (and drained).
+        // A 413 is answered before the rest of the body is read; the listener then closes the connection.
         var state = Self.fresh()
         state.headReceived(at: Self.at(ms: 10))
         state.responseEnded()

@@ -183,10 +183,16 @@ final class RawConnection: Sendable {
         self.sink = sink
     }
 
-    /// Opens a connection to 127.0.0.1:`port`.
-    static func connect(port: Int) async throws -> RawConnection {
+    /// Opens a connection to 127.0.0.1:`port`; one that is not `reading` leaves what arrives in a small
+    /// socket buffer, as a caller that stopped reading, until ``startReading()``.
+    static func connect(port: Int, reading: Bool = true) async throws -> RawConnection {
         let sink = ReceivedBytes()
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        if !reading {
+            bootstrap = bootstrap.channelOption(.autoRead, value: false)
+                .channelOption(.socketOption(.so_rcvbuf), value: 4_096)
+        }
+        let channel = try await bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(sink: sink)) }
             }
@@ -198,6 +204,18 @@ final class RawConnection: Sendable {
     func send(_ text: String) async throws {
         try await channel.writeAndFlush(ByteBuffer(string: text)).get()
     }
+
+    /// Starts reading a connection opened without reading.
+    func startReading() async throws {
+        try await channel.setOption(.autoRead, value: true).get()
+        channel.read()
+    }
+
+    /// Bytes received so far.
+    var byteCount: Int { sink.count }
+
+    /// The last `count` bytes received, as text.
+    func tail(_ count: Int) -> String { String(decoding: sink.tail(count), as: UTF8.self) }
 
     /// Everything received so far.
     var text: String { String(decoding: sink.bytes, as: UTF8.self) }
@@ -221,6 +239,8 @@ final class ReceivedBytes: Sendable {
     private let storage = Mutex<[UInt8]>([])
     func append(_ buffer: ByteBuffer) { storage.withLock { $0 += buffer.readableBytesView } }
     var bytes: [UInt8] { storage.withLock { $0 } }
+    var count: Int { storage.withLock { $0.count } }
+    func tail(_ count: Int) -> [UInt8] { storage.withLock { Array($0.suffix(count)) } }
 }
 
 private final class Collector: ChannelInboundHandler {

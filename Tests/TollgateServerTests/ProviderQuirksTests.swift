@@ -32,13 +32,13 @@ import TollgateStore
     }
 
     static func run(
-        extra: String = "", _ script: @escaping ScriptedUpstream.Script, _ body: @Sendable (Harness) async throws -> Void
+        server: String = "{host: 127.0.0.1, port: 0}", extra: String = "", _ script: @escaping ScriptedUpstream.Script, _ body: @Sendable (Harness) async throws -> Void
     ) async throws {
         let upstream = try await ScriptedUpstream.start(script)
         defer { upstream.stop() }
         let ledger = try GatewayHarness.freshLedgerPath()
         let text = """
-            server: {host: 127.0.0.1, port: 0}
+            server: \(server)
             storage: {sqlite_path: \(ledger)}
             providers:
               - {name: oai, kind: openai, base_url: "http://127.0.0.1:\(upstream.port)/v1", api_key: sk-up, retries: {max_attempts: 1}}

@@ -21,6 +21,9 @@ extension GatewayConfiguration {
         public var idleTimeout: Duration
         /// Longest a request body may take to arrive in full, from its head (60 s by default).
         public var bodyTimeout: Duration
+        /// Longest a caller may leave a response unread (its socket full) before the connection is closed,
+        /// so a stalled reader cannot hold a stream and its provider connection (30 s by default).
+        public var writeTimeout: Duration
         /// On SIGTERM, how long open connections may finish their exchange before they are closed (20 s by default).
         public var shutdownGrace: Duration
 
@@ -28,7 +31,8 @@ extension GatewayConfiguration {
         public init(
             host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 32 << 20, maxResponseBytes: Int = 64 << 20,
             listenBacklog: Int = 4_096, maxConnections: Int? = nil, headerTimeout: Duration = .seconds(10),
-            idleTimeout: Duration = .seconds(60), bodyTimeout: Duration = .seconds(60), shutdownGrace: Duration = .seconds(20)
+            idleTimeout: Duration = .seconds(60), bodyTimeout: Duration = .seconds(60), writeTimeout: Duration = .seconds(30),
+            shutdownGrace: Duration = .seconds(20)
         ) {
             self.host = host
             self.port = port
@@ -39,6 +43,7 @@ extension GatewayConfiguration {
             self.headerTimeout = headerTimeout
             self.idleTimeout = idleTimeout
             self.bodyTimeout = bodyTimeout
+            self.writeTimeout = writeTimeout
             self.shutdownGrace = shutdownGrace
         }
 
@@ -51,6 +56,7 @@ extension GatewayConfiguration {
             case headerTimeout = "header_timeout"
             case idleTimeout = "idle_timeout"
             case bodyTimeout = "body_timeout"
+            case writeTimeout = "write_timeout"
             case shutdownGrace = "shutdown_grace"
         }
 
@@ -67,6 +73,7 @@ extension GatewayConfiguration {
             headerTimeout = try Self.positive(c.decodeDurationIfPresent(forKey: .headerTimeout), .headerTimeout, in: c) ?? d.headerTimeout
             idleTimeout = try Self.positive(c.decodeDurationIfPresent(forKey: .idleTimeout), .idleTimeout, in: c) ?? d.idleTimeout
             bodyTimeout = try Self.positive(c.decodeDurationIfPresent(forKey: .bodyTimeout), .bodyTimeout, in: c) ?? d.bodyTimeout
+            writeTimeout = try Self.positive(c.decodeDurationIfPresent(forKey: .writeTimeout), .writeTimeout, in: c) ?? d.writeTimeout
             shutdownGrace = try Self.positive(c.decodeDurationIfPresent(forKey: .shutdownGrace), .shutdownGrace, in: c) ?? d.shutdownGrace
             if listenBacklog < 1 || listenBacklog > Int(Int32.max) {
                 throw DecodingError.dataCorruptedError(forKey: .listenBacklog, in: c, debugDescription: "must be between 1 and \(Int32.max)")

@@ -78,6 +78,8 @@ public final class Gateway: Sendable {
         var request = request
 
         // Who is calling comes first: an unauthenticated caller learns nothing else about the request.
+        // An early answer reads at most a small body first (so the connection stays usable); the listener
+        // closes a connection whose body is still arriving after the answer.
         let principal: Principal
         do {
             principal = try authenticate(request.headers, dialect: dialect)
@@ -96,9 +98,7 @@ public final class Gateway: Sendable {
         do {
             bodyBuffer = try await Self.collect(&request, limit: limit)
         } catch {
-            throw GatewayError(
-                dialect: dialect,
-                RequestError(status: 413, message: "The request body exceeds the limit of \(limit) bytes.", code: "request_too_large"))
+            throw GatewayError(dialect: dialect, error)
         }
         let body = [UInt8](bodyBuffer.readableBytesView)
         let probe: RequestProbe
@@ -389,28 +389,46 @@ public final class Gateway: Sendable {
         return lowered.starts(with: "application/".utf8) && lowered.reversed().starts(with: "+json".utf8.reversed())
     }
 
-    static func collect(_ request: inout Request, limit: Int) async throws -> ByteBuffer {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-            await discard(&request)
-            throw RequestError(status: 413, message: "too large")
-        }
+    /// Reads a request body of at most `limit` bytes. One that declares more is refused from its
+    /// `Content-Length` before any of it is read; one that is not valid HTTP framing is a 400.
+    static func collect(_ request: inout Request, limit: Int) async throws(RequestError) -> ByteBuffer {
+        let tooLarge = RequestError(status: 413, message: "The request body exceeds the limit of \(limit) bytes.", code: "request_too_large")
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
         var buffer = ByteBuffer()
         var iterator = request.body.makeAsyncIterator()
-        while let chunk = try await iterator.next() {
-            if buffer.readableBytes + chunk.readableBytes > limit {
-                while (try? await iterator.next()) != nil {}
-                throw RequestError(status: 413, message: "too large")
+        do {
+            while let chunk = try await iterator.next() {
+                if buffer.readableBytes + chunk.readableBytes > limit { throw tooLarge }
+                var chunk = chunk
+                buffer.writeBuffer(&chunk)
             }
-            var chunk = chunk
-            buffer.writeBuffer(&chunk)
+        } catch let error as RequestError {
+            throw error
+        } catch {
+            if let coding = HTTPExchangeObserver.unsupportedTransferCoding(values: request.headers[values: .transferEncoding]) {
+                throw RequestError(
+                    status: 501, message: "The transfer coding '\(coding)' is not supported; send a Content-Length or chunked body.",
+                    code: "unsupported_transfer_encoding")
+            }
+            throw RequestError(status: 400, message: "The request body could not be read: its HTTP framing is invalid.", code: "invalid_http_request")
         }
         return buffer
     }
 
-    /// Reads and drops the rest of a request body so the connection stays usable.
+    /// The most body an early answer reads and drops to keep its connection: a larger one is not waited
+    /// for, and its connection closes after the answer.
+    static let discardLimit = 1 << 20
+
+    /// Reads and drops the rest of a small request body so the connection stays usable; a body declared
+    /// (or found) larger than ``discardLimit`` is left unread.
     static func discard(_ request: inout Request) async {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > discardLimit { return }
         var iterator = request.body.makeAsyncIterator()
-        while (try? await iterator.next()) != nil {}
+        var read = 0
+        while let chunk = try? await iterator.next() {
+            read += chunk.readableBytes
+            if read > discardLimit { return }
+        }
     }
 
     static func nowMs() -> Int64 {

@@ -37,9 +37,7 @@ extension Gateway {
         do {
             body = try await Self.collect(&request, limit: limit)
         } catch {
-            throw GatewayError(
-                dialect: .openai,
-                RequestError(status: 413, message: "The request body exceeds the limit of \(limit) bytes.", code: "request_too_large"))
+            throw GatewayError(dialect: .openai, error)
         }
         let outcomes: [Outcome]
         do {

@@ -55,6 +55,20 @@ public struct ConnectionDeadlines: Sendable, Hashable {
         }
     }
 
+    /// Whether no request head is being waited on past its first byte: between requests, or in a head.
+    public var isReadingHead: Bool {
+        switch phase {
+        case .head, .idle: true
+        case .body, .responding: false
+        }
+    }
+
+    /// Whether a request's body is still arriving.
+    public var isReadingBody: Bool {
+        if case .body = phase { return true }
+        return false
+    }
+
     /// Bytes arrived from the client.
     public mutating func bytesReceived(at now: NIODeadline) {
         switch phase {

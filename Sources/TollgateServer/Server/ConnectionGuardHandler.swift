@@ -3,7 +3,7 @@ import NIOCore
 import NIOHTTP1
 
 /// The first handler of every client connection: counts it against the connection limit, enforces the
-/// header and body time-outs, and closes it when a graceful shutdown's grace period ends.
+/// header, body and write time-outs, and closes it when a graceful shutdown's grace period ends.
 ///
 /// It sees raw bytes (to notice the start of a request head); ``HTTPExchangeObserver``, placed after the
 /// HTTP decoder, tells it about request heads and ends and response ends.
@@ -21,7 +21,12 @@ final class ConnectionGuardHandler: ChannelInboundHandler {
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
     private var graceTimer: Scheduled<Void>?
+    /// Runs while the connection is unwritable: the caller is not reading what it was sent.
+    private var stallTimer: Scheduled<Void>?
+    private var lingerTimer: Scheduled<Void>?
     private var settled = false
+    /// The bytes of the last read while a request head is incomplete, to tell why the parser refused it.
+    private(set) var headBytes: ByteBuffer?
 
     init(connections: ConnectionGuard, closedByDeadline: EventLoopPromise<Bool>, logger: Logger) {
         self.connections = connections
@@ -42,8 +47,12 @@ final class ConnectionGuardHandler: ChannelInboundHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         timer?.cancel()
         graceTimer?.cancel()
+        stallTimer?.cancel()
+        lingerTimer?.cancel()
+        lingerTimer = nil
         timer = nil
         graceTimer = nil
+        stallTimer = nil
         self.context = nil
         if counted {
             counted = false
@@ -53,9 +62,28 @@ final class ConnectionGuardHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if deadlines?.isReadingHead ?? true { headBytes = unwrapInboundIn(data) }
         deadlines?.bytesReceived(at: .now())
         rearm()
         context.fireChannelRead(data)
+    }
+
+    /// The socket's send buffer filled up (the caller stopped reading) or drained again. A response that
+    /// cannot be written for `write_timeout` closes the connection: the stream it carries ends, is recorded,
+    /// and its provider connection is let go.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            stallTimer?.cancel()
+            stallTimer = nil
+        } else if stallTimer == nil, counted {
+            let timeout = TimeAmount(connections.limits.writeTimeout)
+            stallTimer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [self] in
+                stallTimer = nil
+                logger.debug("closing a connection whose caller stopped reading", metadata: ["timeout": "write_timeout"])
+                context.close(promise: nil)
+            }
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -74,6 +102,7 @@ final class ConnectionGuardHandler: ChannelInboundHandler {
 
     /// A complete request head was decoded.
     func headReceived() {
+        headBytes = nil
         deadlines?.headReceived(at: .now())
         rearm()
     }
@@ -82,6 +111,25 @@ final class ConnectionGuardHandler: ChannelInboundHandler {
     func requestEnded() {
         deadlines?.requestEnded()
     }
+
+    /// Whether a request body is still arriving (an early answer, such as 401 or 413, closes the connection).
+    var isReadingBody: Bool { deadlines?.isReadingBody ?? false }
+
+    /// Whether the connection is between exchanges or reading a head, with no response owed.
+    var owesNoResponse: Bool { deadlines.map { $0.isReadingHead && $0.pendingResponses == 0 } ?? true }
+
+    /// The response went out and the output side is closed: what the caller still sends is read and
+    /// dropped for a moment, so it sees the answer instead of a reset, then the connection closes.
+    func linger() {
+        guard let context, lingerTimer == nil else { return }
+        lingerTimer = context.eventLoop.assumeIsolated().scheduleTask(in: Self.lingerTime) { [self] in
+            lingerTimer = nil
+            context.close(promise: nil)
+        }
+    }
+
+    /// How long a connection answered early keeps reading before it closes.
+    static let lingerTime = TimeAmount.seconds(2)
 
     /// A response ended.
     func responseEnded() {
@@ -137,34 +185,5 @@ final class ConnectionGuardHandler: ChannelInboundHandler {
         guard !settled else { return }
         settled = true
         closedByDeadline.succeed(forced)
-    }
-}
-
-/// Reports request heads and ends and response ends to the connection's ``ConnectionGuardHandler``.
-/// Sits right after NIO's HTTP/1 request decoder.
-final class HTTPExchangeObserver: ChannelDuplexHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias InboundOut = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
-
-    private let guardHandler: ConnectionGuardHandler
-
-    init(reportingTo guardHandler: ConnectionGuardHandler) {
-        self.guardHandler = guardHandler
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head: guardHandler.headReceived()
-        case .end: guardHandler.requestEnded()
-        case .body: break
-        }
-        context.fireChannelRead(data)
-    }
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { guardHandler.responseEnded() }
-        context.write(data, promise: promise)
     }
 }

@@ -14,6 +14,8 @@ public struct ConnectionLimits: Sendable, Hashable {
     public var idleTimeout: Duration
     /// Longest a request body may take to arrive in full, counted from its head.
     public var bodyTimeout: Duration
+    /// Longest a response may wait for its caller to read (the connection unwritable) before it is closed.
+    public var writeTimeout: Duration
     /// On graceful shutdown, how long an open connection may finish its exchange before it is closed.
     public var shutdownGrace: Duration
 
@@ -23,15 +25,17 @@ public struct ConnectionLimits: Sendable, Hashable {
     ///   - headerTimeout: Time allowed for a complete request head.
     ///   - idleTimeout: Silence allowed between requests on a keep-alive connection.
     ///   - bodyTimeout: Time allowed for a whole request body, from its head.
+    ///   - writeTimeout: Time a response may wait for its caller to read.
     ///   - shutdownGrace: Time open connections get after a graceful shutdown starts.
     public init(
         maxConnections: Int, headerTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60),
-        bodyTimeout: Duration = .seconds(60), shutdownGrace: Duration = .seconds(20)
+        bodyTimeout: Duration = .seconds(60), writeTimeout: Duration = .seconds(30), shutdownGrace: Duration = .seconds(20)
     ) {
         self.maxConnections = maxConnections
         self.headerTimeout = headerTimeout
         self.idleTimeout = idleTimeout
         self.bodyTimeout = bodyTimeout
+        self.writeTimeout = writeTimeout
         self.shutdownGrace = shutdownGrace
     }
 
@@ -44,7 +48,7 @@ public struct ConnectionLimits: Sendable, Hashable {
         self.init(
             maxConnections: server.maxConnections ?? Self.defaultMaxConnections(openFileLimit: openFileLimit),
             headerTimeout: server.headerTimeout, idleTimeout: server.idleTimeout, bodyTimeout: server.bodyTimeout,
-            shutdownGrace: server.shutdownGrace)
+            writeTimeout: server.writeTimeout, shutdownGrace: server.shutdownGrace)
     }
 
     /// File descriptors kept back from client connections for everything else the process opens: the

@@ -19,7 +19,9 @@ struct UpstreamRequest: Sendable {
 /// pushed into the exchange as it is read. Two time-outs run on one timer: the first byte
 /// (request sent → response head) and idle read (the longest silence between two reads after
 /// the head). When an answer is complete and both sides allow keep-alive, the connection goes
-/// back to its pool; any failure closes it.
+/// back to its pool; any failure closes it. While the exchange holds more unread body than
+/// ``UpstreamBuffering`` allows, the connection stops reading, so a slow caller slows the provider
+/// instead of filling memory.
 final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = UpstreamRequest
@@ -36,6 +38,8 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
     private var timer: Scheduled<Void>?
     /// Body bytes of the current socket read, handed over together when the read completes.
     private var pending: ByteBuffer?
+    /// A read the channel asked for and the handler held back until the relay catches up.
+    private var readPaused = false
 
     init(pool: UpstreamConnectionPool, firstByte: TimeAmount, idleRead: TimeAmount) {
         self.pool = pool
@@ -59,6 +63,27 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
         context.write(wrapOutboundOut(.end(nil)), promise: promise)
         sentAt = .now()
         arm(context, at: sentAt + min(firstByte, idleRead))
+    }
+
+    /// Holds the next socket read back while the exchange's unread body is over its budget.
+    func read(context: ChannelHandlerContext) {
+        guard !readPaused else { return }
+        if let exchange, exchange.holdsTooMuch {
+            let loop = context.eventLoop
+            let bound = NIOLoopBound((self, context), eventLoop: loop)
+            if exchange.pauseReading(resume: { loop.execute { bound.value.0.resumeReading(bound.value.1) } }) {
+                readPaused = true
+                return
+            }
+        }
+        context.read()
+    }
+
+    private func resumeReading(_ context: ChannelHandlerContext) {
+        guard readPaused else { return }
+        readPaused = false
+        lastRead = .now()
+        context.read()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -154,6 +179,11 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
         timer = nil
         guard let exchange else { return }
         let now = NIODeadline.now()
+        if readPaused {
+            // Held back for a slow caller, not a silent provider: the listener's write time-out covers it.
+            arm(context, at: now + idleRead)
+            return
+        }
         if headReceived {
             let due = lastRead + idleRead
             if now < due {

@@ -16,7 +16,7 @@ struct UpstreamResponse: Sendable {
     let exchange: UpstreamExchange
 
     /// Body chunks; ends with an error if the connection fails mid-body.
-    var body: AsyncThrowingStream<ByteBuffer, any Error> { exchange.body }
+    var body: UpstreamBody { UpstreamBody(exchange: exchange) }
 
     /// Stops the call (closes the upstream connection).
     func cancel() {
@@ -79,6 +79,10 @@ final class UpstreamExchange: Sendable {
         var waiter: CheckedContinuation<HTTPResponseHead, any Error>?
         var channel: (any Channel)?
         var cancelled = false
+        /// Body bytes received and not yet taken by the relay.
+        var held = 0
+        /// Set while the connection has stopped reading because ``held`` is over the budget: lets it read again.
+        var resume: (@Sendable () -> Void)?
     }
 
     private let state = Mutex(State())
@@ -86,8 +90,16 @@ final class UpstreamExchange: Sendable {
     let body: AsyncThrowingStream<ByteBuffer, any Error>
     private let source: AsyncThrowingStream<ByteBuffer, any Error>.Continuation
 
-    init() {
+    private let buffering: UpstreamBuffering
+
+    init(buffering: UpstreamBuffering = .shared) {
         (body, source) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+        self.buffering = buffering
+    }
+
+    deinit {
+        // Whatever was received and never taken leaves the budget with the exchange.
+        buffering.remove(state.withLock { $0.held })
     }
 
     /// Waits for the response head (or the failure that prevented it).
@@ -117,6 +129,7 @@ final class UpstreamExchange: Sendable {
     func cancel() {
         let channel: (any Channel)? = state.withLock { s in
             s.cancelled = true
+            s.resume = nil
             return s.channel
         }
         fail(.cancelled)
@@ -130,7 +143,39 @@ final class UpstreamExchange: Sendable {
 
     /// A piece of the body arrived.
     func receiveBody(_ buffer: ByteBuffer) {
+        let bytes = buffer.readableBytes
+        state.withLock { $0.held += bytes }
+        buffering.add(bytes)
         source.yield(buffer)
+    }
+
+    /// The relay took `bytes` of the body; a connection paused for this exchange reads again once
+    /// it holds little enough.
+    func taken(_ bytes: Int) {
+        buffering.remove(bytes)
+        let resume: (@Sendable () -> Void)? = state.withLock { s in
+            s.held -= bytes
+            guard s.resume != nil, buffering.mayResume(holding: s.held) else { return nil }
+            defer { s.resume = nil }
+            return s.resume
+        }
+        resume?()
+    }
+
+    /// Asks whether the connection should stop reading from the provider: when this exchange holds
+    /// too much unread body, `resume` is kept and called once the relay has taken enough.
+    /// - Returns: `true` when the connection must not read now.
+    func pauseReading(resume: @escaping @Sendable () -> Void) -> Bool {
+        state.withLock { s in
+            guard !s.cancelled, buffering.shouldPause(holding: s.held) else { return false }
+            s.resume = resume
+            return true
+        }
+    }
+
+    /// Whether this exchange holds enough unread body that its connection should stop reading.
+    var holdsTooMuch: Bool {
+        state.withLock { s in buffering.shouldPause(holding: s.held) }
     }
 
     /// Lets go of the connection once the answer is complete: it may serve another exchange next,
