@@ -91,7 +91,8 @@ let package = Package(
         ),
 
         .testTarget(name: "TollgateCoreTests", dependencies: ["TollgateCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "TollgateProvidersTests", dependencies: ["TollgateProviders"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TollgateProvidersTests", dependencies: ["TollgateProviders"], exclude: ["Fuzz/corpus"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TollgateStoreTests",
             dependencies: [

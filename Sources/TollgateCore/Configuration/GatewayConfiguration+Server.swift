@@ -24,6 +24,9 @@ extension GatewayConfiguration {
         /// Longest a caller may leave a response unread (its socket full) before the connection is closed,
         /// so a stalled reader cannot hold a stream and its provider connection (30 s by default).
         public var writeTimeout: Duration
+        /// The bearer token `/metrics` asks for (write it as `${ENV_VAR}`); nil (the default) serves metrics
+        /// to anyone who can reach the listener.
+        public var metricsToken: String?
         /// On SIGTERM, how long open connections may finish their exchange before they are closed (20 s by default).
         public var shutdownGrace: Duration
 
@@ -32,7 +35,7 @@ extension GatewayConfiguration {
             host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 32 << 20, maxResponseBytes: Int = 64 << 20,
             listenBacklog: Int = 4_096, maxConnections: Int? = nil, headerTimeout: Duration = .seconds(10),
             idleTimeout: Duration = .seconds(60), bodyTimeout: Duration = .seconds(60), writeTimeout: Duration = .seconds(30),
-            shutdownGrace: Duration = .seconds(20)
+            shutdownGrace: Duration = .seconds(20), metricsToken: String? = nil
         ) {
             self.host = host
             self.port = port
@@ -45,6 +48,7 @@ extension GatewayConfiguration {
             self.bodyTimeout = bodyTimeout
             self.writeTimeout = writeTimeout
             self.shutdownGrace = shutdownGrace
+            self.metricsToken = metricsToken
         }
 
         enum CodingKeys: String, CodingKey, CaseIterable {
@@ -58,6 +62,7 @@ extension GatewayConfiguration {
             case bodyTimeout = "body_timeout"
             case writeTimeout = "write_timeout"
             case shutdownGrace = "shutdown_grace"
+            case metricsToken = "metrics_token"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -75,6 +80,10 @@ extension GatewayConfiguration {
             bodyTimeout = try Self.positive(c.decodeDurationIfPresent(forKey: .bodyTimeout), .bodyTimeout, in: c) ?? d.bodyTimeout
             writeTimeout = try Self.positive(c.decodeDurationIfPresent(forKey: .writeTimeout), .writeTimeout, in: c) ?? d.writeTimeout
             shutdownGrace = try Self.positive(c.decodeDurationIfPresent(forKey: .shutdownGrace), .shutdownGrace, in: c) ?? d.shutdownGrace
+            metricsToken = try c.decodeIfPresent(String.self, forKey: .metricsToken)
+            if let metricsToken, metricsToken.isEmpty {
+                throw DecodingError.dataCorruptedError(forKey: .metricsToken, in: c, debugDescription: "must not be empty (leave it out to serve metrics openly)")
+            }
             if listenBacklog < 1 || listenBacklog > Int(Int32.max) {
                 throw DecodingError.dataCorruptedError(forKey: .listenBacklog, in: c, debugDescription: "must be between 1 and \(Int32.max)")
             }

@@ -66,7 +66,16 @@ public func buildGatewayApplication(
             ? Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
             : Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "not ready\n")))
     }
-    router.get("/metrics") { _, _ -> Response in
+    let metricsToken = gateway.runtime.configuration.server.metricsToken.map { Array($0.utf8) }
+    router.get("/metrics") { request, _ -> Response in
+        if let metricsToken {
+            let presented = request.headers[.authorization].map { $0.prefix(7).lowercased() == "bearer " ? String($0.dropFirst(7)) : "" } ?? ""
+            guard AdminAuthMiddleware.equal(Array(presented.utf8), metricsToken) else {
+                return Response(
+                    status: .unauthorized, headers: [.contentType: "text/plain; charset=utf-8", .wwwAuthenticate: "Bearer"],
+                    body: .init(byteBuffer: ByteBuffer(string: "/metrics needs the token set in server.metrics_token as a bearer token.\n")))
+            }
+        }
         gateway.metrics.updateBudgets(gateway.governor.budgetStatus(nowMs: Gateway.nowMs()))
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
