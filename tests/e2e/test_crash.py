@@ -185,3 +185,45 @@ def test_sigkill_with_calls_in_flight(crash_rig):
         model=GPT, messages=[{"role": "user", "content": "after restart [[sim:tokens=1]]"}])
     client.close()
     assert ledger.entry(raw.headers["x-tollgate-request-id"])["status"] == "ok"
+
+
+def test_a_crash_recovers_spaced_json_calls_at_their_estimate_never_zero(crash_rig):
+    """Bodies written with indentation and keys in another order are estimated on admission exactly as
+    compact ones: a call recovered after SIGKILL carries that estimate, never $0."""
+    import json
+
+    import httpx
+
+    from conftest import SUPPORT_KEY
+
+    sim, gw = crash_rig
+    ledger: Ledger = gw.ledger()
+    bodies = {
+        "/v1/chat/completions": {"messages": [{"content": f"spaced {uuid.uuid4().hex} [[sim:tokens=50,ttft_ms=5000]]",
+                                               "role": "user"}], "model": GPT},
+        "/v1/messages": {"messages": [{"content": f"spaced {uuid.uuid4().hex} [[sim:tokens=50,ttft_ms=5000]]",
+                                       "role": "user"}], "max_tokens": 100, "model": CLAUDE},
+    }
+    headers = {"authorization": f"Bearer {SUPPORT_KEY}", "content-type": "application/json", "anthropic-version": "2023-06-01"}
+    before = len(sim.requests())
+
+    def post(path):
+        try:
+            httpx.post(gw.base + path, content=json.dumps(bodies[path], indent=2).encode(), headers=headers, timeout=30)
+        except httpx.HTTPError:
+            pass
+
+    threads = [threading.Thread(target=post, args=(p,)) for p in bodies]
+    for t in threads:
+        t.start()
+    wait_until(lambda: len(sim.requests()) - before >= len(bodies), 20, "both calls to reach the provider")
+    gw.kill()
+    for t in threads:
+        t.join(timeout=30)
+    gw.start()
+
+    for request in sim.requests()[before:]:
+        e = ledger.entry(request["request_id"], timeout=10)
+        assert e["status"] == "interrupted", e
+        assert e["inputUncached"] == request["input_tokens"] > 0, (e, request)
+        assert e["costNano"] is not None and e["costNano"] > 0, "a recovered call is never $0"
