@@ -32,7 +32,7 @@ import TollgateStore
     }
 
     @Test func aCallerThatStopsReadingHoldsTheProviderBackAndGetsTheWholeStreamWhenItReadsAgain() async throws {
-        try await ProviderQuirksTests.run(server: "{host: 127.0.0.1, port: 0, write_timeout: 60s}", Self.script) { h in
+        try await ProviderQuirksTests.run(server: "{host: 127.0.0.1, port: 0, write_timeout: 60s, header_timeout: 120s}", Self.script) { h in
             let caller = try await RawConnection.connect(port: h.gateway.port, reading: false)
             try await caller.send(Self.request())
             // Without back-pressure the gateway would read all 13 MB from the provider within a second or two.
@@ -53,7 +53,7 @@ import TollgateStore
     }
 
     @Test func aCallerStalledPastTheWriteTimeoutIsCutOffAndItsEntryRecorded() async throws {
-        try await ProviderQuirksTests.run(server: "{host: 127.0.0.1, port: 0, write_timeout: 1s}", Self.script) { h in
+        try await ProviderQuirksTests.run(server: "{host: 127.0.0.1, port: 0, write_timeout: 1s, header_timeout: 120s}", Self.script) { h in
             let caller = try await RawConnection.connect(port: h.gateway.port, reading: false)
             try await caller.send(Self.request())
             let entry = try await Self.onlyEntry(h.database)

@@ -207,11 +207,11 @@ class Simulator:
 
 def gateway_config(
     *, port: int, sim_port: int, db_path: Path, max_body_bytes: int = 1_048_576, openai_timeouts: str | None = None,
-    extra: str = "",
+    extra: str = "", server: str = "",
 ) -> str:
     timeouts = openai_timeouts or "{connect: 2s, first_byte: 10s, idle_read: 10s, total: 60s}"
     return f"""\
-server: {{host: 127.0.0.1, port: {port}, max_body_bytes: {max_body_bytes}}}
+server: {{host: 127.0.0.1, port: {port}, max_body_bytes: {max_body_bytes}{', ' + server if server else ''}}}
 storage: {{sqlite_path: {db_path}}}
 providers:
   - name: openai-sim
@@ -250,8 +250,9 @@ keys:
 
 class Gateway:
     def __init__(self, binary: Path, workdir: Path, sim_port: int, name: str = "gateway", db_path: Path | None = None,
-                 port: int | None = None, **config):
+                 port: int | None = None, open_files: int | None = None, **config):
         self.binary = binary
+        self.open_files = open_files  # a soft and hard descriptor limit to start the process under
         self.workdir = workdir
         self.name = name
         workdir.mkdir(parents=True, exist_ok=True)
@@ -266,7 +267,10 @@ class Gateway:
         self.start()
 
     def start(self) -> None:
-        self.service = Service(self.name, [self.binary, "serve", "--config", self.config_path], self.workdir)
+        args = [self.binary, "serve", "--config", self.config_path]
+        if self.open_files:
+            args = ["/bin/sh", "-c", f'ulimit -n {self.open_files} && exec "$0" "$@"', *args]
+        self.service = Service(self.name, args, self.workdir)
         wait_healthy(self.base + "/healthz", self.service)
 
     def stop(self) -> None:
