@@ -32,6 +32,8 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         let logger = makeLogger("tollgate", level: .warning)
+        try ListenAddressCheck.requireFree(host: "127.0.0.1", port: port, flag: "--port")
+        try ListenAddressCheck.requireFree(host: "127.0.0.1", port: simulatorPort, flag: "--simulator-port")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let configPath = (dir as NSString).appendingPathComponent("tollgate.yaml")
         let dbPath = (dir as NSString).appendingPathComponent("ledger.sqlite")
@@ -53,7 +55,12 @@ struct Demo: AsyncParsableCommand {
         }
         let group = ServiceGroup(
             configuration: .init(services: [simulator, gatewayApp, traffic], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch where ListenAddressCheck.isAddressInUse(error) {
+            await server.gateway.shutdown()
+            throw StartUpError("cannot listen on 127.0.0.1:\(port) or :\(simulatorPort): the address is already in use. Choose others with --port and --simulator-port.")
+        }
         await server.gateway.shutdown()
         print("\nstopped; the ledger is kept in \(dbPath)")
     }
@@ -212,7 +219,7 @@ struct DemoTraffic: Service {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         var generator = SystemRandomNumberGenerator()
         let interval = Duration.milliseconds(Int64(1_000 / rate))
-        try await Task.sleep(for: .milliseconds(500))
+        try? await Task.sleep(for: .milliseconds(500))
         await withDiscardingTaskGroup { group in
             var n = 0
             while !Task.isCancelled, !Task.isShuttingDownGracefully {

@@ -22,8 +22,19 @@ struct Serve: AsyncParsableCommand {
             loaded = try GatewayRuntime(configuration: configuration, environment: ProcessInfo.processInfo.environment)
         }
         let runtime = loaded
+        let listener = runtime.configuration.server
+        let flag = "--port (or server.port in \(config))"
+        try ListenAddressCheck.requireFree(host: listener.host, port: listener.port, flag: flag)
         let logger = makeLogger("tollgate")
         let server = try GatewayServer(runtime: runtime, configurationPath: config, logger: logger)
+        do {
+            try await serve(server, runtime: runtime, logger: logger)
+        } catch where ListenAddressCheck.isAddressInUse(error) {
+            throw ListenAddressCheck.inUse(host: listener.host, port: listener.port, flag: flag)
+        }
+    }
+
+    private func serve(_ server: GatewayServer, runtime: GatewayRuntime, logger: Logger) async throws {
         try await server.run(logger: logger) { port in
             logger.info(
                 "tollgate listening",

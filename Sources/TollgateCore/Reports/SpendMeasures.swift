@@ -11,9 +11,10 @@ public struct SpendMeasures: Sendable, Hashable, Codable {
     public var cacheRead: Int64 = 0
     /// Cache-write input tokens (all TTLs).
     public var cacheWrite: Int64 = 0
-    /// Output tokens (reasoning excluded).
+    /// Output tokens, reasoning included (as the ledger records them: pricing bills `output − reasoning`
+    /// at the output rate and `reasoning` at the reasoning rate).
     public var output: Int64 = 0
-    /// Reasoning tokens.
+    /// Reasoning tokens: the part of ``output`` the model spent thinking.
     public var reasoning: Int64 = 0
     /// Known cost (priced and estimated entries), nano-USD. Unpriced entries add nothing here.
     public var costNanoUSD: Int64 = 0
@@ -56,8 +57,8 @@ public struct SpendMeasures: Sendable, Hashable, Codable {
 
     /// All input tokens (uncached, cache reads, cache writes).
     public var inputTokens: Int64 { inputUncached &+ cacheRead &+ cacheWrite }
-    /// All tokens, input and output (reasoning included).
-    public var totalTokens: Int64 { inputTokens &+ output &+ reasoning }
+    /// All tokens, input and output; reasoning is counted once, inside ``output``.
+    public var totalTokens: Int64 { inputTokens &+ output }
 
     /// Adds `other`, failing instead of wrapping.
     public mutating func add(_ other: SpendMeasures) throws(ReportError) {

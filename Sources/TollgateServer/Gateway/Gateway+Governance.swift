@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
-public import TollgateCore
+import TollgateCore
 import TollgateProviders
 
 extension Gateway {

@@ -100,7 +100,9 @@ public final class GatewayMetrics: Sendable {
             s.unpriced.increment()
         }
         if entry.pricing == .estimated { s.estimated.increment() }
-        if Self.isRerouted(requested: entry.requestedModel, served: entry.servedModel, configured: model) { s.rerouted.increment() }
+        // A reroute is governance serving the call with another model than the one asked for; an alias, an
+        // `upstream_model` or a dated snapshot in the answer is the configured model, not a reroute.
+        if entry.routedFrom != nil { s.rerouted.increment() }
         let usage = entry.usage
         for (type, counter) in s.tokens {
             let count: Int64 =
@@ -117,16 +119,6 @@ public final class GatewayMetrics: Sendable {
         if let ttft = entry.ttftMs { s.ttft.recordNanoseconds(ttft * 1_000_000) }
     }
 
-    /// True when the provider served another model than the one asked for: neither the requested
-    /// name, the configured model, nor a dated snapshot of either (`gpt-4o-mini-2024-07-18`).
-    static func isRerouted(requested: String, served: String, configured: String) -> Bool {
-        for name in [requested, configured] {
-            if served == name { return false }
-            // A dated snapshot: the name, a dash, then a date or version number.
-            if served.hasPrefix(name + "-"), served.dropFirst(name.count + 1).first?.isNumber == true { return false }
-        }
-        return true
-    }
 
     /// Token types of `tollgate_tokens_total`. `output` includes `reasoning`; the input types do not overlap.
     static let tokenTypes = ["input", "cache_read", "cache_write", "output", "reasoning"]
@@ -157,7 +149,7 @@ public final class GatewayMetrics: Sendable {
     static var rerouted: MetricNameDescriptor {
         MetricNameDescriptor(
             namespace: "tollgate", metricName: "rerouted_requests", unitName: "total",
-            helpText: "Calls the provider served with another model than the one requested (dated snapshots excepted).")
+            helpText: "Calls governance served with another model than the one requested (a budget downgrade).")
     }
 
     static var tokens: MetricNameDescriptor {

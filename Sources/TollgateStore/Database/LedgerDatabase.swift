@@ -1,3 +1,4 @@
+import Foundation
 public import GRDB
 import TollgateCore
 
@@ -12,7 +13,7 @@ public struct LedgerDatabase: Sendable {
 
     /// Opens (and migrates) the ledger at `path`.
     /// - Parameters:
-    ///   - path: The SQLite file; created if missing.
+    ///   - path: The SQLite file; created (with its directory) if missing.
     ///   - readOnly: Open for reading only (reports, `ledger tail`).
     public static func open(path: String, readOnly: Bool = false) throws -> LedgerDatabase {
         var configuration = Configuration()
@@ -23,7 +24,23 @@ public struct LedgerDatabase: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
         }
-        let pool = try DatabasePool(path: path, configuration: configuration)
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if !readOnly, !FileManager.default.fileExists(atPath: directory) {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw LedgerOpenError(path: path, reason: "its directory \(directory) could not be created (\(error.localizedDescription))")
+            }
+        }
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch let error as DatabaseError {
+            let reason = FileManager.default.isWritableFile(atPath: directory) || readOnly
+                ? "SQLite: \(error.message ?? error.resultCode.description)"
+                : "the directory \(directory) is not writable"
+            throw LedgerOpenError(path: path, reason: reason)
+        }
         return try LedgerDatabase(pool, migrate: !readOnly)
     }
 

@@ -1,5 +1,5 @@
 import Foundation
-public import GRDB
+import GRDB
 public import TollgateCore
 
 /// A price catalog version stored in the ledger database.

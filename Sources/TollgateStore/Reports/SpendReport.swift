@@ -1,5 +1,5 @@
-public import GRDB
-public import TollgateCore
+import GRDB
+import TollgateCore
 
 /// A dimension spend can be grouped by.
 public enum SpendDimension: String, Sendable, CaseIterable {
