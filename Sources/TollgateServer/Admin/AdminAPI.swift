@@ -426,20 +426,10 @@ struct AdminAuthMiddleware: RouterMiddleware {
         guard let key else {
             throw AdminAPI.error(404, "The admin API is off: set admin.key in the configuration.", code: "admin_disabled")
         }
-        // The scheme is case-insensitive (RFC 9110 §11.1), as on the caller routes.
-        let presented = request.headers[.authorization].map { $0.prefix(7).lowercased() == "bearer " ? String($0.dropFirst(7)) : "" } ?? ""
-        guard Self.equal(Array(presented.utf8), Array(key.utf8)) else {
+        guard BearerToken.presented(in: request.headers, matches: Array(key.utf8)) else {
             throw AdminAPI.error(401, "The admin API needs the admin key as a bearer token.", code: "invalid_admin_key")
         }
         return try await next(request, context)
-    }
-
-    /// Compares in time independent of where the inputs differ.
-    static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for i in a.indices { difference |= a[i] ^ b[i] }
-        return difference == 0
     }
 }
 

@@ -68,13 +68,10 @@ public func buildGatewayApplication(
     }
     let metricsToken = gateway.runtime.configuration.server.metricsToken.map { Array($0.utf8) }
     router.get("/metrics") { request, _ -> Response in
-        if let metricsToken {
-            let presented = request.headers[.authorization].map { $0.prefix(7).lowercased() == "bearer " ? String($0.dropFirst(7)) : "" } ?? ""
-            guard AdminAuthMiddleware.equal(Array(presented.utf8), metricsToken) else {
-                return Response(
-                    status: .unauthorized, headers: [.contentType: "text/plain; charset=utf-8", .wwwAuthenticate: "Bearer"],
-                    body: .init(byteBuffer: ByteBuffer(string: "/metrics needs the token set in server.metrics_token as a bearer token.\n")))
-            }
+        if let metricsToken, !BearerToken.presented(in: request.headers, matches: metricsToken) {
+            return Response(
+                status: .unauthorized, headers: [.contentType: "text/plain; charset=utf-8", .wwwAuthenticate: "Bearer"],
+                body: .init(byteBuffer: ByteBuffer(string: "/metrics needs the token set in server.metrics_token as a bearer token.\n")))
         }
         gateway.metrics.updateBudgets(gateway.governor.budgetStatus(nowMs: Gateway.nowMs()))
         return Response(

@@ -1,22 +1,18 @@
 import Foundation
 
+@testable import TollgateCore
+
 /// A seeded mutator for the fuzz suite: byte flips, insertions and deletions, JSON tokens spliced in,
 /// numbers made huge or negative, ranges duplicated, and seeds crossed. The same seed gives the same inputs.
 struct FuzzMutator {
-    /// SplitMix64.
-    private var state: UInt64
+    /// The project's seedable SplitMix64 (the demo history's generator).
+    private var random: DemoRandom
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { random = DemoRandom(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
-    mutating func below(_ bound: Int) -> Int { bound <= 1 ? 0 : Int(next() % UInt64(bound)) }
+    mutating func below(_ bound: Int) -> Int { random.below(bound) }
 
     /// Fragments that stress a JSON reader: structure, escapes, numbers at and past every limit, duplicates.
     static let tokens: [String] = [
