@@ -67,6 +67,23 @@ import TollgateCore
         #expect(Self.value(text, #"tollgate_rerouted_requests_total{provider="openai-sim",model="gpt-4o-mini"}"#) == 1)
     }
 
+    @Test func refusalsAreCountedByStatusButStayOutOfTheLatencyHistograms() {
+        let metrics = GatewayMetrics()
+        metrics.record(Self.entry(), model: "gpt-4o-mini")
+        var refused = Self.entry(cost: 0, ttftMs: nil)
+        refused.status = .blocked
+        refused.durationMs = 0
+        metrics.record(refused, model: "gpt-4o-mini")
+        metrics.record(refused, model: "gpt-4o-mini")
+        let text = Self.render(metrics)
+        let route = #"route="chat.completions",provider="openai-sim",model="gpt-4o-mini""#
+        let owner = #"team="support",workflow="support-copilot""#
+        #expect(Self.value(text, "tollgate_requests_total{\(route),status=\"blocked\",\(owner)}") == 2)
+        #expect(Self.value(text, "tollgate_requests_total{\(route),status=\"ok\",\(owner)}") == 1)
+        #expect(Self.value(text, "tollgate_request_duration_seconds_count{\(route)}") == 1)
+        #expect(Self.value(text, "tollgate_request_duration_seconds_bucket{\(route),le=\"0.05\"}") == 0)
+    }
+
     @Test func teamAndWorkflowLabelsAreBounded() {
         let metrics = GatewayMetrics(limits: .init(teams: 2, workflows: 3))
         for i in 0..<10 { metrics.record(Self.entry(team: "team-\(i % 4)", workflow: "declared-\(i)"), model: "gpt-4o-mini") }

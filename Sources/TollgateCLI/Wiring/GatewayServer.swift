@@ -86,7 +86,7 @@ struct GatewayServer {
     {
         let app = application(logger: logger, onServerRunning: onServerRunning)
         let group = ServiceGroup(
-            configuration: .init(services: extraServices + [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: extraServices + [app, ShutdownNotice(logger: logger)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {

@@ -58,7 +58,7 @@ public final class Gateway: Sendable {
         self.logger = logger
         var upstreams: [String: UpstreamClient] = [:]
         for (name, provider) in runtime.providers {
-            upstreams[name] = try UpstreamClient(provider: provider, eventLoopGroup: eventLoopGroup)
+            upstreams[name] = try UpstreamClient(provider: provider, eventLoopGroup: eventLoopGroup, logger: logger)
         }
         self.upstreams = upstreams
     }

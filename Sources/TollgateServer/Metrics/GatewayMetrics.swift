@@ -115,17 +115,18 @@ public final class GatewayMetrics: Sendable {
                 }
             if count > 0 { counter.increment(by: count) }
         }
+        // A refusal never reached a provider: its near-zero time would drag the latency quantiles down.
+        guard entry.status != .blocked else { return }
         s.duration.recordNanoseconds(entry.durationMs * 1_000_000)
         if let ttft = entry.ttftMs { s.ttft.recordNanoseconds(ttft * 1_000_000) }
     }
-
 
     /// Token types of `tollgate_tokens_total`. `output` includes `reasoning`; the input types do not overlap.
     static let tokenTypes = ["input", "cache_read", "cache_write", "output", "reasoning"]
 
     static var requests: MetricNameDescriptor {
         MetricNameDescriptor(
-            namespace: "tollgate", metricName: "requests", unitName: "total", helpText: "Upstream calls recorded in the ledger.")
+            namespace: "tollgate", metricName: "requests", unitName: "total", helpText: "Calls recorded in the ledger, by status; status=\"blocked\" are governance refusals that never reached a provider.")
     }
 
     static var cost: MetricNameDescriptor {
@@ -160,7 +161,7 @@ public final class GatewayMetrics: Sendable {
 
     static var duration: MetricNameDescriptor {
         MetricNameDescriptor(
-            namespace: "tollgate", metricName: "request_duration", unitName: "seconds", helpText: "Duration of recorded calls.")
+            namespace: "tollgate", metricName: "request_duration", unitName: "seconds", helpText: "Duration of recorded calls that reached a provider (refusals are not included).")
     }
 
     static var timeToFirstToken: MetricNameDescriptor {

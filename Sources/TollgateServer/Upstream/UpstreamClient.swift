@@ -1,4 +1,5 @@
 import Foundation
+public import Logging
 public import NIOCore
 import NIOHTTP1
 import TollgateCore
@@ -16,10 +17,18 @@ public final class UpstreamClient: Sendable {
     let pool: UpstreamConnectionPool
     /// Each route's request path (with the base URL's path and query), computed once.
     private let paths: [RouteKind: String]
+    /// Logs when the provider stops and starts answering.
+    private let reachability: ProviderReachability
 
     /// Creates a client for one provider.
+    /// - Parameters:
+    ///   - provider: The provider.
+    ///   - eventLoopGroup: Where its connections run.
+    ///   - logger: Where a change in the provider's reachability is logged.
     /// - Throws: ``ConfigurationError`` when the provider's base URL is not an `http` or `https` URL.
-    public init(provider: GatewayRuntime.ResolvedProvider, eventLoopGroup: any EventLoopGroup) throws {
+    public init(
+        provider: GatewayRuntime.ResolvedProvider, eventLoopGroup: any EventLoopGroup, logger: Logger = Logger(label: "tollgate.upstream")
+    ) throws {
         guard let (endpoint, basePath, query) = UpstreamConnectionPool.Endpoint.parse(baseURL: provider.baseURL) else {
             throw ConfigurationError(issues: [.init(path: "providers.\(provider.configuration.name).base_url", message: "'\(provider.baseURL)' is not an http(s) URL")])
         }
@@ -28,6 +37,8 @@ public final class UpstreamClient: Sendable {
             endpoint: endpoint, group: eventLoopGroup, connectTimeout: TimeAmount(timeouts.connect), firstByte: TimeAmount(timeouts.firstByte),
             idleRead: TimeAmount(timeouts.idleRead), trustedCAFile: provider.configuration.tlsCAFile)
         self.provider = provider
+        self.reachability = ProviderReachability(
+            provider: provider.configuration.name, address: "\(endpoint.tls ? "https" : "http")://\(endpoint.hostHeader)", logger: logger)
         var paths: [RouteKind: String] = [:]
         for route in RouteKind.allCases {
             paths[route] = basePath + route.upstreamPath + query
@@ -74,6 +85,7 @@ public final class UpstreamClient: Sendable {
                     }
                 }
                 attempts.append(.init(status: status, ms: ms, error: (200..<300).contains(status) ? nil : "http_\(status)"))
+                reachability.note(failure: nil)
                 return (.response(response), attempts)
             } catch {
                 let ms = (clock.now - t0).milliseconds
@@ -87,6 +99,7 @@ public final class UpstreamClient: Sendable {
                         continue
                     }
                 }
+                reachability.note(failure: label)
                 return (.failure(label, timeout: timeout), attempts)
             }
         }

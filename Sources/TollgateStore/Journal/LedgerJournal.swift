@@ -150,7 +150,7 @@ public final class LedgerJournal: LedgerSink, Service {
         }
         // Records that arrive after the stop are written directly by their callers.
         try? await drain()
-        logger.debug("ledger journal stopped", metadata: ["entries": "\(written.entries)"])
+        logger.info("ledger written; stopped", metadata: ["entries_this_run": "\(written.entries)"])
     }
 
     private func takeBatch() -> [LedgerEntry]? {
