@@ -40,6 +40,7 @@ struct GatewayHarness: Sendable {
         keys:
           - {name: support-key, key: sk-test-key, org: acme, team: support, app: copilot, environment: prod, cost_center: CC-1, workflow: support-copilot}
           - {name: locked-key, key: sk-locked-key, team: legal, workflow: contract-extraction, allow_override: false}
+          - {name: gpt4o-only-key, key: sk-gpt4o-only-key, team: research, allowed_models: [gpt-4o]}
         """
 
     /// Starts a simulator and a gateway, runs `body`, then stops both (draining the ledger).

@@ -32,10 +32,11 @@ extension Gateway {
     }
 
     /// Runs kill switches, policies, rate limits, agent limits and budgets for a call. Synchronous:
-    /// every decision is in memory; only a refusal goes on to record its entry.
+    /// every decision is in memory; only a refusal goes on to record its entry. A budget's downgrade
+    /// is refused when the key may not call the downgrade model (`allowedModels`).
     func govern(
         route: RouteKind, probe: RequestProbe, model: GatewayRuntime.ResolvedModel, attribution: Attribution, bodyBytes: Int,
-        startedMs: Int64
+        startedMs: Int64, allowedModels: Set<String>? = nil
     ) -> Result<Governed, Refused> {
         var facts = RequestFacts(
             attribution: attribution, model: model.name, provider: model.provider.configuration.name, priceModel: model.priceModel,
@@ -61,6 +62,12 @@ extension Gateway {
                     let refusal = GovernanceRefusal(
                         status: 429, code: "budget_exceeded",
                         message: "Budget '\(budget)' is exhausted and its downgrade model '\(target)' cannot serve this route.", rule: "budget:\(budget)")
+                    return .failure(Refused(refusal: refusal, facts: facts, model: governed.model, routedFrom: nil))
+                }
+                if let allowedModels, !allowedModels.contains(next.name) {
+                    let refusal = GovernanceRefusal(
+                        status: 429, code: "budget_exceeded",
+                        message: "Budget '\(budget)' is exhausted and this key may not call its downgrade model '\(target)'.", rule: "budget:\(budget)")
                     return .failure(Refused(refusal: refusal, facts: facts, model: governed.model, routedFrom: nil))
                 }
                 governed.routedFrom = model.name

@@ -145,7 +145,10 @@ public final class Gateway: Sendable {
             throw await refuse(refusal, facts: facts, route: route, probe: probe, model: requested, routedFrom: nil)
         }
         if governor.isActive, route != .countTokens {
-            switch govern(route: route, probe: probe, model: requested, attribution: attribution, bodyBytes: body.count, startedMs: startedMs) {
+            switch govern(
+                route: route, probe: probe, model: requested, attribution: attribution, bodyBytes: body.count, startedMs: startedMs,
+                allowedModels: principal.allowedModels)
+            {
             case .success(let value):
                 governed = value
             case .failure(let refused):

@@ -159,6 +159,25 @@ import TollgateStore
         }
     }
 
+    @Test func aDowngradeNeverServesAModelOutsideTheKeysAllowlist() async throws {
+        let config = """
+            governance:
+              budgets:
+                - {name: gpt4o-cap, scope: {model: gpt-4o}, period: day, limit_usd: "0.000000001", action: downgrade, downgrade_to: gpt-4o-mini}
+            """
+        try await GatewayHarness.run(extraConfiguration: config) { h in
+            let response = try await h.gateway.send(
+                .post, "/v1/chat/completions", json: Self.chat(1), authorization: "Bearer sk-gpt4o-only-key")
+            #expect(response.status == 429)
+            #expect(response.body.contains("gpt-4o-mini"))
+            let entry = try await h.entry(response.headers["x-tollgate-request-id"])
+            #expect(entry.status == .blocked)
+            #expect(entry.requestedModel == "gpt-4o")
+            #expect(entry.governance == "blocked by budget:gpt4o-cap")
+            #expect(try await h.simulator.recordedRequests(requestID: entry.id).isEmpty)
+        }
+    }
+
     @Test func tagBudgetsCountOnlyTheirTagValueAndSurviveARestart() async throws {
         let config = roundPrices + """
 
