@@ -8,7 +8,7 @@ final class ProviderReachability: Sendable {
     private let provider: String
     private let address: String
     private let logger: Logger
-    private let unreachable = Mutex(false)
+    private let unreachable = Atomic<Bool>(false)
 
     /// Creates the tracker for one provider at `address` (`scheme://host:port`, no credentials).
     init(provider: String, address: String, logger: Logger) {
@@ -22,11 +22,8 @@ final class ProviderReachability: Sendable {
     func note(failure: String?) {
         let connectFailure = failure.map(Self.isConnectFailure) ?? false
         if failure != nil, !connectFailure { return }
-        let changed = unreachable.withLock { state -> Bool in
-            defer { state = connectFailure }
-            return state != connectFailure
-        }
-        guard changed else { return }
+        // One atomic compare-and-swap per call: only the call that changes the state logs.
+        guard unreachable.compareExchange(expected: !connectFailure, desired: connectFailure, ordering: .relaxed).exchanged else { return }
         if let failure, connectFailure {
             logger.warning(
                 "provider unreachable; calls to its models fail with 502 until it answers (logged once)",
