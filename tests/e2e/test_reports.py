@@ -12,11 +12,12 @@ import subprocess
 import uuid
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from pathlib import Path
 
 import openai
 import pytest
 
-from conftest import LOCKED_KEY, Gateway
+from conftest import LOCKED_KEY, Gateway, Ledger, Service, free_port, wait_healthy
 
 EXTRA = """\
 governance:
@@ -258,3 +259,58 @@ def test_tables_fit_the_terminal_without_cutting_names(tollgate_bin, built):
     assert "…" not in narrow
     piped = run(tollgate_bin, built, "spend", "--by", "model", *window(built)).stdout
     assert "gpt-4o-mini-impatient" in piped
+
+
+# --------------------------------------------------------------------------------------------
+# The chargeback worked example of docs/reports.md, run as written
+# --------------------------------------------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "reports.md"
+
+
+def doc_block(starts_with: str) -> str:
+    """The fenced code block of docs/reports.md whose first line starts with `starts_with`."""
+    text = DOCS.read_text()
+    for block in text.split("```")[1::2]:
+        body = block.split("\n", 1)[1] if "\n" in block else ""
+        if body.startswith(starts_with):
+            return body
+    raise AssertionError(f"no code block starting with {starts_with!r} in {DOCS}")
+
+
+def test_the_documented_chargeback_example_reproduces(tollgate_bin, simulator, tmp_path):
+    gateway_port = free_port()
+    config = doc_block("# chargeback-example.yaml").replace("127.0.0.1:9090", f"127.0.0.1:{simulator.port}")
+    config = config.replace("port: 8080", f"port: {gateway_port}")
+    # The gateway runs in this process's directory: give it the ledger's full path.
+    config = config.replace("sqlite_path: chargeback-example.sqlite", f"sqlite_path: {tmp_path / 'chargeback-example.sqlite'}")
+    (tmp_path / "chargeback-example.yaml").write_text(config)
+    gateway = Service("chargeback-example", [tollgate_bin, "serve", "--config", tmp_path / "chargeback-example.yaml"], tmp_path)
+    try:
+        wait_healthy(f"http://127.0.0.1:{gateway_port}/healthz", gateway)
+        calls = doc_block("call() {").replace("127.0.0.1:8080", f"127.0.0.1:{gateway_port}")
+        subprocess.run(["bash", "-euc", calls], cwd=tmp_path, check=True, timeout=60)
+    finally:
+        gateway.stop()
+    ledger = Ledger(tmp_path / "chargeback-example.sqlite")
+    assert ledger.scalar("SELECT COUNT(*) FROM ledgerEntry") == 9
+    first = ledger.scalar("SELECT MIN(ts) FROM ledgerEntry")
+    month = datetime.fromtimestamp(first / 1000, tz=timezone.utc).strftime("%Y-%m")
+
+    def report(*args):
+        result = subprocess.run([str(tollgate_bin), "report", "chargeback", "--period", month, *args], cwd=tmp_path,
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    statement = report("--config", "chargeback-example.yaml", "--statement", "support", "--format", "markdown")
+    assert statement.strip() == doc_block("# Chargeback statement").replace("2026-12", month).strip()
+    documented = {"proportional": (60, 30, 10), "even": ("33.333333333", "33.333333333", "33.333333334"), "fixed": (60, 30, 10)}
+    for rule, shares in documented.items():
+        extra = ["--share", "support=60", "--share", "legal=30", "--share", "growth=10"] if rule == "fixed" else []
+        document = json.loads(report("--config", "chargeback-example.yaml", "--rule", rule, *extra, "--json"))
+        allocated = {t["team"]: Decimal(t["allocated_nano_usd"]) / 10**9 for t in document["teams"]}
+        assert (allocated["support"], allocated["legal"], allocated["growth"]) == tuple(Decimal(str(s)) for s in shares), rule
+        assert document["ledger_cost_nano_usd"] == 1_100 * 10**9
+    support = next(t for t in json.loads(report("--config", "chargeback-example.yaml", "--json"))["teams"] if t["team"] == "support")
+    assert (support["list_usd"], support["surcharge_nano_usd"], support["charged_usd"]) == ("660", 49_500_000_000, "709.5")

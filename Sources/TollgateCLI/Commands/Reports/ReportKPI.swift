@@ -40,7 +40,7 @@ extension ReportCommand {
             var table = TextTable(columns: [("KPI", .left), ("value", .left), ("target", .left), ("status", .left)])
             for r in results { table.rows.append([r.name, r.value, r.target, r.status.rawValue]) }
             print("KPIs, \(period.label) (trends vs \(period.previous.label))")
-            print(table.fitted().render())
+            print(table.render())
         }
 
         /// Spend against the configured budgets whose period is the report's kind (month budgets for

@@ -112,6 +112,7 @@ extension ReportCommand {
                 (dimension.rawValue, .left), ("calls", .right), ("cost", .right), ("$/call", .right), ("succ%", .right),
                 ("$/success", .right), ("trend", .right), ("value/$", .right),
             ])
+            table.optional = ["value/$", "succ%"]
             for row in rows {
                 let m = row.current
                 let knowledge = CostKnowledge.of(calls: m.calls, unpricedCalls: m.unpricedCalls)
@@ -126,7 +127,7 @@ extension ReportCommand {
             }
             print("Unit economics by \(dimension.rawValue), \(period.label); trend of $/success vs \(period.previous.label)")
             if dimension == .model { print("model is the served (upstream) model.") }
-            print(table.fitted().render())
+            print(table.render())
             if unmatched > 0 {
                 print("\(unmatched) outcomes in this period match no call yet (see `tollgate outcomes unmatched`); they count under their workflow only.")
             }
