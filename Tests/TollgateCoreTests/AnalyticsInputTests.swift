@@ -187,6 +187,6 @@ import TollgateCore
         #expect(results["unpriced_calls"]?.status == .fail)
         #expect(results["cache_hit_rate"]?.numeric == 0.2 && results["cache_hit_rate"]?.status == .info)
         #expect(results["input_share"]?.numeric == 0.6)
-        #expect(results.count == 9)
+        #expect(results.count == 12)  // nine, plus value per dollar, tokens per decision and the human-review rate
     }
 }

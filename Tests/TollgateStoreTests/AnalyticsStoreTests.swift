@@ -67,6 +67,7 @@ func directMeasures(_ entries: [LedgerEntry]) -> SpendMeasures {
         m.failedCalls += e.status == .ok || e.status == .cached || blocked ? 0 : 1
         m.workflowTaggedCostNanoUSD += (a.workflow ?? "") != "" ? e.costNanoUSD ?? 0 : 0
         m.fullyAttributedCalls += full && !blocked ? 1 : 0
+        m.refusedCalls += blocked ? 1 : 0
     }
     return m
 }
@@ -189,6 +190,8 @@ func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], pe
                     fixedShares: ["support": "2", "growth": "1"])
                 let result = try Chargeback.compute(byTeam: byTeam, rateCard: card)
                 #expect(result.listTotalNanoUSD == Int128(ledger), "seed \(seed) rule \(rule)")
+                // Charged teams plus the pool's parts (shared team, unattributed) give the ledger's cost.
+                #expect(result.directTotalNanoUSD == Int128(ledger), "seed \(seed) rule \(rule)")
                 // Each team's statement sums to its charge; workflow lines to its direct cost.
                 let byTeamWorkflow = try database.spend(groupedBy: [.team, .workflow], period: period)
                 for line in result.lines {

@@ -196,11 +196,13 @@ def test_report_spend_csv_parses(tollgate_bin, gateway, ledger):
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows
-    assert set(rows[0]) == {"team", "calls", "input_tokens", "cached_tokens", "output_tokens", "cost_usd",
-                            "unpriced_calls", "estimated_calls", "failed_calls"}
+    assert set(rows[0]) == {"team", "calls", "refused_calls", "input_tokens", "cached_tokens", "output_tokens", "cost_usd",
+                            "cost_complete", "unpriced_calls", "estimated_calls", "failed_calls"}
+    assert rows[-1]["team"] == "total"
+    rows = rows[:-1]
     teams = {r["team"] for r in rows}
     assert {"support", "legal"} <= teams
-    total_usd = sum(Decimal(r["cost_usd"]) for r in rows)
+    total_usd = sum(Decimal(r["cost_usd"]) for r in rows if r["cost_usd"] != "unknown")
     total_nano = ledger.scalar("SELECT SUM(costNano) FROM ledgerEntry")
     assert total_usd * Decimal(10**9) == total_nano
     for r in rows:

@@ -23,7 +23,7 @@ struct LedgerLocation: ParsableArguments {
             path = "tollgate.sqlite"
         }
         guard FileManager.default.fileExists(atPath: path) else {
-            throw ValidationError("no ledger at \(path) (pass --db PATH or --config FILE)")
+            throw CommandFailure("no ledger at \(path) (pass --db PATH or --config FILE)")
         }
         return try LedgerDatabase.open(path: path)
     }
@@ -40,17 +40,26 @@ struct ReportCommand: AsyncParsableCommand {
 
     /// `tollgate report spend --by team --since 2026-11-01`.
     struct Spend: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Itemised spend grouped by one dimension.")
+        static let configuration = CommandConfiguration(
+            abstract: "Itemised spend grouped by one dimension or by day, week or month, straight from the ledger's entries.",
+            discussion: """
+                The window is --since (included) to --until (excluded), UTC days; by default the 30 days before today \
+                through today (until = tomorrow). Calls are served calls; calls governance refused (budget, rate limit, \
+                policy, kill switch) are counted apart as refused. --by model groups by the model the caller asked for and \
+                names the served model when it differs; --by served_model groups by the model the provider ran. \
+                --by week uses ISO weeks (Monday to Sunday, UTC). A cost is `unknown` when no call of the group is priced \
+                and a lower bound (`≥ $1.23`, cost_complete false) when some are not.
+                """)
 
         @OptionGroup var location: LedgerLocation
 
         @Option(help: "Group by: \(SpendDimension.allCases.map(\.rawValue).joined(separator: ", ")).")
         var by: String = "team"
 
-        @Option(help: "First day included, YYYY-MM-DD (UTC). Default: 30 days ago.")
+        @Option(help: "First day included, YYYY-MM-DD (UTC). Default: 30 days before today.")
         var since: String?
 
-        @Option(help: "First day excluded, YYYY-MM-DD (UTC). Default: tomorrow.")
+        @Option(help: "First day excluded, YYYY-MM-DD (UTC). Default: tomorrow (so today is included).")
         var until: String?
 
         @Flag(help: "Print JSON.") var json = false
@@ -61,7 +70,12 @@ struct ReportCommand: AsyncParsableCommand {
                 throw ValidationError("--by must be one of: \(SpendDimension.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             for (name, value) in [("since", since), ("until", until)] {
-                if let value, CivilDate.unixSeconds(value) == nil { throw ValidationError("--\(name) '\(value)' is not a YYYY-MM-DD date") }
+                if let value, value.utf8.count != 10 || CivilDate.unixSeconds(value) == nil {
+                    throw ValidationError("--\(name) '\(value)' is not a YYYY-MM-DD date")
+                }
+            }
+            if let since, let until, let a = CivilDate.unixSeconds(since), let b = CivilDate.unixSeconds(until), a >= b {
+                throw ValidationError("--since must be before --until (until is exclusive)")
             }
             if json && csv { throw ValidationError("choose one of --json and --csv") }
         }
@@ -71,57 +85,19 @@ struct ReportCommand: AsyncParsableCommand {
             let now = Int64(Date().timeIntervalSince1970)
             let sinceS = since.flatMap(CivilDate.unixSeconds) ?? (now / 86_400 - 30) * 86_400
             let untilS = until.flatMap(CivilDate.unixSeconds) ?? (now / 86_400 + 1) * 86_400
-            let rows = try location.open().spend(by: dimension, sinceMs: sinceS * 1_000, untilMs: untilS * 1_000)
-            let label = { (row: SpendRow) in row.group ?? "(unattributed)" }
-            if json {
-                let items = rows.map { row -> [String: Any] in
-                    [
-                        dimension.rawValue: row.group as Any, "calls": row.calls, "input_tokens": row.inputTokens,
-                        "cached_tokens": row.cachedTokens, "output_tokens": row.outputTokens, "cost_usd": Money.format(nanoUSD: row.costNanoUSD),
-                        "cost_nano_usd": row.costNanoUSD, "unpriced_calls": row.unpricedCalls, "estimated_calls": row.estimatedCalls,
-                        "failed_calls": row.failedCalls,
-                    ]
-                }
-                let document: [String: Any] = [
-                    "by": dimension.rawValue, "since": CivilDate.format(unixSeconds: sinceS), "until": CivilDate.format(unixSeconds: untilS),
-                    "rows": items, "total_cost_nano_usd": rows.reduce(0) { $0 + $1.costNanoUSD },
-                ]
-                let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
+            guard sinceS < untilS else { throw CommandFailure("--since \(CivilDate.format(unixSeconds: sinceS)) is not before --until") }
+            let database = try location.open()
+            let report = SpendOutput(
+                dimension: dimension, since: CivilDate.format(unixSeconds: sinceS), until: CivilDate.format(unixSeconds: untilS),
+                rows: try database.spend(by: dimension, sinceMs: sinceS * 1_000, untilMs: untilS * 1_000))
+            if json { return try ReportJSON.print(report.json()) }
+            if csv { return print(report.csv()) }
+            if report.isEmpty {
+                let coverage = try database.coverage()
+                print(LedgerCoverage.emptyWindow(startMs: sinceS * 1_000, endMs: untilS * 1_000, firstMs: coverage?.firstMs, lastMs: coverage?.lastMs))
                 return
             }
-            if csv {
-                print(CSV.line([dimension.rawValue, "calls", "input_tokens", "cached_tokens", "output_tokens", "cost_usd", "unpriced_calls", "estimated_calls", "failed_calls"]))
-                for row in rows {
-                    print(CSV.line([
-                        row.group ?? "", "\(row.calls)", "\(row.inputTokens)", "\(row.cachedTokens)", "\(row.outputTokens)",
-                        Money.format(nanoUSD: row.costNanoUSD), "\(row.unpricedCalls)", "\(row.estimatedCalls)", "\(row.failedCalls)",
-                    ]))
-                }
-                return
-            }
-            var table = TextTable(columns: [
-                (dimension.rawValue, .left), ("calls", .right), ("in tok", .right), ("out tok", .right), ("cost", .right),
-                ("share", .right), ("unpriced", .right), ("est.", .right),
-            ])
-            let total = rows.reduce(0) { $0 + $1.costNanoUSD }
-            for row in rows {
-                let share = total > 0 ? String(format: "%.1f%%", Double(row.costNanoUSD) * 100 / Double(total)) : "-"
-                table.rows.append([
-                    String(label(row).prefix(24)), Format.grouped(row.calls), Format.grouped(row.inputTokens), Format.grouped(row.outputTokens),
-                    Format.dollars(row.costNanoUSD), share, Format.grouped(row.unpricedCalls), Format.grouped(row.estimatedCalls),
-                ])
-            }
-            table.footer = [
-                "total", Format.grouped(rows.reduce(0) { $0 + $1.calls }), Format.grouped(rows.reduce(0) { $0 + $1.inputTokens }),
-                Format.grouped(rows.reduce(0) { $0 + $1.outputTokens }), Format.dollars(total), total > 0 ? "100.0%" : "-",
-                Format.grouped(rows.reduce(0) { $0 + $1.unpricedCalls }), Format.grouped(rows.reduce(0) { $0 + $1.estimatedCalls }),
-            ]
-            print("Spend by \(dimension.rawValue), \(CivilDate.format(unixSeconds: sinceS)) to \(CivilDate.format(unixSeconds: untilS)) (exclusive)")
-            print(table.render())
-            if rows.contains(where: { $0.unpricedCalls > 0 }) {
-                print("Unpriced calls have no known cost and are not in the totals; add prices for their models.")
-            }
+            print(report.text())
         }
     }
 }

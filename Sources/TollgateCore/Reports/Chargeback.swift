@@ -25,10 +25,35 @@ public struct Chargeback: Sendable, Hashable, Codable {
         public var calls: Int64
         /// Its calls with no known cost (not in any amount).
         public var unpricedCalls: Int64
+        /// Its calls governance refused (not in ``calls``; they cost nothing).
+        public var refusedCalls: Int64 = 0
+    }
+
+    /// A part of the pool: a shared team's own cost, or the unattributed spend, and what was redistributed of it.
+    public struct PoolLine: Sendable, Hashable, Codable {
+        /// The shared team; nil is the unattributed spend (calls with no team).
+        public var team: String?
+        /// Its served calls.
+        public var calls: Int64
+        /// Its calls with no known cost.
+        public var unpricedCalls: Int64
+        /// Its refused calls.
+        public var refusedCalls: Int64
+        /// Its own known cost, nano-USD.
+        public var directNanoUSD: Int64
+        /// What was spread over the charged teams: its whole cost, or 0 when nobody could receive it, nano-USD.
+        public var redistributedNanoUSD: Int64
+
+        /// `shared` or `unattributed`.
+        public var kind: String { team == nil ? "unattributed" : "shared" }
     }
 
     /// Teams that are charged, by name.
     public var lines: [Line]
+    /// The pool's parts: shared teams by name, then the unattributed spend (only those with calls or cost).
+    public var pool: [PoolLine] = []
+    /// Shared teams of the rate card with no calls in the period (a misspelt or retired team, most likely).
+    public var absentSharedTeams: [String] = []
     /// The pool: unattributed cost plus the cost of shared teams, nano-USD.
     public var poolNanoUSD: Int64
     /// Pool cost nobody could be charged for (no receiving team), nano-USD.
@@ -49,6 +74,7 @@ public struct Chargeback: Sendable, Hashable, Codable {
         let rule = rule ?? rateCard.allocation
         let shared = Set(rateCard.sharedTeams)
         var direct: [String: SpendMeasures] = [:]
+        var poolParts: [String?: SpendMeasures] = [:]
         var pool: Int64 = 0
         var ledger: Int64 = 0
         var unpriced: Int64 = 0
@@ -67,6 +93,7 @@ public struct Chargeback: Sendable, Hashable, Codable {
                 direct[team] = existing
             } else {
                 pool = try add(pool, m.costNanoUSD)
+                try poolParts[group.keys.first ?? nil, default: SpendMeasures()].add(m)
             }
         }
         var receivers = direct.keys.sorted()
@@ -101,10 +128,16 @@ public struct Chargeback: Sendable, Hashable, Codable {
                 Line(
                     team: team, tier: tierName, directNanoUSD: m.costNanoUSD, allocatedNanoUSD: allocated[i], listNanoUSD: list,
                     surchargeNanoUSD: surcharge64, chargedNanoUSD: try add(list, surcharge64), calls: m.calls,
-                    unpricedCalls: m.unpricedCalls))
+                    unpricedCalls: m.unpricedCalls, refusedCalls: m.refusedCalls))
+        }
+        let poolLines = poolParts.sorted { ($0.key == nil ? 1 : 0, $0.key ?? "") < ($1.key == nil ? 1 : 0, $1.key ?? "") }.map { key, m in
+            PoolLine(
+                team: key, calls: m.calls, unpricedCalls: m.unpricedCalls, refusedCalls: m.refusedCalls, directNanoUSD: m.costNanoUSD,
+                redistributedNanoUSD: unallocated == 0 ? m.costNanoUSD : 0)
         }
         return Chargeback(
-            lines: lines, poolNanoUSD: pool, unallocatedNanoUSD: unallocated, ledgerNanoUSD: ledger, unpricedCalls: unpriced, rule: rule)
+            lines: lines, pool: poolLines, absentSharedTeams: rateCard.sharedTeams.filter { poolParts[$0] == nil }.sorted(), poolNanoUSD: pool,
+            unallocatedNanoUSD: unallocated, ledgerNanoUSD: ledger, unpricedCalls: unpriced, rule: rule)
     }
 
     /// `amount × microPercent ÷ 10⁸`, rounded half away from zero.
@@ -120,6 +153,10 @@ public struct Chargeback: Sendable, Hashable, Codable {
     public var listTotalNanoUSD: Int128 { lines.reduce(Int128(unallocatedNanoUSD)) { $0 + Int128($1.listNanoUSD) } }
     /// Sum of the charged amounts.
     public var chargedTotalNanoUSD: Int128 { lines.reduce(0) { $0 + Int128($1.chargedNanoUSD) } }
+    /// Sum of the direct costs of every line, charged teams and pool parts: equals ``ledgerNanoUSD``.
+    public var directTotalNanoUSD: Int128 {
+        lines.reduce(Int128(0)) { $0 + Int128($1.directNanoUSD) } + pool.reduce(Int128(0)) { $0 + Int128($1.directNanoUSD) }
+    }
 }
 
 /// One team's chargeback statement: its direct cost by workflow, its share of the pool, its surcharge.
@@ -167,5 +204,25 @@ public struct ChargebackStatement: Sendable, Hashable, Codable {
         return ChargebackStatement(
             team: line.team, tier: line.tier, period: period, rule: rule, items: items, listNanoUSD: line.listNanoUSD,
             chargedNanoUSD: line.chargedNanoUSD, unpricedCalls: line.unpricedCalls)
+    }
+
+    /// A statement for a part of the pool (a shared team, or `nil` for unattributed spend): its cost by workflow,
+    /// then what was redistributed to the charged teams; it is charged nothing itself.
+    public static func make(
+        pool line: Chargeback.PoolLine, byWorkflow: [GroupedSpend], period: ReportPeriod, rule: AllocationRule
+    ) throws(ReportError) -> ChargebackStatement {
+        let name = line.team ?? GroupedSpend.unattributed
+        var items = byWorkflow.sorted { ($0.measures.costNanoUSD, $1.labels[0]) > ($1.measures.costNanoUSD, $0.labels[0]) }.map {
+            Item(description: "workflow \($0.labels[0])", calls: $0.measures.calls, amountNanoUSD: $0.measures.costNanoUSD)
+        }
+        let directSum = items.reduce(Int128(0)) { $0 + Int128($1.amountNanoUSD) }
+        guard directSum == Int128(line.directNanoUSD) else {
+            throw ReportError("the workflow lines of \(name) sum to \(directSum) nano-USD, not its cost \(line.directNanoUSD)")
+        }
+        items.append(Item(description: "redistributed to the charged teams (\(rule.rawValue))", calls: 0, amountNanoUSD: -line.redistributedNanoUSD))
+        let kept = line.directNanoUSD - line.redistributedNanoUSD
+        return ChargebackStatement(
+            team: name, tier: line.kind, period: period, rule: rule, items: items, listNanoUSD: kept, chargedNanoUSD: kept,
+            unpricedCalls: line.unpricedCalls)
     }
 }

@@ -63,7 +63,7 @@ public enum KPIReport {
             out.append(
                 KPIResult(
                     key: "cost_per_successful_outcome", name: "Cost per successful outcome",
-                    value: "$" + Money.format(nanoUSD: cps) + (change.map { " (\(signedPercent($0)))" } ?? " (no previous)"),
+                    value: ReportText.dollars(cps) + (change.map { " (\(signedPercent($0)))" } ?? " (no previous)"),
                     numeric: Double(cps) / 1e9, target: targets.costPerSuccessMaxIncrease == 0 ? "flat or down" : "rise ≤ \(percent(targets.costPerSuccessMaxIncrease))",
                     status: status))
         } else {
@@ -134,6 +134,8 @@ public enum KPIReport {
                 numeric: now.decisionThroughputPerHour, target: "flat or up",
                 status: now.outcomes == 0 ? .notApplicable : throughputChange.map { $0 >= -targets.throughputMaxDecrease - 1e-12 ? .pass : .fail } ?? .info))
 
+        out += outcomeKPIs(now: now, before: before, targets: targets)
+
         // Unpriced spend: calls whose cost is unknown.
         out.append(
             KPIResult(
@@ -149,6 +151,35 @@ public enum KPIReport {
                 target: "≥ \(percent(targets.auditCompleteness))",
                 status: audit.map { $0 >= targets.auditCompleteness ? .pass : .fail } ?? .notApplicable))
         return out
+    }
+
+    /// Value per dollar (ROI), tokens per decision and the human-review rate: flat-or-better trends against the
+    /// previous period (tokens per decision within `token_efficiency_max_increase`), the review rate for information.
+    static func outcomeKPIs(now: UnitMetrics, before: UnitMetrics, targets: ReportsConfiguration.Targets) -> [KPIResult] {
+        func trended(_ value: Double?, _ previous: Double?, _ text: (Double) -> String) -> String {
+            guard let value else { return "no outcomes" }
+            return text(value) + (UnitMetrics.trend(value, previous).map { " (\(signedPercent($0)))" } ?? " (no previous)")
+        }
+        let roi = now.outcomes > 0 ? now.valuePerDollar : nil
+        let roiChange = UnitMetrics.trend(roi, before.valuePerDollar)
+        let tpdChange = UnitMetrics.trend(now.tokensPerDecision, before.tokensPerDecision)
+        return [
+            KPIResult(
+                key: "value_per_dollar", name: "Value per dollar (ROI: outcome value ÷ cost)",
+                value: roi == nil ? "no outcomes or no cost" : trended(roi, before.valuePerDollar) { formatNumber($0) },
+                numeric: roi, target: "flat or up",
+                status: roi == nil ? .notApplicable : roiChange.map { $0 >= -1e-12 ? .pass : .fail } ?? .info),
+            KPIResult(
+                key: "tokens_per_decision", name: "Tokens per decision (tokens ÷ outcomes)",
+                value: trended(now.tokensPerDecision, before.tokensPerDecision) { formatNumber($0) }, numeric: now.tokensPerDecision,
+                target: targets.tokenEfficiencyMaxIncrease == 0 ? "flat or down" : "rise ≤ \(formatPercent(targets.tokenEfficiencyMaxIncrease))",
+                status: now.tokensPerDecision == nil
+                    ? .notApplicable : tpdChange.map { $0 <= targets.tokenEfficiencyMaxIncrease + 1e-12 ? .pass : .fail } ?? .info),
+            KPIResult(
+                key: "human_review_rate", name: "Human-review rate (outcomes reviewed)",
+                value: now.humanReviewRate.map { formatPercent($0) } ?? "no outcomes", numeric: now.humanReviewRate, target: "none",
+                status: now.humanReviewRate == nil ? .notApplicable : .info),
+        ]
     }
 
     /// `1234567` → `1,234,567`.

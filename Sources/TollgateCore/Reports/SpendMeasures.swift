@@ -30,6 +30,9 @@ public struct SpendMeasures: Sendable, Hashable, Codable {
     public var workflowTaggedCostNanoUSD: Int64 = 0
     /// Calls with full attribution (team, app, workflow, environment and cost centre all set).
     public var fullyAttributedCalls: Int64 = 0
+    /// Calls governance refused (budget, rate limit, policy, kill switch: `blocked` entries). Not in ``calls``;
+    /// they reached no provider and cost nothing.
+    public var refusedCalls: Int64 = 0
 
     /// Empty measures.
     public init() {}
@@ -38,8 +41,9 @@ public struct SpendMeasures: Sendable, Hashable, Codable {
     public init(
         calls: Int64, inputUncached: Int64 = 0, cacheRead: Int64 = 0, cacheWrite: Int64 = 0, output: Int64 = 0, reasoning: Int64 = 0,
         costNanoUSD: Int64 = 0, inputCostNanoUSD: Int64 = 0, unpricedCalls: Int64 = 0, estimatedCalls: Int64 = 0,
-        failedCalls: Int64 = 0, workflowTaggedCostNanoUSD: Int64 = 0, fullyAttributedCalls: Int64 = 0
+        failedCalls: Int64 = 0, workflowTaggedCostNanoUSD: Int64 = 0, fullyAttributedCalls: Int64 = 0, refusedCalls: Int64 = 0
     ) {
+        self.refusedCalls = refusedCalls
         self.calls = calls
         self.inputUncached = inputUncached
         self.cacheRead = cacheRead
@@ -80,6 +84,7 @@ public struct SpendMeasures: Sendable, Hashable, Codable {
         failedCalls = try sum(failedCalls, other.failedCalls, "a call count")
         workflowTaggedCostNanoUSD = try sum(workflowTaggedCostNanoUSD, other.workflowTaggedCostNanoUSD, "the cost sum")
         fullyAttributedCalls = try sum(fullyAttributedCalls, other.fullyAttributedCalls, "a call count")
+        refusedCalls = try sum(refusedCalls, other.refusedCalls, "a call count")
     }
 
     /// The sum of many measures.
@@ -95,7 +100,7 @@ public enum ReportDimension: String, Sendable, Hashable, Codable, CaseIterable {
     case team, app, workflow, customer, environment
     case costCenter = "cost_center"
     case provider
-    /// The served model.
+    /// The served (upstream) model: the rollups keep the model the provider ran, not the configured name.
     case model
     case status, pricing
 

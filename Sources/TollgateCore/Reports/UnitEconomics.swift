@@ -75,6 +75,8 @@ public struct UnitMetrics: Sendable, Hashable, Codable {
     public var inputShare: Double?
     /// value (USD) × throughput (per hour) ÷ tokens (millions).
     public var valueAdjustedThroughputIndex: Double?
+    /// Outcomes a human reviewed ÷ outcomes.
+    public var humanReviewRate: Double? = nil
 
     /// Computes the metrics.
     public static func compute(spend: SpendMeasures, outcomes: OutcomeTotals, hours: Double) -> UnitMetrics {
@@ -98,7 +100,8 @@ public struct UnitMetrics: Sendable, Hashable, Codable {
             decisionThroughputPerHour: throughput,
             valuePerDollar: spend.costNanoUSD > 0 ? Double(outcomes.valueNanoUSD) / Double(spend.costNanoUSD) : nil,
             inputShare: spend.costNanoUSD > 0 ? Double(spend.inputCostNanoUSD) / Double(spend.costNanoUSD) : nil,
-            valueAdjustedThroughputIndex: tokens > 0 ? valueUSD * throughput / (Double(tokens) / 1e6) : nil)
+            valueAdjustedThroughputIndex: tokens > 0 ? valueUSD * throughput / (Double(tokens) / 1e6) : nil,
+            humanReviewRate: outcomes.outcomes > 0 ? Double(outcomes.humanReviewed) / Double(outcomes.outcomes) : nil)
     }
 
     /// Relative change from `previous` to `current`: (current − previous) ÷ previous; nil when either is

@@ -1,73 +1,143 @@
 import GRDB
-import TollgateCore
+public import TollgateCore
 
-/// A dimension spend can be grouped by.
+/// A dimension `report spend` groups by: an attribution column, the requested or served model, or a time grain.
 public enum SpendDimension: String, Sendable, CaseIterable {
-    case team, app, workflow, model, customer, provider, environment, key
+    case team, app, workflow, customer, provider, environment, key
     case costCenter = "cost_center"
+    /// The model the caller asked for (the configured name; for a downgraded call the model it was routed from);
+    /// rows list the served model when it differs.
+    case model
+    /// The model the provider ran (`upstream_model`, or a downgrade's target).
+    case servedModel = "served_model"
+    case day, week, month
+
+    /// The time grain, for `day`, `week` and `month`.
+    public var grain: TimeGrain? { TimeGrain(rawValue: rawValue) }
 
     var column: String {
         switch self {
         case .team: "team"
         case .app: "app"
         case .workflow: "workflow"
-        case .model: "requestedModel"
+        case .model: "COALESCE(NULLIF(routedFrom, ''), requestedModel)"
+        case .servedModel: "servedModel"
         case .customer: "customer"
         case .provider: "provider"
         case .environment: "environment"
         case .key: "keyId"
         case .costCenter: "costCenter"
+        case .day, .week, .month: "CAST(ts / 86400000 AS TEXT)"
         }
     }
 }
 
 /// One line of a spend report.
 public struct SpendRow: Sendable, Hashable, Codable {
-    /// The group's value; `nil` is the unattributed bucket.
+    /// The group's value (a period label for time grains); `nil` is the unattributed bucket.
     public var group: String?
-    /// Calls (ledger entries).
-    public var calls: Int64
+    /// Served calls: ledger entries governance did not refuse.
+    public var calls: Int64 = 0
+    /// Calls governance refused (`blocked` entries: budget, rate limit, policy, kill switch); not in ``calls``.
+    public var refusedCalls: Int64 = 0
     /// Input tokens (uncached + cache reads + cache writes).
-    public var inputTokens: Int64
+    public var inputTokens: Int64 = 0
     /// Cache-read tokens (part of input).
-    public var cachedTokens: Int64
-    /// Output tokens.
-    public var outputTokens: Int64
-    /// Priced cost in nano-USD (estimated entries included).
-    public var costNanoUSD: Int64
+    public var cachedTokens: Int64 = 0
+    /// Output tokens, reasoning included.
+    public var outputTokens: Int64 = 0
+    /// Known cost in nano-USD (estimated entries included, unpriced ones not).
+    public var costNanoUSD: Int64 = 0
     /// Entries whose cost is unknown (unpriced): not included in the cost.
-    public var unpricedCalls: Int64
+    public var unpricedCalls: Int64 = 0
     /// Entries whose usage was estimated.
-    public var estimatedCalls: Int64
-    /// Entries that failed upstream or were cancelled.
-    public var failedCalls: Int64
+    public var estimatedCalls: Int64 = 0
+    /// Served calls that failed upstream or were cancelled.
+    public var failedCalls: Int64 = 0
+    /// For `--by model`: the served models of the group's calls, sorted.
+    public var servedModels: [String] = []
+    /// For time grains: the period's first day, `YYYY-MM-DD`.
+    public var periodStart: String?
+
+    /// Whether the cost is complete, a lower bound, or unknown.
+    public var knowledge: CostKnowledge { CostKnowledge.of(calls: calls, unpricedCalls: unpricedCalls) }
+
+    /// Adds another row's figures (for merging days into weeks and months).
+    mutating func add(_ o: SpendRow) {
+        calls += o.calls
+        refusedCalls += o.refusedCalls
+        inputTokens += o.inputTokens
+        cachedTokens += o.cachedTokens
+        outputTokens += o.outputTokens
+        costNanoUSD += o.costNanoUSD
+        unpricedCalls += o.unpricedCalls
+        estimatedCalls += o.estimatedCalls
+        failedCalls += o.failedCalls
+    }
+}
+
+extension SpendRow {
+    /// An empty row for `group` (totals are built by adding rows to one).
+    public init(group: String?) {
+        self.group = group
+    }
 }
 
 extension LedgerDatabase {
-    /// Spend grouped by one dimension over `[sinceMs, untilMs)`, largest cost first.
+    /// Spend grouped by one dimension over `[sinceMs, untilMs)`: largest cost first, or for a time grain one row per
+    /// period of the window in order (periods with no calls included, as zeros).
     public func spend(by dimension: SpendDimension, sinceMs: Int64, untilMs: Int64) throws -> [SpendRow] {
-        try writer.read { db in
+        let rows = try writer.read { db in
             let sql = """
                 SELECT \(dimension.column) AS grp,
-                       COUNT(*) AS calls,
+                       SUM(status <> 'blocked') AS calls,
+                       SUM(status = 'blocked') AS refused,
                        SUM(inputUncached + cacheRead + cacheWrite5m + cacheWrite1h) AS input,
                        SUM(cacheRead) AS cached,
                        SUM(output) AS output,
                        SUM(COALESCE(costNano, 0)) AS cost,
                        SUM(costNano IS NULL) AS unpriced,
                        SUM(usageSource = 'estimated') AS estimated,
-                       SUM(status NOT IN ('ok', 'cached')) AS failed
+                       SUM(status NOT IN ('ok', 'cached', 'blocked')) AS failed,
+                       GROUP_CONCAT(DISTINCT servedModel) AS served
                 FROM ledgerEntry
                 WHERE ts >= ? AND ts < ?
                 GROUP BY grp
                 ORDER BY cost DESC, calls DESC, grp
                 """
             return try Row.fetchAll(db, sql: sql, arguments: [sinceMs, untilMs]).map { row in
-                SpendRow(
-                    group: row["grp"], calls: row["calls"], inputTokens: row["input"] ?? 0, cachedTokens: row["cached"] ?? 0,
-                    outputTokens: row["output"] ?? 0, costNanoUSD: row["cost"] ?? 0, unpricedCalls: row["unpriced"] ?? 0,
-                    estimatedCalls: row["estimated"] ?? 0, failedCalls: row["failed"] ?? 0)
+                let served: String? = row["served"]
+                return SpendRow(
+                    group: row["grp"], calls: row["calls"] ?? 0, refusedCalls: row["refused"] ?? 0, inputTokens: row["input"] ?? 0,
+                    cachedTokens: row["cached"] ?? 0, outputTokens: row["output"] ?? 0, costNanoUSD: row["cost"] ?? 0,
+                    unpricedCalls: row["unpriced"] ?? 0, estimatedCalls: row["estimated"] ?? 0, failedCalls: row["failed"] ?? 0,
+                    servedModels: dimension == .model ? (served ?? "").split(separator: ",").map(String.init).sorted() : [])
             }
+        }
+        guard let grain = dimension.grain else { return rows }
+        return Self.merge(days: rows, grain: grain, fromDay: sinceMs / 86_400_000, toDay: (untilMs + 86_399_999) / 86_400_000)
+    }
+
+    /// Day rows (group = day index) merged into the grain's periods over `[fromDay, toDay)`, every period present.
+    static func merge(days: [SpendRow], grain: TimeGrain, fromDay: Int64, toDay: Int64) -> [SpendRow] {
+        let buckets = grain.buckets(fromDay: fromDay, toDay: toDay)
+        var byStart: [Int64: SpendRow] = [:]
+        for b in buckets { byStart[b.startDay] = SpendRow(group: b.label, periodStart: b.startDate) }
+        for row in days {
+            guard let day = row.group.flatMap({ Int64($0) }) else { continue }
+            let b = grain.bucket(containing: day)
+            byStart[b.startDay, default: SpendRow(group: b.label, periodStart: b.startDate)].add(row)
+        }
+        return byStart.keys.sorted().map { byStart[$0]! }
+    }
+
+    /// The timestamps (ms) of the oldest and newest entries, nil for an empty ledger.
+    public func coverage() throws -> (firstMs: Int64, lastMs: Int64)? {
+        try writer.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT MIN(ts) AS a, MAX(ts) AS b FROM ledgerEntry"),
+                let first: Int64 = row["a"], let last: Int64 = row["b"]
+            else { return nil }
+            return (first, last)
         }
     }
 }

@@ -27,7 +27,7 @@ extension ReportCommand {
         @Option(help: "Fixed share for --rule fixed, TEAM=SHARE (repeatable; replaces the rate card's fixed_shares).")
         var share: [String] = []
 
-        @Option(help: "Print one team's statement instead of the summary.")
+        @Option(help: "Print one team's statement instead of the summary (a shared team, or (unattributed), shows what was redistributed).")
         var statement: String?
 
         @Option(name: .customLong("format"), help: "Statement format: markdown, csv, json.")
@@ -59,70 +59,45 @@ extension ReportCommand {
             if let rule = rule.flatMap(AllocationRule.init(rawValue:)) { card.allocation = rule }
             do { try card.validate() } catch { throw ValidationError(error.message) }
             let database = try location.open()
-            let byTeam = try database.spend(groupedBy: [.team], period: period)
-            let result = try TollgateCore.Chargeback.compute(byTeam: byTeam, rateCard: card)
-            if let team = statement {
-                guard let line = result.lines.first(where: { $0.team == team }) else {
-                    throw ValidationError("no chargeback line for team '\(team)' in \(period.label) (teams: \(result.lines.map(\.team).joined(separator: ", ")))")
+            let result: TollgateCore.Chargeback
+            do {
+                result = try TollgateCore.Chargeback.compute(byTeam: try database.spend(groupedBy: [.team], period: period), rateCard: card)
+            } catch let error as ReportError {
+                throw CommandFailure(error.message)
+            }
+            for team in result.absentSharedTeams {
+                let known = (result.lines.map(\.team) + result.pool.compactMap(\.team)).sorted().joined(separator: ", ")
+                FileHandle.standardError.write(Data(
+                    "warning: rate_card.shared_teams names '\(team)', which has no calls in \(period.label) (teams with calls: \(known.isEmpty ? "none" : known))\n".utf8))
+            }
+            if let team = statement { return print(try Self.statement(for: team, result: result, database: database, period: period, as: statementFormat)) }
+            let output = ChargebackOutput(result: result, period: period)
+            if format.json { return try ReportJSON.print(output.json()) }
+            if format.csv { return print(output.csv()) }
+            print(output.text())
+        }
+
+        /// One team's statement; a shared team's or the unattributed pool's (`(unattributed)`) shows what was redistributed.
+        static func statement(
+            for team: String, result: TollgateCore.Chargeback, database: LedgerDatabase, period: ReportPeriod, as format: StatementFormat
+        ) throws -> String {
+            let key: String? = team == GroupedSpend.unattributed ? nil : team
+            let byWorkflow = try database.spend(groupedBy: [.team, .workflow], period: period)
+                .filter { $0.keys[0] == key }.map { GroupedSpend(keys: [$0.keys[1]], measures: $0.measures) }
+            if let line = result.lines.first(where: { $0.team == team }) {
+                let made = Result { () throws(ReportError) in
+                    try ChargebackStatement.make(line: line, byWorkflow: byWorkflow, period: period, rule: result.rule)
                 }
-                let byWorkflow = try database.spend(groupedBy: [.team, .workflow], period: period)
-                    .filter { $0.keys[0] == team }.map { GroupedSpend(keys: [$0.keys[1]], measures: $0.measures) }
-                let statement = try ChargebackStatement.make(line: line, byWorkflow: byWorkflow, period: period, rule: result.rule)
-                print(Self.render(statement, as: statementFormat))
-                return
+                return render(try made.mapError { CommandFailure($0.message) }.get(), as: format)
             }
-            if format.json {
-                try ReportJSON.print([
-                    "report": "chargeback", "period": ReportJSON.period(period), "rule": result.rule.rawValue,
-                    "ledger_cost_nano_usd": result.ledgerNanoUSD, "ledger_cost_usd": Money.format(nanoUSD: result.ledgerNanoUSD),
-                    "pool_nano_usd": result.poolNanoUSD, "unallocated_nano_usd": result.unallocatedNanoUSD,
-                    "unpriced_calls": result.unpricedCalls,
-                    "charged_total_nano_usd": "\(result.chargedTotalNanoUSD)",
-                    "teams": result.lines.map { l -> [String: Any] in
-                        [
-                            "team": l.team, "tier": l.tier, "calls": l.calls, "unpriced_calls": l.unpricedCalls,
-                            "direct_nano_usd": l.directNanoUSD, "allocated_nano_usd": l.allocatedNanoUSD, "list_nano_usd": l.listNanoUSD,
-                            "surcharge_nano_usd": l.surchargeNanoUSD, "charged_nano_usd": l.chargedNanoUSD,
-                            "list_usd": Money.format(nanoUSD: l.listNanoUSD), "charged_usd": Money.format(nanoUSD: l.chargedNanoUSD),
-                        ]
-                    },
-                ])
-                return
-            }
-            if format.csv {
-                print(CSV.line(["team", "tier", "calls", "unpriced_calls", "direct_usd", "allocated_usd", "list_usd", "surcharge_usd", "charged_usd"]))
-                for l in result.lines {
-                    print(CSV.line([
-                        l.team, l.tier, "\(l.calls)", "\(l.unpricedCalls)", Money.format(nanoUSD: l.directNanoUSD),
-                        Money.format(nanoUSD: l.allocatedNanoUSD), Money.format(nanoUSD: l.listNanoUSD), Money.format(nanoUSD: l.surchargeNanoUSD),
-                        Money.format(nanoUSD: l.chargedNanoUSD),
-                    ]))
+            if let part = result.pool.first(where: { $0.team == key }) {
+                let made = Result { () throws(ReportError) in
+                    try ChargebackStatement.make(pool: part, byWorkflow: byWorkflow, period: period, rule: result.rule)
                 }
-                return
+                return render(try made.mapError { CommandFailure($0.message) }.get(), as: format)
             }
-            var table = TextTable(columns: [
-                ("team", .left), ("tier", .left), ("direct", .right), ("allocated", .right), ("list", .right), ("charged", .right), ("unpr.", .right),
-            ])
-            for l in result.lines {
-                table.rows.append([
-                    l.team, l.tier, Format.dollars(l.directNanoUSD), Format.dollars(l.allocatedNanoUSD), Format.dollars(l.listNanoUSD),
-                    Format.dollars(l.chargedNanoUSD), Format.grouped(l.unpricedCalls),
-                ])
-            }
-            let direct = result.lines.reduce(Int64(0)) { $0 + $1.directNanoUSD }
-            table.footer = [
-                "total", "", Format.dollars(direct), Format.dollars(result.poolNanoUSD - result.unallocatedNanoUSD),
-                Format.dollars(Int64(result.listTotalNanoUSD) - result.unallocatedNanoUSD), Format.dollars(Int64(result.chargedTotalNanoUSD)),
-                Format.grouped(result.unpricedCalls),
-            ]
-            print("Chargeback, \(period.label): ledger \(Format.dollars(result.ledgerNanoUSD)), pool \(Format.dollars(result.poolNanoUSD)) allocated \(result.rule.rawValue)")
-            print(table.fitted().render())
-            if result.unallocatedNanoUSD != 0 {
-                print("Unallocated (no team to charge): \(Format.dollars(result.unallocatedNanoUSD)).")
-            }
-            if result.unpricedCalls > 0 {
-                print("\(Format.grouped(result.unpricedCalls)) calls have no price: their cost is unknown and not charged.")
-            }
+            let names = result.lines.map(\.team) + result.pool.map { $0.team ?? GroupedSpend.unattributed }
+            throw CommandFailure("no chargeback line for team '\(team)' in \(period.label) (lines: \(names.joined(separator: ", ")))")
         }
 
         static func render(_ s: ChargebackStatement, as format: StatementFormat) -> String {

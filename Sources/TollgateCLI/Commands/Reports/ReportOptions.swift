@@ -26,7 +26,7 @@ struct PeriodOptions: ParsableArguments {
     func validate() throws { _ = try resolve() }
 }
 
-/// `--json` / `--csv` (default: an 80-column table).
+/// `--json` / `--csv` (default: a table fitted to the terminal).
 struct FormatOptions: ParsableArguments {
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Print CSV.") var csv = false
@@ -43,14 +43,22 @@ enum ReportJSON {
         Swift.print(String(decoding: data, as: UTF8.self))
     }
 
+    /// Spend measures; `cost_usd`/`cost_nano_usd` are null when no call is priced, and `cost_complete` is false
+    /// whenever some calls are unpriced (the amount is then a lower bound).
     static func measures(_ m: SpendMeasures) -> [String: Any] {
-        [
-            "calls": m.calls, "input_tokens": m.inputTokens, "cache_read_tokens": m.cacheRead, "cache_write_tokens": m.cacheWrite,
-            "output_tokens": m.output, "reasoning_tokens": m.reasoning, "cost_usd": Money.format(nanoUSD: m.costNanoUSD),
-            "cost_nano_usd": m.costNanoUSD, "input_cost_nano_usd": m.inputCostNanoUSD, "unpriced_calls": m.unpricedCalls,
-            "estimated_calls": m.estimatedCalls, "failed_calls": m.failedCalls,
+        let knowledge = CostKnowledge.of(m)
+        let unknown = knowledge == .unknown
+        return [
+            "calls": m.calls, "refused_calls": m.refusedCalls, "input_tokens": m.inputTokens, "cache_read_tokens": m.cacheRead,
+            "cache_write_tokens": m.cacheWrite, "output_tokens": m.output, "reasoning_tokens": m.reasoning, "tokens": m.totalTokens,
+            "cost_usd": unknown ? NSNull() : Money.format(nanoUSD: m.costNanoUSD), "cost_nano_usd": unknown ? NSNull() : m.costNanoUSD,
+            "cost_complete": knowledge.isComplete, "input_cost_nano_usd": unknown ? NSNull() : m.inputCostNanoUSD,
+            "unpriced_calls": m.unpricedCalls, "estimated_calls": m.estimatedCalls, "failed_calls": m.failedCalls,
         ]
     }
+
+    /// A ratio as a fixed-precision decimal string (6 decimals), or null.
+    static func ratio(_ value: Double?) -> Any { optional(ReportText.fixed(value)) }
 
     static func period(_ p: ReportPeriod) -> [String: Any] {
         let (from, to) = p.dayRange
@@ -65,11 +73,11 @@ enum ReportJSON {
 /// (one tier with no surcharge, proportional allocation).
 func loadRateCard(file: String?, config: String?) throws -> RateCard {
     if let file {
-        guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("\(file): cannot read the rate card") }
+        guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("\(file): cannot read the rate card") }
         do {
             return try RateCardLoader.decode(String(decoding: data, as: UTF8.self))
         } catch {
-            throw ValidationError("\(file): \(error)")
+            throw CommandFailure("\(file): \(error)")
         }
     }
     if let config {

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import TollgateCore
 import TollgateStore
@@ -34,7 +35,30 @@ extension ReportCommand {
                 ("quality_adjusted_outcomes", m.qualityAdjustedOutcomes), ("tokens_per_decision", m.tokensPerDecision),
                 ("decision_throughput_per_hour", m.decisionThroughputPerHour), ("value_per_dollar", m.valuePerDollar),
                 ("input_share_of_spend", m.inputShare), ("value_adjusted_throughput_index", m.valueAdjustedThroughputIndex),
+                ("human_review_rate", m.humanReviewRate), ("cost_complete", m.unpricedCalls == 0),
             ]
+        }
+
+        /// Money metrics of a group whose calls are all unpriced are unknown (null / `unknown`), never 0.
+        static func isUnknownCost(_ name: String, _ m: UnitMetrics) -> Bool {
+            name.hasPrefix("cost") && name.hasSuffix("nano_usd") && CostKnowledge.of(calls: m.calls, unpricedCalls: m.unpricedCalls) == .unknown
+        }
+
+        /// Integers and booleans as they are, ratios as 6-decimal strings, missing values as null.
+        static func jsonValue(_ value: Any?, unknown: Bool) -> Any {
+            if unknown { return NSNull() }
+            if let d = value as? Double { return ReportJSON.ratio(d) }
+            return ReportJSON.optional(value)
+        }
+
+        static func csvCell(_ value: Any?, unknown: Bool) -> String {
+            if unknown { return "unknown" }
+            switch value {
+            case let i as Int64: return "\(i)"
+            case let d as Double: return ReportText.fixed(d) ?? ""
+            case let b as Bool: return b ? "true" : "false"
+            default: return ""
+            }
         }
 
         static func number(_ value: Any?) -> Double? {
@@ -62,9 +86,9 @@ extension ReportCommand {
                         var previous: [String: Any] = [:]
                         var trend: [String: Any] = [:]
                         for (i, (name, value)) in now.enumerated() {
-                            current[name] = ReportJSON.optional(value)
-                            previous[name] = ReportJSON.optional(before[i].1)
-                            trend[name] = ReportJSON.optional(UnitMetrics.trend(Self.number(value), Self.number(before[i].1)))
+                            current[name] = Self.jsonValue(value, unknown: Self.isUnknownCost(name, row.current))
+                            previous[name] = Self.jsonValue(before[i].1, unknown: Self.isUnknownCost(name, row.previous))
+                            if !(value is Bool) { trend[name] = ReportJSON.ratio(UnitMetrics.trend(Self.number(value), Self.number(before[i].1))) }
                         }
                         return [dimension.rawValue: ReportJSON.optional(row.group), "current": current, "previous": previous, "trend": trend]
                     },
@@ -74,18 +98,13 @@ extension ReportCommand {
             if format.csv {
                 let names = Self.metrics(UnitMetrics.compute(spend: .init(), outcomes: .init(), hours: 1)).map(\.0)
                 print(CSV.line([dimension.rawValue] + names + names.map { "previous_" + $0 } + names.map { "trend_" + $0 }))
-                func cell(_ v: Any?) -> String {
-                    switch v {
-                    case let i as Int64: "\(i)"
-                    case let d as Double: "\(d)"
-                    default: ""
-                    }
-                }
                 for row in rows {
                     let now = Self.metrics(row.current)
                     let before = Self.metrics(row.previous)
-                    let trends = zip(now, before).map { cell(UnitMetrics.trend(Self.number($0.1), Self.number($1.1))) }
-                    print(CSV.line([row.group ?? ""] + now.map { cell($0.1) } + before.map { cell($0.1) } + trends))
+                    let trends = zip(now, before).map { ReportText.fixed(UnitMetrics.trend(Self.number($0.1), Self.number($1.1))) ?? "" }
+                    print(CSV.line(
+                        [row.group ?? ""] + now.map { Self.csvCell($0.1, unknown: Self.isUnknownCost($0.0, row.current)) }
+                            + before.map { Self.csvCell($0.1, unknown: Self.isUnknownCost($0.0, row.previous)) } + trends))
                 }
                 return
             }
@@ -93,19 +112,22 @@ extension ReportCommand {
                 (dimension.rawValue, .left), ("calls", .right), ("cost", .right), ("$/call", .right), ("succ%", .right),
                 ("$/success", .right), ("trend", .right), ("value/$", .right),
             ])
+            table.optional = ["value/$", "succ%"]
             for row in rows {
                 let m = row.current
+                let knowledge = CostKnowledge.of(calls: m.calls, unpricedCalls: m.unpricedCalls)
+                func perUnit(_ nano: Int64?) -> String { nano.map { ReportText.cost($0, knowledge) } ?? "-" }
                 table.rows.append([
                     row.group ?? GroupedSpend.unattributed, Format.grouped(m.calls),
-                    m.calls > 0 && m.unpricedCalls == m.calls ? "unpriced" : Format.dollars(m.costNanoUSD),
-                    m.costPerCallNanoUSD.map(Format.dollars) ?? "-", Format.percent(m.successRate),
-                    m.costPerSuccessNanoUSD.map(Format.dollars) ?? "-",
+                    ReportText.cost(m.costNanoUSD, knowledge), perUnit(m.costPerCallNanoUSD), Format.percent(m.successRate),
+                    perUnit(m.costPerSuccessNanoUSD),
                     Format.trend(UnitMetrics.trend(m.costPerSuccessNanoUSD.map(Double.init), row.previous.costPerSuccessNanoUSD.map(Double.init))),
                     m.valuePerDollar.map(KPIReport.formatNumber) ?? "-",
                 ])
             }
             print("Unit economics by \(dimension.rawValue), \(period.label); trend of $/success vs \(period.previous.label)")
-            print(table.fitted().render())
+            if dimension == .model { print("model is the served (upstream) model.") }
+            print(table.render())
             if unmatched > 0 {
                 print("\(unmatched) outcomes in this period match no call yet (see `tollgate outcomes unmatched`); they count under their workflow only.")
             }
