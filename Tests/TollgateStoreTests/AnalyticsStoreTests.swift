@@ -162,9 +162,14 @@ func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], pe
         try LedgerDatabase.migrator.migrate(queue, upTo: "v2: governance")
         var rng = SeededRNG(state: 99)
         let entries = (0..<400).map { randomEntry($0, &rng, days: 40) }
-        try queue.write { db in  // as v2 wrote them: entries only, no rollups yet
-            let insert = try db.cachedStatement(sql: LedgerDatabase.insertSQL)
-            for entry in entries { try EntryBinder.insert(entry, with: insert) }
+        // As v2 wrote them: entries only (in v2's columns), no rollups yet.
+        let (source, path) = try temporaryLedger()
+        try source.writeNow(entries: entries)
+        let v2Columns = LedgerDatabase.columns.filter { $0 != "priceModel" }.joined(separator: ", ")
+        try queue.inDatabase { db in
+            try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [path])
+            try db.execute(sql: "INSERT INTO ledgerEntry (\(v2Columns)) SELECT \(v2Columns) FROM source.ledgerEntry ORDER BY rowid")
+            try db.execute(sql: "DETACH DATABASE source")
         }
         let database = try LedgerDatabase(queue)  // runs v3: creates and backfills the rollups
         try expectRollupsMatch(database, entries, period: try ReportPeriod.parse("2026-10"))

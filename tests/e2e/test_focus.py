@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import subprocess
@@ -175,3 +176,73 @@ def test_focus_export_periods_and_errors(tollgate_bin, focus_ledger, tmp_path):
     for bad in (["--period", "2026-13"], ["--period", "2026-Q5"], ["--period", "2026-10", "--since", "2026-10-01"], []):
         r = run(tollgate_bin, "export", "focus", "--db", db, *bad)
         assert r.returncode != 0, bad
+
+
+CONFIG_PRICES = """\
+pricing:
+  prices:
+    - {model: gpt-4o-mini, input: "0.80", output: "3.20"}
+"""
+
+
+def test_config_priced_rows_export_exact_prices_without_the_config(tollgate_bin, simulator, tmp_path):
+    """A model priced by the configuration (`price:`) and one priced through `price_as` export, without
+    --config, at their exact unit prices (PriceSource catalog); Tags carry the customer and the caller's tags."""
+    from conftest import prices
+
+    gw = Gateway(tollgate_bin, tmp_path / "config-priced", simulator.port, name="config-priced", extra=CONFIG_PRICES)
+    headers = {"Authorization": f"Bearer {SUPPORT_KEY}", "x-tollgate-customer": "globex", "x-tollgate-tags": "ticket=T-7,channel=email"}
+    ids = []
+    try:
+        for model, prompt in (("gpt-4o-mini", "priced by the file"), ("qwen-reasoner", "think [[sim:tokens=40]]")):
+            for i in range(2):
+                r = httpx.post(gw.openai_base + "/chat/completions", headers=headers,
+                               json={"model": model, "messages": [{"role": "user", "content": f"{prompt} {i}"}]}, timeout=30)
+                assert r.status_code == 200, r.text
+                ids.append(r.headers["x-tollgate-request-id"])
+        entries = gw.ledger().entries(ids)
+    finally:
+        gw.stop()
+    ledger = gw.ledger()
+    # Which price priced each entry is on the entry; the file's price is a price version of its own.
+    keys = {e["requestedModel"]: e["priceModel"] for e in entries.values()}
+    assert keys == {"gpt-4o-mini": "gpt-4o-mini", "qwen-reasoner": "dashscope/qwen-turbo"}
+    configured = {e["priceVersion"] for e in entries.values() if e["requestedModel"] == "gpt-4o-mini"}
+    assert len(configured) == 1
+    version = ledger.query("SELECT * FROM priceVersion WHERE id = ?", (configured.pop(),))
+    assert len(version) == 1 and version[0]["source"] == "configuration" and version[0]["id"].startswith("config-")
+
+    month = time.strftime("%Y-%m", time.gmtime())
+    out = tmp_path / "focus-no-config.csv"
+    result = run(tollgate_bin, "export", "focus", "--period", month, "--db", gw.db_path, "--output", out)
+    assert result.returncode == 0, result.stderr
+    assert "no longer in the catalog" not in result.stderr, result.stderr
+    rows = rows_of(out.read_text())
+    assert sum(int(r["x_EntryCount"]) for r in rows if r["x_TokenType"] == "input") == len(ids)
+    assert sum(Decimal(r["BilledCost"]) for r in rows) / NANO == ledger.scalar("SELECT TOTAL(costNano) FROM ledgerEntry")
+
+    qwen = prices()["dashscope/qwen-turbo"]
+    million = Decimal(1_000_000)
+    expected = {
+        ("gpt-4o-mini", "input"): Decimal("0.80"), ("gpt-4o-mini", "output"): Decimal("3.20"),
+        ("qwen-reasoner", "input"): qwen["input_cost_per_token"] * million,
+        ("qwen-reasoner", "output"): qwen["output_cost_per_token"] * million,
+        ("qwen-reasoner", "reasoning"): qwen["output_cost_per_reasoning_token"] * million,
+    }
+    requested = {e["servedModel"]: e["requestedModel"] for e in entries.values()}
+    seen = set()
+    for r in rows:
+        key = (requested[r["x_Model"]], r["x_TokenType"])
+        assert r["x_PriceSource"] == "catalog", r
+        assert Decimal(r["ListUnitPrice"]) == expected[key], (key, r["ListUnitPrice"])
+        assert Decimal(r["ListUnitPrice"]) * Decimal(r["PricingQuantity"]) == Decimal(r["ListCost"])
+        tags = json.loads(r["Tags"])
+        assert tags["x_customer"] == "globex" and tags["x_tag/ticket"] == "T-7" and tags["x_tag/channel"] == "email", tags
+        assert tags["team"] == "support"
+        seen.add(key)
+    assert seen == set(expected), seen
+
+    report = validate(out, tmp_path)
+    assert report["errors"] == 0 and report["failed"] in ([], ["InvoiceId-C-005-C"]), report
+    strict = validate(out, tmp_path, TOLLGATE_CRITERIA)
+    assert strict["errors"] == 0 and strict["failed"] in ([], ["InvoiceId-C-005-C"]), strict

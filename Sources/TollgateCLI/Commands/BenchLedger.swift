@@ -61,7 +61,7 @@ struct BenchLedger: AsyncParsableCommand {
         }
         let seconds = Double((clock.now - start).components.attoseconds) / 1e18 + Double((clock.now - start).components.seconds)
         let count = try database.entryCount()
-        guard count == total else { throw ValidationError("wrote \(count) entries, expected \(total)") }
+        guard count == total else { throw CommandFailure("wrote \(count) entries, expected \(total)") }
         let rate = Double(total) / seconds
         print(String(format: "INGEST {\"entries\":%d,\"seconds\":%.3f,\"entries_per_second\":%.0f}", total, seconds, rate))
     }

@@ -45,15 +45,18 @@ struct ExportCommand: AsyncParsableCommand {
                 for (name, value) in [("since", since), ("until", until)] {
                     if let value, CivilDate.unixSeconds(value) == nil { throw ValidationError("--\(name) '\(value)' is not a YYYY-MM-DD date") }
                 }
+                if let since, let until, let start = CivilDate.unixSeconds(since), let end = CivilDate.unixSeconds(until), end <= start {
+                    throw ValidationError("--until must be after --since")
+                }
             }
         }
 
-        func resolvedPeriod() throws -> ExportPeriod {
+        func resolvedPeriod() throws(CommandFailure) -> ExportPeriod {
             if let period, let parsed = ExportPeriod.parse(period) { return parsed }
             let now = Int64(Date().timeIntervalSince1970)
             let start = since.flatMap(CivilDate.unixSeconds) ?? 0
             let end = until.flatMap(CivilDate.unixSeconds) ?? (now / 86_400 + 1) * 86_400
-            guard end > start else { throw ValidationError("--until must be after --since") }
+            guard end > start else { throw CommandFailure("--since \(CivilDate.format(unixSeconds: start)) is after today (without --until the export ends with today, UTC)") }
             return ExportPeriod(start: start, end: end)
         }
 
@@ -63,7 +66,8 @@ struct ExportCommand: AsyncParsableCommand {
             let configuration = try location.config.map { try loadRuntime($0).configuration }
             let catalog = try CatalogLoader.catalog(
                 configuration: configuration ?? GatewayConfiguration(providers: [], models: [], keys: []), database: database)
-            let priceKeys = FocusPriceKeys(models: configuration?.models ?? [])
+            let priceKeys = FocusPriceKeys(
+                models: configuration?.models ?? [], snapshots: try CatalogLoader.snapshots(configuration: configuration, database: database))
 
             let sink = try OutputSink(path: output)
             var aggregator = FocusAggregator()
@@ -90,12 +94,17 @@ struct ExportCommand: AsyncParsableCommand {
     }
 }
 
-/// Finds the catalog key that priced an entry, to recover its exact unit prices.
+/// Finds the price that priced an entry, to recover its exact unit prices: the one the entry names
+/// (its price version and catalog key), or, for entries that name none, the catalog's price under the
+/// keys the configuration's routes (or the model names) suggest.
 struct FocusPriceKeys {
     /// Model name or alias → catalog key, from the configuration's model routes.
     let routes: [String: String]
+    /// Every price by the version that holds it.
+    let snapshots: PriceSnapshots
 
-    init(models: [GatewayConfiguration.ModelRoute]) {
+    init(models: [GatewayConfiguration.ModelRoute], snapshots: PriceSnapshots) {
+        self.snapshots = snapshots
         var routes: [String: String] = [:]
         for model in models {
             let key = model.priceAs ?? model.upstreamModel ?? model.name
@@ -108,6 +117,7 @@ struct FocusPriceKeys {
     /// The catalog's cost for the entry, from the first candidate key that reproduces the ledger's cost exactly.
     func reprice(_ entry: LedgerEntry, catalog: PriceCatalog) -> Cost? {
         guard let recorded = entry.costNanoUSD, entry.usage.total > 0 else { return nil }
+        if let cost = snapshots.recordedCost(of: entry) { return cost }
         var candidates: [String] = []
         for key in [routes[entry.requestedModel], entry.servedModel, entry.requestedModel].compactMap({ $0 }) where !candidates.contains(key) {
             candidates.append(key)
@@ -129,7 +139,7 @@ final class OutputSink {
     init(path: String?) throws {
         if let path {
             guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-                throw ValidationError("cannot write \(path)")
+                throw CommandFailure("cannot write \(path)")
             }
             self.handle = handle
         } else {

@@ -92,6 +92,12 @@ struct KeysCommand: AsyncParsableCommand {
         @Option var environment: String?
         @Option var costCenter: String?
 
+        func validate() throws {
+            guard expires != nil || allowModels != nil || workflow != nil || environment != nil || costCenter != nil else {
+                throw ValidationError("Nothing to change: give --expires, --allow-models, --workflow, --environment or --cost-center.")
+            }
+        }
+
         func run() async throws {
             var body: [String: Any] = [:]
             if let expires { body["expires_at"] = expires == "never" ? NSNull() : expires }
@@ -101,7 +107,6 @@ struct KeysCommand: AsyncParsableCommand {
             if let workflow { body["workflow"] = workflow }
             if let environment { body["environment"] = environment }
             if let costCenter { body["cost_center"] = costCenter }
-            guard !body.isEmpty else { throw ValidationError("Nothing to change: give --expires, --allow-models, --workflow, --environment or --cost-center.") }
             _ = try await admin.call(.PATCH, "/keys/\(name)", body: body)
             if !admin.json { print("Updated '\(name)'.") }
         }

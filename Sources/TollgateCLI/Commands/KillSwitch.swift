@@ -35,8 +35,11 @@ struct KillSwitchCommand: AsyncParsableCommand {
         @Argument var name: String
         @Option(help: "Why (shown to callers).") var reason: String
 
-        func run() async throws {
+        func validate() throws {
             guard ["workflow", "provider", "model"].contains(kind) else { throw ValidationError("The kind is workflow, provider or model.") }
+        }
+
+        func run() async throws {
             _ = try await admin.call(.PUT, "/kill-switches", body: [kind: name, "reason": reason])
             if !admin.json { print("Switched off \(kind) '\(name)'.") }
         }

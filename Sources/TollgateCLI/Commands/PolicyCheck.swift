@@ -12,8 +12,10 @@ struct PolicyCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Lint a configuration file; exits 1 on any problem (with --strict, on any warning too).",
             discussion: """
-                Every problem is printed with its key path. Environment variables the file references are not needed: \
-                missing ones are filled with placeholders, so the check runs in CI without secrets.
+                Every problem is printed with its line and key path; the rules are those of `config check` and `serve`. \
+                Environment variables the file references are not needed: an unset one without a default (`${NAME}`, \
+                `api_key_env`) is filled with a placeholder, so the check runs in CI without secrets; `${NAME:-default}` \
+                takes its default.
                 """)
 
         @Argument(help: "Path of the YAML configuration.")
@@ -26,44 +28,42 @@ struct PolicyCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("\(file): cannot read the file") }
-            let text = String(decoding: data, as: UTF8.self)
-            var environment = ProcessInfo.processInfo.environment
-            for name in Self.referencedVariables(text) where environment[name] == nil { environment[name] = "policy-check-placeholder-\(name)" }
-            let runtime: GatewayRuntime
+            let checked: ConfigurationLoader.Checked
             do {
-                runtime = try ConfigurationLoader.load(text: text, origin: file, environment: environment)
+                checked = try ConfigurationLoader.check(path: file, unset: .placeholder)
             } catch let error as ConfigurationLoader.LoadError {
-                report(problems: error.description.split(separator: "\n").map(String.init), warnings: [], summary: nil)
+                report(problems: error.problems, warnings: [], summary: nil)
                 throw ExitCode(1)
             }
-            let warnings = Self.warnings(runtime.configuration)
-            let g = runtime.configuration.governance
+            let configuration = checked.runtime.configuration
+            let warnings = checked.warnings + Self.warnings(configuration).map { "\(file): warning: \($0)" }
+            let g = configuration.governance
             let summary =
                 "\(g.budgets.count) budgets, \(g.rateLimits.count) rate limits, \(g.agentLimits.count) agent limits, \(g.policies.count) policies, \(g.killSwitches.count) kill switches, \(g.workflows.count) registered workflows"
-            report(problems: [], warnings: warnings, summary: summary)
-            if strict && !warnings.isEmpty { throw ExitCode(1) }
+            let failed = strict && !warnings.isEmpty
+            report(problems: failed ? warnings : [], warnings: failed ? [] : warnings, summary: summary)
+            if failed { throw ExitCode(1) }
         }
 
+        /// Prints the outcome: the problems (with --strict, the warnings are the problems), or the warnings and `ok`.
         func report(problems: [String], warnings: [String], summary: String?) {
             if json {
-                let object: [String: Any] = ["file": file, "ok": problems.isEmpty, "problems": problems, "warnings": warnings, "summary": summary ?? NSNull()]
+                let object: [String: Any] = [
+                    "file": file, "ok": problems.isEmpty, "strict": strict, "problems": problems, "warnings": warnings, "summary": summary ?? NSNull(),
+                ]
                 if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]) {
                     print(String(decoding: data, as: UTF8.self))
                 }
                 return
             }
             for problem in problems { print(problem) }
-            for warning in warnings { print("\(file): warning: \(warning)") }
-            if let summary, problems.isEmpty { print("\(file): ok (\(summary))") }
-        }
-
-        /// `${NAME}` references and `api_key_env` names in the text.
-        static func referencedVariables(_ text: String) -> Set<String> {
-            var names: Set<String> = []
-            for match in text.matches(of: /\$\{([A-Za-z_][A-Za-z0-9_]*)/) { names.insert(String(match.1)) }
-            for match in text.matches(of: /api_key_env:\s*"?([A-Za-z_][A-Za-z0-9_]*)/) { names.insert(String(match.1)) }
-            return names
+            for warning in warnings { print(warning) }
+            if problems.isEmpty {
+                if let summary { print("\(file): ok (\(summary))") }
+            } else {
+                let what = strict && summary != nil ? "warnings, which --strict makes errors" : "problems"
+                print("\(file): failed: \(problems.count) \(what)")
+            }
         }
 
         /// Things that are valid but probably not what the author meant.

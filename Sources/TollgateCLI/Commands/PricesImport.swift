@@ -22,29 +22,27 @@ struct PricesCommand: AsyncParsableCommand {
         @Option(help: "First day the prices apply, YYYY-MM-DD (UTC). Default: today.")
         var effectiveFrom: String?
 
-        func run() async throws {
-            guard let data = FileManager.default.contents(atPath: litellm) else { throw ValidationError("cannot read \(litellm)") }
-            let now = Int64(Date().timeIntervalSince1970)
-            let effective: Int64
-            if let effectiveFrom {
-                guard let seconds = CivilDate.unixSeconds(effectiveFrom) else {
-                    throw ValidationError("--effective-from '\(effectiveFrom)' is not a YYYY-MM-DD date")
-                }
-                effective = seconds
-            } else {
-                effective = now / 86_400 * 86_400
+        func validate() throws {
+            if let effectiveFrom, CivilDate.unixSeconds(effectiveFrom) == nil {
+                throw ValidationError("--effective-from '\(effectiveFrom)' is not a YYYY-MM-DD date")
             }
+        }
+
+        func run() async throws {
+            guard let data = FileManager.default.contents(atPath: litellm) else { throw CommandFailure("\(litellm): cannot read the file") }
+            let now = Int64(Date().timeIntervalSince1970)
+            let effective = effectiveFrom.flatMap(CivilDate.unixSeconds) ?? now / 86_400 * 86_400
             let prices: [ModelPrice]
             do {
                 prices = try LiteLLMCatalog.parse([UInt8](data), effectiveFrom: effective)
             } catch {
-                throw ValidationError("\(litellm): \(error)")
+                throw CommandFailure("\(litellm): \(error)")
             }
             let sha = SHA256Digest.hex(data)
             let id = "litellm-\(CivilDate.format(unixSeconds: effective))-\(sha.prefix(12))"
             let database = try location.open()
             if try database.priceVersions().contains(where: { $0.id == id }) {
-                throw ValidationError("version \(id) is already imported")
+                throw CommandFailure("version \(id) is already imported")
             }
             try database.importPrices(
                 prices,

@@ -51,6 +51,6 @@ func loadRuntime(_ path: String) throws -> GatewayRuntime {
     do {
         return try ConfigurationLoader.load(path: path)
     } catch let error as ConfigurationLoader.LoadError {
-        throw ValidationError(error.description)
+        throw CommandFailure(error.description)
     }
 }

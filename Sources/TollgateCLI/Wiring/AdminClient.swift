@@ -39,13 +39,13 @@ struct AdminOptions: ParsableArguments {
             response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
             bytes = try await response.body.collect(upTo: 16 << 20)
         } catch {
-            throw ValidationError("Cannot reach the gateway at \(base): \(error)")
+            throw CommandFailure("Cannot reach the gateway at \(base): \(error)")
         }
         let data = Data(bytes.readableBytesView)
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         guard (200..<300).contains(Int(response.status.code)) else {
             let message = (object["error"] as? [String: Any])?["message"] as? String ?? String(decoding: data, as: UTF8.self)
-            throw ValidationError("\(response.status.code): \(message)")
+            throw CommandFailure("\(response.status.code): \(message)")
         }
         if json, let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) {
             print(String(decoding: pretty, as: UTF8.self))

@@ -20,20 +20,51 @@ enum CatalogLoader {
         return (try LiteLLMCatalog.parse(bytes, effectiveFrom: 0), version)
     }
 
-    /// The full catalog for serving.
-    static func catalog(configuration: GatewayConfiguration, database: LedgerDatabase) throws -> PriceCatalog {
+    /// The full catalog for serving: the built-in snapshot, the imported versions, then the
+    /// configuration's prices (each labelled with the price version that names it exactly).
+    /// - Parameter record: Store the configuration's prices in the ledger as price versions (the gateway
+    ///   does at start), so exports can re-price their entries without the configuration.
+    static func catalog(configuration: GatewayConfiguration, database: LedgerDatabase, record: Bool = false) throws -> PriceCatalog {
         var catalog = PriceCatalog(prices: [], version: "none")
         if configuration.pricing.builtinCatalog {
             let (prices, version) = try builtin()
             catalog = PriceCatalog(prices: prices.map { $0.from(version) }, version: version)
         }
-        let stored = try database.storedPrices()
-        if let last = try database.priceVersions().last {
+        let imported = try database.priceVersions().filter { !$0.isConfigured }
+        let importedIDs = Set(imported.map(\.id))
+        if let last = imported.last {
+            let stored = try database.storedPrices().filter { importedIDs.contains($0.version) }
             catalog = catalog.merging(stored.map { $0.price.from($0.version) }, version: last.id)
         }
-        let overrides = try configuration.pricing.prices.enumerated().map { i, price in try modelPrice(price, index: i).from("config") }
-        if !overrides.isEmpty { catalog = catalog.merging(overrides, version: catalog.version + "+config") }
+        let configured = try configuredPrices(configuration)
+        if record { try database.recordConfiguredPrices(configured) }
+        if !configured.isEmpty { catalog = catalog.merging(configured.map { $0.price }, version: catalog.version + "+config") }
         return catalog
+    }
+
+    /// Every price known to the ledger and the configuration, each labelled with its version: what an
+    /// entry's `priceVersion` and `priceModel` name.
+    static func snapshots(configuration: GatewayConfiguration?, database: LedgerDatabase) throws -> PriceSnapshots {
+        let (prices, version) = try builtin()
+        let stored = try database.storedPrices().map { $0.price.from($0.version) }
+        let configured = try configuration.map(configuredPrices)?.map { $0.price } ?? []
+        return PriceSnapshots(prices.map { $0.from(version) } + stored + configured)
+    }
+
+    /// The configuration's prices, each with the price version of its own that records it: `config-`
+    /// and the start of the SHA-256 of the price, so the same price always has the same version.
+    static func configuredPrices(_ configuration: GatewayConfiguration) throws -> [(version: StoredPriceVersion, price: ModelPrice)] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let now = Int64(Date().timeIntervalSince1970)
+        return try configuration.pricing.prices.enumerated().map { i, override in
+            let price = try modelPrice(override, index: i)
+            let sha = SHA256Digest.hex(try encoder.encode(price))
+            let version = StoredPriceVersion(
+                id: "config-\(sha.prefix(12))", source: StoredPriceVersion.configurationSource, sha256: sha, importedAt: now,
+                effectiveFrom: price.effectiveFrom, modelCount: 1)
+            return (version, price.from(version.id))
+        }
     }
 
     /// A configured price (USD per 1M tokens) as a catalog entry.

@@ -1,104 +1,113 @@
-import Logging
 import Foundation
 import TollgateCore
 import TollgateServer
 import Yams
 
-/// Reads a YAML configuration file: `${ENV}` interpolation, strict decoding, validation.
+/// Reads a YAML configuration file: `${ENV}` interpolation, decoding, validation. Every problem of the
+/// file is found in one pass and reported as `file:line: key.path: message`.
 enum ConfigurationLoader {
-    /// A configuration problem, printed as `file:line: message` or `key.path: message`.
+    /// Every problem of a configuration, one printed line each.
     struct LoadError: Error, CustomStringConvertible {
-        var description: String
+        /// `file:line: key.path: message`, in the order of the file.
+        var problems: [String]
+
+        var description: String { problems.joined(separator: "\n") }
+    }
+
+    /// What `${NAME}` becomes when `NAME` is unset and the reference has no default.
+    enum UnsetVariables {
+        /// A problem naming the line (serving, `config check`).
+        case problem
+        /// A placeholder, so a file can be linted without its secrets (`policy check`).
+        case placeholder
+    }
+
+    /// A configuration that can be served, and what is valid but suspicious in it.
+    struct Checked {
+        var runtime: GatewayRuntime
+        /// `file:line: key.path: warning: message`.
+        var warnings: [String]
     }
 
     /// Loads and validates a configuration file.
     static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> GatewayRuntime {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw LoadError(description: "\(path): cannot read the file")
-        }
-        return try load(text: String(decoding: data, as: UTF8.self), origin: path, environment: environment)
+        try check(path: path, environment: environment).runtime
     }
 
     /// Loads and validates configuration text.
     static func load(text: String, origin: String, environment: [String: String]) throws -> GatewayRuntime {
-        let interpolated = try interpolate(text, origin: origin, environment: environment)
-        let configuration: GatewayConfiguration
+        try check(text: text, origin: origin, environment: environment).runtime
+    }
+
+    /// Loads, validates and lints a configuration file.
+    static func check(
+        path: String, environment: [String: String] = ProcessInfo.processInfo.environment, unset: UnsetVariables = .problem
+    ) throws -> Checked {
+        guard let data = FileManager.default.contents(atPath: path) else { throw LoadError(problems: ["\(path): cannot read the file"]) }
+        return try check(text: String(decoding: data, as: UTF8.self), origin: path, environment: environment, unset: unset)
+    }
+
+    /// Loads, validates and lints configuration text; `origin` names it in messages.
+    static func check(text: String, origin: String, environment: [String: String], unset: UnsetVariables = .problem) throws -> Checked {
+        let interpolation = Interpolation(text, environment: environment)
+        let node: Node
         do {
-            configuration = try YAMLDecoder().decode(GatewayConfiguration.self, from: interpolated)
-        } catch let error as DecodingError {
-            throw LoadError(description: "\(origin): \(describe(error))")
+            guard let composed = try compose(yaml: interpolation.text) else { throw LoadError(problems: ["\(origin): the file is empty"]) }
+            node = composed
+        } catch let error as LoadError {
+            throw error
         } catch {
-            throw LoadError(description: "\(origin): not valid YAML: \(error)")
+            throw LoadError(problems: ["\(origin)\(syntaxLocation(error)): not valid YAML: \(syntaxProblem(error))"])
         }
+        let lines = YAMLLines(node)
+        let collector = ConfigurationIssueCollector()
+        var configuration: GatewayConfiguration?
         do {
-            return try GatewayRuntime(configuration: configuration, environment: environment)
+            configuration = try YAMLDecoder().decode(GatewayConfiguration.self, from: node, userInfo: [ConfigurationIssueCollector.userInfoKey: collector])
+        } catch {
+            collector.record(error)
+        }
+        var report = IssueReport(origin: origin, lines: lines)
+        if unset == .problem {
+            for missing in interpolation.missing { report.add(variable: missing.name, line: missing.line, column: missing.column) }
+        }
+        report.add(collector.issues)
+        guard let configuration else { throw LoadError(problems: report.printed()) }
+        var runtimeEnvironment = environment
+        if unset == .placeholder {
+            for name in configuration.providers.compactMap(\.apiKeyEnv) where environment[name]?.isEmpty ?? true {
+                runtimeEnvironment[name] = Interpolation.placeholder(name)
+            }
+        }
+        var runtime: GatewayRuntime?
+        do {
+            runtime = try GatewayRuntime(configuration: configuration, environment: runtimeEnvironment)
         } catch let error as ConfigurationError {
-            throw LoadError(description: "\(origin): " + error.description)
+            report.add(consequent: error.issues)
+        } catch {
+            report.add(consequent: [.init(path: "", message: "\(error)")])
+        }
+        report.add(consequent: configuration.referenceIssues)
+        guard let runtime, report.isEmpty else { throw LoadError(problems: report.printed()) }
+        var warnings = IssueReport(origin: origin, lines: lines)
+        warnings.add(configuration.teamWarnings)
+        return Checked(runtime: runtime, warnings: warnings.printed(prefix: "warning: "))
+    }
+
+    /// `:line:column` of a YAML syntax error, when Yams gives it.
+    static func syntaxLocation(_ error: any Error) -> String {
+        switch error as? YamlError {
+        case .scanner(_, _, let mark, _)?, .parser(_, _, let mark, _)?, .composer(_, _, let mark, _)?: ":\(mark.line):\(mark.column)"
+        default: ""
         }
     }
 
-    /// Replaces `${NAME}` and `${NAME:-default}`; an unset variable without a default is an error naming its line.
-    static func interpolate(_ text: String, origin: String, environment: [String: String]) throws -> String {
-        var out = ""
-        var missing: [String] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var rest = Substring(line)
-            if number > 0 { out += "\n" }
-            if rest.drop(while: { $0 == " " }).hasPrefix("#") {
-                out += rest
-                continue
-            }
-            while let open = rest.range(of: "${") {
-                out += rest[..<open.lowerBound]
-                guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
-                    out += rest[open.lowerBound...]
-                    rest = ""
-                    break
-                }
-                let expression = rest[open.upperBound..<close]
-                let parts = expression.split(separator: ":-", maxSplits: 1, omittingEmptySubsequences: false)
-                let name = String(parts[0])
-                if let value = environment[name], !value.isEmpty {
-                    out += value
-                } else if parts.count == 2 {
-                    out += parts[1]
-                } else {
-                    missing.append("\(origin):\(number + 1): environment variable \(name) is not set (write ${\(name):-default} for a default)")
-                }
-                rest = rest[rest.index(after: close)...]
-            }
-            out += rest
-        }
-        if !missing.isEmpty { throw LoadError(description: missing.joined(separator: "\n")) }
-        return out
-    }
-
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            let text = CodingPathText.format(keys)
-            return text.isEmpty ? "(top level)" : text
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            return "\(path(context.codingPath + [key])): required key is missing"
-        case .typeMismatch(let type, let context):
-            return "\(path(context.codingPath)): expected \(typeName(type))"
-        case .valueNotFound(let type, let context):
-            return "\(path(context.codingPath)): expected \(typeName(type)), found nothing"
-        case .dataCorrupted(let context):
-            return "\(path(context.codingPath)): \(context.debugDescription)"
-        @unknown default:
-            return "\(error)"
-        }
-    }
-
-    static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Int.Type: "an integer"
-        case is Bool.Type: "true or false"
-        default:
-            "\(type)".contains("Array") ? "a list" : "a mapping (\(type))"
+    /// What is wrong with the YAML, without Yams' snippet of the file.
+    static func syntaxProblem(_ error: any Error) -> String {
+        switch error as? YamlError {
+        case .scanner(let context, let problem, _, _)?, .parser(let context, let problem, _, _)?, .composer(let context, let problem, _, _)?:
+            (context.map { "\($0.text) " } ?? "") + problem
+        default: "\(error)"
         }
     }
 }

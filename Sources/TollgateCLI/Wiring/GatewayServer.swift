@@ -33,7 +33,7 @@ struct GatewayServer {
         let nowMs = Int64((now.timeIntervalSince1970 * 1_000).rounded(.down))
         let storage = runtime.configuration.storage
         let database = try LedgerDatabase.open(path: storage.sqlitePath)
-        let catalog = try CatalogLoader.catalog(configuration: runtime.configuration, database: database)
+        let catalog = try CatalogLoader.catalog(configuration: runtime.configuration, database: database, record: true)
         let pricer = LedgerPricer(catalog: catalog)
         let logDirectory = storage.sqlitePath + ".admissions"
         let open = AdmissionLog.pending(in: logDirectory)

@@ -7,7 +7,8 @@ enum RateCardLoader {
         do {
             return try YAMLDecoder().decode(RateCard.self, from: text)
         } catch let error as DecodingError {
-            throw ConfigurationLoader.LoadError(description: ConfigurationLoader.describe(error))
+            let issue = ConfigurationError.Issue(error)
+            throw ConfigurationLoader.LoadError(problems: [issue.path.isEmpty ? issue.message : "\(issue.path): \(issue.message)"])
         }
     }
 }

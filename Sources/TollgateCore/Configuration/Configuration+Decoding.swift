@@ -10,15 +10,20 @@ struct AnyCodingKey: CodingKey {
 }
 
 extension Decoder {
-    /// Throws when the object being decoded has a key the type does not know, naming the key path.
+    /// Records (or, without a collector, throws) each key of the object the type does not know, naming
+    /// the key path and the known key it is probably a typo of.
     func rejectUnknownKeys<K: CodingKey & CaseIterable>(_ keys: K.Type) throws {
         guard let container = try? container(keyedBy: AnyCodingKey.self) else { return }
-        let known = Set(K.allCases.map(\.stringValue))
+        let names = K.allCases.map(\.stringValue)
+        let known = Set(names)
         for key in container.allKeys where !known.contains(key.stringValue) {
-            let expected = K.allCases.map(\.stringValue).sorted().joined(separator: ", ")
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: codingPath + [key], debugDescription: "unknown key '\(key.stringValue)' (expected one of: \(expected))")
-            )
+            let hint =
+                KeySuggestion.closest(to: key.stringValue, in: names).map { "did you mean '\($0)'?" }
+                ?? "expected one of: \(names.sorted().joined(separator: ", "))"
+            let error = DecodingError.dataCorrupted(
+                .init(codingPath: codingPath + [key], debugDescription: "unknown key '\(key.stringValue)' (\(hint))"))
+            guard let collector = issueCollector else { throw error }
+            collector.record(error)
         }
     }
 }

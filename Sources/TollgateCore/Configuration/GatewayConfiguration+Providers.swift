@@ -57,16 +57,15 @@ extension GatewayConfiguration {
         }
 
         public init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            name = try c.decode(String.self, forKey: .name)
-            kind = try c.decode(Kind.self, forKey: .kind)
-            baseURL = try c.decode(String.self, forKey: .baseURL)
+            let c = try decoder.fields(CodingKeys.self)
+            name = try c.decode(String.self, forKey: .name, else: "")
+            kind = try c.choice(Kind.self, forKey: .kind, else: .openai)
+            baseURL = try c.decode(String.self, forKey: .baseURL, else: "")
             apiKey = try c.decodeIfPresent(String.self, forKey: .apiKey)
             apiKeyEnv = try c.decodeIfPresent(String.self, forKey: .apiKeyEnv)
             timeouts = try c.decodeIfPresent(Timeouts.self, forKey: .timeouts) ?? .init()
             retries = try c.decodeIfPresent(Retries.self, forKey: .retries) ?? .init()
-            forwardHeaders = try c.decodeIfPresent([String].self, forKey: .forwardHeaders) ?? []
+            forwardHeaders = try c.list(String.self, forKey: .forwardHeaders) ?? []
             tlsCAFile = try c.decodeIfPresent(String.self, forKey: .tlsCAFile)
         }
     }
@@ -100,13 +99,12 @@ extension GatewayConfiguration {
         }
 
         public init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let c = try decoder.fields(CodingKeys.self)
             let d = Timeouts()
-            connect = try c.decodeDurationIfPresent(forKey: .connect) ?? d.connect
-            firstByte = try c.decodeDurationIfPresent(forKey: .firstByte) ?? d.firstByte
-            idleRead = try c.decodeDurationIfPresent(forKey: .idleRead) ?? d.idleRead
-            total = try c.decodeDurationIfPresent(forKey: .total) ?? d.total
+            connect = try c.durationIfPresent(forKey: .connect) ?? d.connect
+            firstByte = try c.durationIfPresent(forKey: .firstByte) ?? d.firstByte
+            idleRead = try c.durationIfPresent(forKey: .idleRead) ?? d.idleRead
+            total = try c.durationIfPresent(forKey: .total) ?? d.total
         }
     }
 
@@ -140,13 +138,12 @@ extension GatewayConfiguration {
         }
 
         public init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let c = try decoder.fields(CodingKeys.self)
             let d = Retries()
             maxAttempts = try c.decodeIfPresent(Int.self, forKey: .maxAttempts) ?? d.maxAttempts
-            initialBackoff = try c.decodeDurationIfPresent(forKey: .initialBackoff) ?? d.initialBackoff
-            maxBackoff = try c.decodeDurationIfPresent(forKey: .maxBackoff) ?? d.maxBackoff
-            maxElapsed = try c.decodeDurationIfPresent(forKey: .maxElapsed) ?? d.maxElapsed
+            initialBackoff = try c.durationIfPresent(forKey: .initialBackoff) ?? d.initialBackoff
+            maxBackoff = try c.durationIfPresent(forKey: .maxBackoff) ?? d.maxBackoff
+            maxElapsed = try c.durationIfPresent(forKey: .maxElapsed) ?? d.maxElapsed
         }
     }
 
@@ -179,13 +176,12 @@ extension GatewayConfiguration {
         }
 
         public init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            name = try c.decode(String.self, forKey: .name)
-            provider = try c.decode(String.self, forKey: .provider)
+            let c = try decoder.fields(CodingKeys.self)
+            name = try c.decode(String.self, forKey: .name, else: "")
+            provider = try c.decode(String.self, forKey: .provider, else: "")
             upstreamModel = try c.decodeIfPresent(String.self, forKey: .upstreamModel)
             priceAs = try c.decodeIfPresent(String.self, forKey: .priceAs)
-            aliases = try c.decodeIfPresent([String].self, forKey: .aliases) ?? []
+            aliases = try c.list(String.self, forKey: .aliases) ?? []
         }
     }
 }

@@ -66,8 +66,7 @@ extension GatewayConfiguration {
         }
 
         public init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let c = try decoder.fields(CodingKeys.self)
             let d = Server()
             host = try c.decodeIfPresent(String.self, forKey: .host) ?? d.host
             port = try c.decodeIfPresent(Int.self, forKey: .port) ?? d.port
@@ -75,27 +74,28 @@ extension GatewayConfiguration {
             maxResponseBytes = try c.decodeIfPresent(Int.self, forKey: .maxResponseBytes) ?? d.maxResponseBytes
             listenBacklog = try c.decodeIfPresent(Int.self, forKey: .listenBacklog) ?? d.listenBacklog
             maxConnections = try c.decodeIfPresent(Int.self, forKey: .maxConnections)
-            headerTimeout = try Self.positive(c.decodeDurationIfPresent(forKey: .headerTimeout), .headerTimeout, in: c) ?? d.headerTimeout
-            idleTimeout = try Self.positive(c.decodeDurationIfPresent(forKey: .idleTimeout), .idleTimeout, in: c) ?? d.idleTimeout
-            bodyTimeout = try Self.positive(c.decodeDurationIfPresent(forKey: .bodyTimeout), .bodyTimeout, in: c) ?? d.bodyTimeout
-            writeTimeout = try Self.positive(c.decodeDurationIfPresent(forKey: .writeTimeout), .writeTimeout, in: c) ?? d.writeTimeout
-            shutdownGrace = try Self.positive(c.decodeDurationIfPresent(forKey: .shutdownGrace), .shutdownGrace, in: c) ?? d.shutdownGrace
+            headerTimeout = try Self.positive(c.durationIfPresent(forKey: .headerTimeout), .headerTimeout, in: c) ?? d.headerTimeout
+            idleTimeout = try Self.positive(c.durationIfPresent(forKey: .idleTimeout), .idleTimeout, in: c) ?? d.idleTimeout
+            bodyTimeout = try Self.positive(c.durationIfPresent(forKey: .bodyTimeout), .bodyTimeout, in: c) ?? d.bodyTimeout
+            writeTimeout = try Self.positive(c.durationIfPresent(forKey: .writeTimeout), .writeTimeout, in: c) ?? d.writeTimeout
+            shutdownGrace = try Self.positive(c.durationIfPresent(forKey: .shutdownGrace), .shutdownGrace, in: c) ?? d.shutdownGrace
             metricsToken = try c.decodeIfPresent(String.self, forKey: .metricsToken)
             if let metricsToken, metricsToken.isEmpty {
-                throw DecodingError.dataCorruptedError(forKey: .metricsToken, in: c, debugDescription: "must not be empty (leave it out to serve metrics openly)")
+                try c.problem(.metricsToken, "must not be empty (leave it out to serve metrics openly)")
             }
             if listenBacklog < 1 || listenBacklog > Int(Int32.max) {
-                throw DecodingError.dataCorruptedError(forKey: .listenBacklog, in: c, debugDescription: "must be between 1 and \(Int32.max)")
+                try c.problem(.listenBacklog, "must be between 1 and \(Int32.max)")
             }
             if let maxConnections, maxConnections < 1 {
-                throw DecodingError.dataCorruptedError(forKey: .maxConnections, in: c, debugDescription: "must be at least 1")
+                try c.problem(.maxConnections, "must be at least 1")
             }
         }
 
         /// A time-out must be longer than zero: a zero one would close every connection at once.
-        static func positive(_ duration: Duration?, _ key: CodingKeys, in c: KeyedDecodingContainer<CodingKeys>) throws -> Duration? {
+        static func positive(_ duration: Duration?, _ key: CodingKeys, in c: ConfigurationFields<CodingKeys>) throws -> Duration? {
             guard let duration, duration <= .zero else { return duration }
-            throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "must be longer than zero (e.g. 250ms, 10s)")
+            try c.problem(key, "must be longer than zero (e.g. 250ms, 10s)")
+            return nil
         }
     }
 }

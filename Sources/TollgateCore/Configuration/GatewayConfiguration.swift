@@ -40,14 +40,13 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable { case server, storage, pricing, providers, models, keys, governance, admin, reports }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.fields(CodingKeys.self)
         server = try c.decodeIfPresent(Server.self, forKey: .server) ?? .init()
         storage = try c.decodeIfPresent(Storage.self, forKey: .storage) ?? .init()
         pricing = try c.decodeIfPresent(Pricing.self, forKey: .pricing) ?? .init()
-        providers = try c.decode([Provider].self, forKey: .providers)
-        models = try c.decode([ModelRoute].self, forKey: .models)
-        keys = try c.decodeIfPresent([Key].self, forKey: .keys) ?? []
+        providers = try c.list(Provider.self, requiredKey: .providers)
+        models = try c.list(ModelRoute.self, requiredKey: .models)
+        keys = try c.list(Key.self, forKey: .keys) ?? []
         reports = try c.decodeIfPresent(ReportsConfiguration.self, forKey: .reports) ?? .init()
         governance = try c.decodeIfPresent(GovernanceConfiguration.self, forKey: .governance) ?? .init()
         admin = try c.decodeIfPresent(Admin.self, forKey: .admin) ?? .init()
@@ -64,8 +63,7 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
         enum CodingKeys: String, CodingKey, CaseIterable { case key }
 
         public init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let c = try decoder.fields(CodingKeys.self)
             key = try c.decodeIfPresent(String.self, forKey: .key)
         }
     }
@@ -93,8 +91,7 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
         }
 
         public init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let c = try decoder.fields(CodingKeys.self)
             let d = Storage()
             sqlitePath = try c.decodeIfPresent(String.self, forKey: .sqlitePath) ?? d.sqlitePath
             queueCapacity = try c.decodeIfPresent(Int.self, forKey: .queueCapacity) ?? d.queueCapacity
@@ -121,10 +118,9 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
         }
 
         public init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let c = try decoder.fields(CodingKeys.self)
             builtinCatalog = try c.decodeIfPresent(Bool.self, forKey: .builtinCatalog) ?? true
-            prices = try c.decodeIfPresent([PriceOverride].self, forKey: .prices) ?? []
+            prices = try c.list(PriceOverride.self, forKey: .prices) ?? []
         }
     }
 
@@ -171,16 +167,15 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
         }
 
         public init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            model = try c.decode(String.self, forKey: .model)
+            let c = try decoder.fields(CodingKeys.self)
+            model = try c.decode(String.self, forKey: .model, else: "")
             effectiveFrom = try c.decodeIfPresent(String.self, forKey: .effectiveFrom)
-            input = try c.decodeDecimalText(forKey: .input)
-            output = try c.decodeDecimalText(forKey: .output)
-            cacheRead = try c.decodeDecimalTextIfPresent(forKey: .cacheRead)
-            cacheWrite = try c.decodeDecimalTextIfPresent(forKey: .cacheWrite)
-            cacheWrite1h = try c.decodeDecimalTextIfPresent(forKey: .cacheWrite1h)
-            reasoning = try c.decodeDecimalTextIfPresent(forKey: .reasoning)
+            input = try c.decimalText(forKey: .input)
+            output = try c.decimalText(forKey: .output)
+            cacheRead = try c.decimalTextIfPresent(forKey: .cacheRead)
+            cacheWrite = try c.decimalTextIfPresent(forKey: .cacheWrite)
+            cacheWrite1h = try c.decimalTextIfPresent(forKey: .cacheWrite1h)
+            reasoning = try c.decimalTextIfPresent(forKey: .reasoning)
         }
     }
 
@@ -232,10 +227,9 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
         }
 
         public init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            name = try c.decode(String.self, forKey: .name)
-            key = try c.decode(String.self, forKey: .key)
+            let c = try decoder.fields(CodingKeys.self)
+            name = try c.decode(String.self, forKey: .name, else: "")
+            key = try c.decode(String.self, forKey: .key, else: "")
             org = try c.decodeIfPresent(String.self, forKey: .org)
             team = try c.decodeIfPresent(String.self, forKey: .team)
             app = try c.decodeIfPresent(String.self, forKey: .app)
@@ -243,7 +237,7 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
             costCenter = try c.decodeIfPresent(String.self, forKey: .costCenter)
             workflow = try c.decodeIfPresent(String.self, forKey: .workflow)
             allowOverride = try c.decodeIfPresent(Bool.self, forKey: .allowOverride) ?? true
-            allowedModels = try c.decodeIfPresent([String].self, forKey: .allowedModels)
+            allowedModels = try c.list(String.self, forKey: .allowedModels)
         }
 
         /// The principal this key authenticates.

@@ -28,8 +28,7 @@ public struct ReportsConfiguration: Sendable, Hashable, Decodable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.fields(CodingKeys.self)
         targets = try c.decodeIfPresent(Targets.self, forKey: .targets) ?? .init()
         rateCard = try c.decodeIfPresent(RateCard.self, forKey: .rateCard)
     }
@@ -86,13 +85,13 @@ public struct ReportsConfiguration: Sendable, Hashable, Decodable {
         }
 
         public init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let c = try decoder.fields(CodingKeys.self)
             let d = Targets()
             func ratio(_ key: CodingKeys) throws -> Double? {
                 guard let value = try c.decodeIfPresent(Double.self, forKey: key) else { return nil }
                 guard value >= 0 && value <= 1 else {
-                    throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "must be a fraction between 0 and 1, got \(value)")
+                    try c.problem(key, "must be a fraction between 0 and 1, got \(value)")
+                    return nil
                 }
                 return value
             }

@@ -29,12 +29,15 @@ public struct FocusAggregator: Sendable {
         var workflow: String?
         var environment: String?
         var costCenter: String?
+        var customer: String?
+        var tags: [String: String]
 
         static func < (lhs: Key, rhs: Key) -> Bool {
             func text(_ k: Key) -> [String] {
                 [
                     k.provider, k.team ?? "", k.workflow ?? "", k.app ?? "", k.environment ?? "", k.costCenter ?? "", k.org ?? "",
-                    k.model, k.route, k.pricing.rawValue, k.priceVersion ?? "", k.priceSource.rawValue,
+                    k.customer ?? "", Attribution(keyID: "", tags: k.tags).tagsJSON ?? "", k.model, k.route, k.pricing.rawValue,
+                    k.priceVersion ?? "", k.priceSource.rawValue,
                 ]
             }
             let l = text(lhs)
@@ -104,7 +107,7 @@ public struct FocusAggregator: Sendable {
                 provider: entry.provider, route: entry.route, model: entry.servedModel, tokenType: line.tokenType, rateUnits: line.rateUnits,
                 priceSource: line.source, priceVersion: line.source == .none ? nil : entry.priceVersion,
                 pricing: line.source == .none ? .unpriced : entry.pricing, org: a.org, team: a.team, app: a.app, workflow: a.workflow,
-                environment: a.environment, costCenter: a.costCenter)
+                environment: a.environment, costCenter: a.costCenter, customer: a.customer, tags: a.tags)
             var sums = groups[key] ?? Sums()
             sums.tokens += line.tokens
             sums.billed += line.nanoUSD
@@ -125,7 +128,7 @@ public struct FocusAggregator: Sendable {
                 chargePeriodStart: day, provider: key.provider, route: key.route, model: key.model, tokenType: key.tokenType,
                 rateUnits: key.rateUnits, priceSource: key.priceSource, priceVersion: key.priceVersion, pricing: key.pricing, org: key.org,
                 team: key.team, app: key.app, workflow: key.workflow, environment: key.environment, costCenter: key.costCenter,
-                tokens: sums.tokens, billedNanoUSD: sums.billed, entryCount: sums.entries)
+                tokens: sums.tokens, billedNanoUSD: sums.billed, entryCount: sums.entries, customer: key.customer, callerTags: key.tags)
         }
         groups = [:]
         self.day = nil

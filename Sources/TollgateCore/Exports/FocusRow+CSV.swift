@@ -51,15 +51,23 @@ extension FocusRow {
     /// `SkuPriceId`: one per model × token type.
     public var skuPriceID: String { "\(skuID):\(tokenType.rawValue)" }
 
-    /// `Tags`: the attribution as a flat JSON object (keys sorted, absent values omitted).
+    /// `Tags`: the attribution as a flat JSON object (keys sorted, absent values omitted). The key's
+    /// dimensions keep their names; what Tollgate adds is namespaced with its documented prefix `x_`:
+    /// the customer as `x_customer`, each caller tag (`x-tollgate-tags`) as `x_tag/<name>`.
     public var tagsJSON: String {
-        let pairs: [(String, String?)] = [
+        var pairs: [(String, String?)] = [
             ("app", app), ("cost_center", costCenter), ("environment", environment), ("org", org), ("team", team),
-            ("workflow", workflow),
+            ("workflow", workflow), (Self.customerTag, customer),
         ]
-        let body = pairs.compactMap { key, value in value.map { "\(JSONText.quote(key)):\(JSONText.quote($0))" } }
+        for (name, value) in callerTags { pairs.append((Self.callerTagPrefix + name, value)) }
+        let body = pairs.sorted { $0.0 < $1.0 }.compactMap { key, value in value.map { "\(JSONText.quote(key)):\(JSONText.quote($0))" } }
         return "{" + body.joined(separator: ",") + "}"
     }
+
+    /// The `Tags` key of the customer.
+    public static let customerTag = "x_customer"
+    /// The prefix of the callers' tags in `Tags`.
+    public static let callerTagPrefix = "x_tag/"
 
     /// A self-contained summary of the charge.
     public var chargeDescription: String {

@@ -41,6 +41,10 @@ public struct FocusRow: Sendable, Hashable {
     public var billedNanoUSD: Int64
     /// Ledger entries that contributed tokens to this row.
     public var entryCount: Int64
+    /// End customer the calls served (declared with `x-tollgate-customer`).
+    public var customer: String? = nil
+    /// The callers' `x-tollgate-tags`, by tag name.
+    public var callerTags: [String: String] = [:]
 
     /// Where a row's unit price comes from.
     public enum PriceSource: String, Sendable, Hashable {

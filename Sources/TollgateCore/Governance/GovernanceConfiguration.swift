@@ -47,17 +47,16 @@ public struct GovernanceConfiguration: Sendable, Hashable, Decodable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.fields(CodingKeys.self)
         timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone) ?? "UTC"
         weekStart = try c.decodeIfPresent(String.self, forKey: .weekStart) ?? "monday"
         alerts = try c.decodeIfPresent(Alerts.self, forKey: .alerts) ?? .init()
-        budgets = try c.decodeIfPresent([BudgetRule].self, forKey: .budgets) ?? []
-        rateLimits = try c.decodeIfPresent([RateLimitRule].self, forKey: .rateLimits) ?? []
-        agentLimits = try c.decodeIfPresent([AgentLimitRule].self, forKey: .agentLimits) ?? []
-        policies = try c.decodeIfPresent([PolicyRule].self, forKey: .policies) ?? []
-        killSwitches = try c.decodeIfPresent([KillSwitch].self, forKey: .killSwitches) ?? []
-        workflows = try c.decodeIfPresent([WorkflowDefinition].self, forKey: .workflows) ?? []
+        budgets = try c.list(BudgetRule.self, forKey: .budgets) ?? []
+        rateLimits = try c.list(RateLimitRule.self, forKey: .rateLimits) ?? []
+        agentLimits = try c.list(AgentLimitRule.self, forKey: .agentLimits) ?? []
+        policies = try c.list(PolicyRule.self, forKey: .policies) ?? []
+        killSwitches = try c.list(KillSwitch.self, forKey: .killSwitches) ?? []
+        workflows = try c.list(WorkflowDefinition.self, forKey: .workflows) ?? []
     }
 
     /// Where alerts are sent.
@@ -71,8 +70,7 @@ public struct GovernanceConfiguration: Sendable, Hashable, Decodable {
         enum CodingKeys: String, CodingKey, CaseIterable { case webhook }
 
         public init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let c = try decoder.fields(CodingKeys.self)
             webhook = try c.decodeIfPresent(String.self, forKey: .webhook)
         }
     }
@@ -135,15 +133,14 @@ public struct BudgetRule: Sendable, Hashable, Decodable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.decode(String.self, forKey: .name)
+        let c = try decoder.fields(CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name, else: "")
         scope = try c.decodeIfPresent(GovernanceScope.self, forKey: .scope) ?? .init()
         period = try c.decodeIfPresent(String.self, forKey: .period) ?? "month"
-        limitUSD = try c.decodeDecimalText(forKey: .limitUSD)
-        mode = try c.decodeIfPresent(Mode.self, forKey: .mode) ?? .strict
-        thresholds = try c.decodeIfPresent([Int].self, forKey: .thresholds) ?? [50, 80, 100]
-        action = try c.decodeIfPresent(Action.self, forKey: .action) ?? .block
+        limitUSD = try c.decimalText(forKey: .limitUSD)
+        mode = try c.choice(Mode.self, forKey: .mode) ?? .strict
+        thresholds = try c.list(Int.self, forKey: .thresholds) ?? [50, 80, 100]
+        action = try c.choice(Action.self, forKey: .action) ?? .block
         downgradeTo = try c.decodeIfPresent(String.self, forKey: .downgradeTo)
     }
 }
@@ -185,9 +182,8 @@ public struct RateLimitRule: Sendable, Hashable, Decodable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.decode(String.self, forKey: .name)
+        let c = try decoder.fields(CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name, else: "")
         scope = try c.decodeIfPresent(GovernanceScope.self, forKey: .scope) ?? .init()
         requestsPerMinute = try c.decodeIfPresent(Int64.self, forKey: .requestsPerMinute)
         tokensPerMinute = try c.decodeIfPresent(Int64.self, forKey: .tokensPerMinute)
@@ -233,14 +229,13 @@ public struct AgentLimitRule: Sendable, Hashable, Decodable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.decode(String.self, forKey: .name)
+        let c = try decoder.fields(CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name, else: "")
         scope = try c.decodeIfPresent(GovernanceScope.self, forKey: .scope) ?? .init()
         maxCalls = try c.decodeIfPresent(Int64.self, forKey: .maxCalls)
         maxTokens = try c.decodeIfPresent(Int64.self, forKey: .maxTokens)
-        maxCostUSD = try c.decodeDecimalTextIfPresent(forKey: .maxCostUSD)
-        maxDuration = try c.decodeDurationIfPresent(forKey: .maxDuration)
+        maxCostUSD = try c.decimalTextIfPresent(forKey: .maxCostUSD)
+        maxDuration = try c.durationIfPresent(forKey: .maxDuration)
     }
 }
 
@@ -303,11 +298,10 @@ public struct PolicyRule: Sendable, Hashable, Decodable {
                 self.init(kinds: enabled ? ["email", "phone", "card", "iban", "ssn"] : [])
                 return
             }
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let c = try decoder.fields(CodingKeys.self)
             self.init(
-                kinds: try c.decodeIfPresent([String].self, forKey: .kinds) ?? ["email", "phone", "card", "iban", "ssn"],
-                patterns: try c.decodeIfPresent([NamedPattern].self, forKey: .patterns) ?? [])
+                kinds: try c.list(String.self, forKey: .kinds) ?? ["email", "phone", "card", "iban", "ssn"],
+                patterns: try c.list(NamedPattern.self, forKey: .patterns) ?? [])
         }
     }
 
@@ -327,10 +321,9 @@ public struct PolicyRule: Sendable, Hashable, Decodable {
         enum CodingKeys: String, CodingKey, CaseIterable { case name, regex }
 
         public init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            name = try c.decode(String.self, forKey: .name)
-            regex = try c.decode(String.self, forKey: .regex)
+            let c = try decoder.fields(CodingKeys.self)
+            name = try c.decode(String.self, forKey: .name, else: "")
+            regex = try c.decode(String.self, forKey: .regex, else: "")
         }
     }
 
@@ -345,136 +338,15 @@ public struct PolicyRule: Sendable, Hashable, Decodable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.decode(String.self, forKey: .name)
+        let c = try decoder.fields(CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name, else: "")
         match = try c.decodeIfPresent(GovernanceScope.self, forKey: .match) ?? .init()
-        allowModels = try c.decodeIfPresent([String].self, forKey: .allowModels)
+        allowModels = try c.list(String.self, forKey: .allowModels)
         maxInputTokens = try c.decodeIfPresent(Int64.self, forKey: .maxInputTokens)
         defaultMaxTokens = try c.decodeIfPresent(Int64.self, forKey: .defaultMaxTokens)
         maxOutputTokens = try c.decodeIfPresent(Int64.self, forKey: .maxOutputTokens)
         allowUnpriced = try c.decodeIfPresent(Bool.self, forKey: .allowUnpriced)
         redact = try c.decodeIfPresent(Redaction.self, forKey: .redact)
         requireRegisteredWorkflow = try c.decodeIfPresent(Bool.self, forKey: .requireRegisteredWorkflow)
-    }
-}
-
-/// A switch that stops every call to a workflow, provider or model at once (503).
-public struct KillSwitch: Sendable, Hashable, Codable {
-    /// What is switched off.
-    public var target: Target
-    /// Who switched it off.
-    public var by: String
-    /// Why.
-    public var reason: String
-    /// When, in milliseconds since 1970 (set by the admin API; nil for switches in the file).
-    public var atMs: Int64?
-
-    /// Creates a kill switch.
-    public init(target: Target, by: String, reason: String, atMs: Int64? = nil) {
-        self.target = target
-        self.by = by
-        self.reason = reason
-        self.atMs = atMs
-    }
-
-    /// The thing switched off.
-    public struct Target: Sendable, Hashable, Codable {
-        /// `workflow`, `provider` or `model`.
-        public var kind: Kind
-        /// Its name.
-        public var name: String
-
-        /// Creates a target.
-        public init(kind: Kind, name: String) {
-            self.kind = kind
-            self.name = name
-        }
-
-        /// Kinds of targets.
-        public enum Kind: String, Sendable, Hashable, Codable, CaseIterable { case workflow, provider, model }
-
-        /// e.g. `workflow 'triage'`.
-        public var text: String { "\(kind.rawValue) '\(name)'" }
-    }
-
-    enum CodingKeys: String, CodingKey, CaseIterable { case workflow, provider, model, by, reason, at }
-
-    public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        var targets: [Target] = []
-        for kind in Target.Kind.allCases {
-            let key = CodingKeys(rawValue: kind.rawValue)!
-            if let name = try c.decodeIfPresent(String.self, forKey: key) { targets.append(Target(kind: kind, name: name)) }
-        }
-        guard targets.count == 1, let target = targets.first else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "a kill switch names exactly one of workflow, provider or model"))
-        }
-        self.target = target
-        by = try c.decode(String.self, forKey: .by)
-        reason = try c.decode(String.self, forKey: .reason)
-        atMs = try c.decodeIfPresent(Int64.self, forKey: .at)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(target.name, forKey: CodingKeys(rawValue: target.kind.rawValue)!)
-        try c.encode(by, forKey: .by)
-        try c.encode(reason, forKey: .reason)
-        try c.encodeIfPresent(atMs, forKey: .at)
-    }
-}
-
-/// A registered workflow: who owns it and what it may spend.
-public struct WorkflowDefinition: Sendable, Hashable, Decodable {
-    /// The workflow's name (the `workflow` attribution value).
-    public var name: String
-    /// Owner (a person or a group).
-    public var owner: String
-    /// Owning team.
-    public var team: String?
-    /// Cost centre.
-    public var costCenter: String?
-    /// Model tier, e.g. `economy`, `standard`, `frontier`.
-    public var modelTier: String?
-    /// Monthly budget in USD (exact decimal text); becomes a strict, blocking budget on the workflow.
-    public var budgetUSD: String?
-    /// The outcome that measures it, e.g. `ticket_resolved`.
-    public var outcomeMetric: String?
-
-    /// Creates a workflow definition.
-    public init(
-        name: String, owner: String, team: String? = nil, costCenter: String? = nil, modelTier: String? = nil,
-        budgetUSD: String? = nil, outcomeMetric: String? = nil
-    ) {
-        self.name = name
-        self.owner = owner
-        self.team = team
-        self.costCenter = costCenter
-        self.modelTier = modelTier
-        self.budgetUSD = budgetUSD
-        self.outcomeMetric = outcomeMetric
-    }
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, owner, team
-        case costCenter = "cost_center"
-        case modelTier = "model_tier"
-        case budgetUSD = "budget_usd"
-        case outcomeMetric = "outcome_metric"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.decode(String.self, forKey: .name)
-        owner = try c.decode(String.self, forKey: .owner)
-        team = try c.decodeIfPresent(String.self, forKey: .team)
-        costCenter = try c.decodeIfPresent(String.self, forKey: .costCenter)
-        modelTier = try c.decodeIfPresent(String.self, forKey: .modelTier)
-        budgetUSD = try c.decodeDecimalTextIfPresent(forKey: .budgetUSD)
-        outcomeMetric = try c.decodeIfPresent(String.self, forKey: .outcomeMetric)
     }
 }

@@ -36,6 +36,9 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     public var costBreakdown: CostBreakdown
     /// The catalog version that priced it.
     public var priceVersion: String?
+    /// The catalog key that priced the entry (with ``priceVersion``, the exact price used); nil when
+    /// unpriced, and on entries written before it was recorded.
+    public var priceModel: String?
     /// Who the call is attributed to.
     public var attribution: Attribution
     /// Upstream attempts, in order (retries are visible here).
@@ -58,8 +61,9 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
         usage: TokenUsage = .zero, usageSource: UsageSource = .reported, pricing: PricingStatus = .unpriced,
         costNanoUSD: Int64? = nil, costBreakdown: CostBreakdown = .init(), priceVersion: String? = nil,
         attribution: Attribution, attempts: [Attempt] = [], clientRetryCount: Int? = nil, errorMessage: String? = nil,
-        routedFrom: String? = nil, governance: String? = nil, redactions: Int = 0
+        routedFrom: String? = nil, governance: String? = nil, redactions: Int = 0, priceModel: String? = nil
     ) {
+        self.priceModel = priceModel
         self.id = id
         self.timestampMs = timestampMs
         self.durationMs = durationMs

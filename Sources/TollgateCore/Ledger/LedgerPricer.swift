@@ -22,6 +22,7 @@ public struct LedgerPricer: Sendable {
             entry.costNanoUSD = cost.totalNanoUSD
             entry.costBreakdown = CostBreakdown(cost)
             entry.priceVersion = catalog.price(for: priceModel, at: seconds)?.source ?? catalog.version
+            entry.priceModel = priceModel
             entry.pricing = entry.usageSource == .estimated ? .estimated : .priced
         case .unpriced(let reason):
             if entry.usage.total == 0 {
@@ -29,11 +30,13 @@ public struct LedgerPricer: Sendable {
                 entry.costBreakdown = .init()
                 entry.pricing = entry.usageSource == .estimated ? .estimated : .priced
                 entry.priceVersion = nil
+                entry.priceModel = nil
             } else {
                 entry.costNanoUSD = nil
                 entry.costBreakdown = .init()
                 entry.pricing = .unpriced
                 entry.priceVersion = nil
+                entry.priceModel = nil
                 if entry.errorMessage == nil { entry.errorMessage = "unpriced: \(reason)" }
             }
         }

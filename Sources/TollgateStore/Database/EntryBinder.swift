@@ -3,7 +3,7 @@ import GRDBSQLite
 import TollgateCore
 
 /// Binds an entry's columns straight to the prepared insert (the ledger writer's inner loop),
-/// in the order of ``LedgerDatabase/columns``, without boxing 43 values per row.
+/// in the order of ``LedgerDatabase/columns``, without boxing 48 values per row.
 enum EntryBinder {
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
@@ -39,6 +39,7 @@ enum EntryBinder {
         int(Int64(e.attempts.count)); text(LedgerDatabase.attemptsJSON(e.attempts)); int(e.clientRetryCount.map(Int64.init))
         text(e.errorMessage)
         text(e.routedFrom); text(e.governance); int(Int64(e.redactions)); text(a.tagsJSON)
+        text(e.priceModel)
         precondition(index == Int32(LedgerDatabase.columns.count), "the binder and the column list disagree")
         let code = sqlite3_step(s)
         sqlite3_reset(s)

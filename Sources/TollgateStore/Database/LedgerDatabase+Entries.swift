@@ -86,7 +86,7 @@ extension LedgerDatabase {
         "pricing", "costNano", "costInputNano", "costCacheReadNano", "costCacheWriteNano", "costOutputNano",
         "costReasoningNano", "priceVersion", "keyId", "org", "team", "app", "environment", "costCenter", "workflow",
         "customer", "user", "promptId", "promptVersion", "traceId", "declared", "attemptCount", "attempts",
-        "clientRetryCount", "error", "routedFrom", "governance", "redactions", "tags",
+        "clientRetryCount", "error", "routedFrom", "governance", "redactions", "tags", "priceModel",
     ]
 
     static let insertSQL =
@@ -129,7 +129,7 @@ extension LedgerDatabase {
                 output: row["costOutputNano"], reasoning: row["costReasoningNano"]),
             priceVersion: row["priceVersion"], attribution: attribution, attempts: attempts,
             clientRetryCount: row["clientRetryCount"], errorMessage: row["error"], routedFrom: row["routedFrom"],
-            governance: row["governance"], redactions: row["redactions"] ?? 0
+            governance: row["governance"], redactions: row["redactions"] ?? 0, priceModel: row["priceModel"]
         )
     }
 }

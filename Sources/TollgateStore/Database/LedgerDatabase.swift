@@ -119,6 +119,9 @@ public struct LedgerDatabase: Sendable {
         }
         registerGovernanceMigration(&migrator)
         registerAnalyticsSchema(&migrator)
+        migrator.registerMigration("v5: price provenance") { db in
+            try db.execute(sql: "ALTER TABLE ledgerEntry ADD COLUMN priceModel TEXT")
+        }
         return migrator
     }
 }

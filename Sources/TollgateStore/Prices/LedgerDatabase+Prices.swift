@@ -67,3 +67,35 @@ extension LedgerDatabase {
         }
     }
 }
+
+extension StoredPriceVersion {
+    /// The `source` of the versions that hold prices given in the configuration.
+    public static let configurationSource = "configuration"
+
+    /// Whether the version holds a price given in the configuration (not an imported catalog).
+    public var isConfigured: Bool { source == Self.configurationSource }
+}
+
+extension LedgerDatabase {
+    /// Records prices given in the configuration, each as a price version of its own (its id names
+    /// the exact price), so that entries they price can be re-priced exactly without the configuration.
+    /// Versions already recorded are left alone; each price's ``ModelPrice/source`` is its version id.
+    public func recordConfiguredPrices(_ prices: [(version: StoredPriceVersion, price: ModelPrice)]) throws {
+        guard !prices.isEmpty else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try writer.write { db in
+            for (version, price) in prices {
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO priceVersion (id, source, sha256, importedAt, effectiveFrom, modelCount)
+                        VALUES (?, ?, ?, ?, ?, 1)
+                        """,
+                    arguments: [version.id, version.source, version.sha256, version.importedAt, version.effectiveFrom])
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO modelPrice (versionId, model, effectiveFrom, price) VALUES (?, ?, ?, ?)",
+                    arguments: [version.id, price.model, price.effectiveFrom, String(decoding: try encoder.encode(price), as: UTF8.self)])
+            }
+        }
+    }
+}

@@ -31,7 +31,7 @@ struct OutcomesCommand: AsyncParsableCommand {
 
         /// Parses the whole file, then records every row in one transaction; any error imports nothing.
         static func importFile(_ file: String, into database: LedgerDatabase) throws -> OutcomeRecordResult {
-            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("\(file): cannot read the file") }
+            guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("\(file): cannot read the file") }
             let bytes = [UInt8](data)
             let large = bytes.count > 5_000_000
             let outcomes: [Outcome]
@@ -40,13 +40,13 @@ struct OutcomesCommand: AsyncParsableCommand {
                     bytes, receivedAtMs: Int64(Date().timeIntervalSince1970 * 1_000), progressEvery: 100_000,
                     progress: { n in if large { FileHandle.standardError.write(Data("parsed \(n) rows...\n".utf8)) } })
             } catch {
-                throw ValidationError("\(file): \(error.description); nothing was imported")
+                throw CommandFailure("\(file): \(error.description); nothing was imported")
             }
             if large { FileHandle.standardError.write(Data("writing \(outcomes.count) outcomes in one transaction...\n".utf8)) }
             do {
                 return try database.recordNow(outcomes: outcomes)
             } catch let conflict as OutcomeConflict {
-                throw ValidationError("\(file): \(conflict.description)")
+                throw CommandFailure("\(file): \(conflict.description)")
             }
         }
     }
@@ -70,7 +70,7 @@ struct OutcomesCommand: AsyncParsableCommand {
                         [
                             "id": $0.id, "request_id": ReportJSON.optional($0.requestID), "trace_id": ReportJSON.optional($0.traceID),
                             "workflow": $0.workflow, "outcome": $0.name, "status": $0.status.rawValue,
-                            "occurred_at": CivilDate.formatTimestamp(ms: $0.occurredAtMs),
+                            "occurred_at": RFC3339.formatUTC(ms: $0.occurredAtMs),
                         ]
                     },
                 ])
@@ -79,7 +79,7 @@ struct OutcomesCommand: AsyncParsableCommand {
             if format.csv {
                 print(CSV.line(["id", "request_id", "trace_id", "workflow", "outcome", "status", "occurred_at"]))
                 for o in outcomes {
-                    print(CSV.line([o.id, o.requestID ?? "", o.traceID ?? "", o.workflow, o.name, o.status.rawValue, CivilDate.formatTimestamp(ms: o.occurredAtMs)]))
+                    print(CSV.line([o.id, o.requestID ?? "", o.traceID ?? "", o.workflow, o.name, o.status.rawValue, RFC3339.formatUTC(ms: o.occurredAtMs)]))
                 }
                 return
             }
@@ -88,7 +88,7 @@ struct OutcomesCommand: AsyncParsableCommand {
                 table.rows.append([o.id, o.requestID ?? "trace " + (o.traceID ?? ""), o.workflow, o.status.rawValue, CivilDate.formatTimestamp(ms: o.occurredAtMs)])
             }
             print("\(outcomes.count) outcomes match no call" + (outcomes.count == limit ? " (first \(limit))" : ""))
-            if !outcomes.isEmpty { print(table.fitted().render()) }
+            if !outcomes.isEmpty { print(table.render()) }
         }
     }
 }

@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+import Testing
+import TollgateCore
+
+@testable import TollgateStore
+
+/// The entry's price key (migration v5) and the configuration's prices recorded as price versions.
+@Suite struct PriceProvenanceStoreTests {
+    static func entry(_ id: String, priceModel: String?) -> LedgerEntry {
+        LedgerEntry(
+            id: id, timestampMs: 1_790_812_800_000, route: "chat.completions", provider: "acme", requestedModel: "acme",
+            servedModel: "acme-2026", stream: false, status: .ok, httpStatus: 200, usage: TokenUsage(inputUncached: 10, output: 5),
+            pricing: .priced, costNanoUSD: 24, priceVersion: "config-abc", attribution: Attribution(keyID: "k"), priceModel: priceModel)
+    }
+
+    @Test func aLedgerFromBeforeTheMigrationOpensAndItsEntriesNameNoPrice() throws {
+        let queue = try DatabaseQueue()
+        try LedgerDatabase.migrator.migrate(queue, upTo: "v4: rollups per batch")
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO ledgerEntry (id, ts, durationMs, route, provider, requestedModel, servedModel, stream, status, httpStatus,
+                        inputUncached, cacheRead, cacheWrite5m, cacheWrite1h, output, reasoning, usageSource, pricing, costNano,
+                        costInputNano, costCacheReadNano, costCacheWriteNano, costOutputNano, costReasoningNano, priceVersion, keyId,
+                        declared, attemptCount, attempts)
+                    VALUES ('old', 1790812800000, 1, 'chat.completions', 'acme', 'acme', 'acme', 0, 'ok', 200, 10, 0, 0, 0, 5, 0,
+                        'reported', 'priced', 24, 8, 0, 0, 16, 0, 'config', 'k', '', 1, '[]')
+                    """)
+        }
+        let database = try LedgerDatabase(queue)
+        let old = try #require(try database.entry(id: "old"))
+        #expect(old.priceModel == nil && old.priceVersion == "config" && old.costNanoUSD == 24)
+        try database.writeNow(entries: [Self.entry("new", priceModel: "acme-large")])
+        #expect(try database.entry(id: "new")?.priceModel == "acme-large")
+        let stored = try queue.read { db in try String.fetchOne(db, sql: "SELECT priceModel FROM ledgerEntry WHERE id = 'new'") }
+        #expect(stored == "acme-large")
+    }
+
+    @Test func configuredPricesAreRecordedOnceEach() throws {
+        let database = try LedgerDatabase(try DatabaseQueue())
+        let price = ModelPrice(
+            model: "acme-large", mode: "chat", effectiveFrom: 86_400,
+            base: RateSet(input: USDRate(perMillion: "0.80"), output: USDRate(perMillion: "3.20")), source: "config-abc")
+        let version = StoredPriceVersion(
+            id: "config-abc", source: StoredPriceVersion.configurationSource, sha256: "abc", importedAt: 5, effectiveFrom: 86_400, modelCount: 1)
+        try database.recordConfiguredPrices([(version, price)])
+        try database.recordConfiguredPrices([(version, price)])
+        let versions = try database.priceVersions()
+        #expect(versions.map(\.id) == ["config-abc"] && versions.allSatisfy(\.isConfigured))
+        let prices = try database.storedPrices()
+        #expect(prices.count == 1 && prices.first?.version == "config-abc")
+        #expect(prices.first?.price.base == price.base && prices.first?.price.effectiveFrom == 86_400)
+    }
+}
