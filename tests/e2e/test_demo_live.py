@@ -73,7 +73,7 @@ def check_commands(commands: list[str], prefix: str, replacement: str, cwd: Path
         elif command.startswith(prefix + " "):
             command = replacement + command[len(prefix):]
         if " ledger tail " in command:  # follows new entries: it must show some, then keep running
-            tail = subprocess.Popen(["/bin/sh", "-c", command], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            tail = subprocess.Popen(shlex.split(command), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             time.sleep(4)
             assert tail.poll() is None, tail.stderr.read()
             tail.terminate()
@@ -137,11 +137,14 @@ def test_live_demo_governs_and_shows_a_status_line(tollgate_bin, tmp_path):
         assert links["openai_base_url"] == f"http://127.0.0.1:{demo.port}/v1"
         assert links["anthropic_base_url"] == f"http://127.0.0.1:{demo.port}"
         assert links["docs"].startswith("docs/") and "dashboard" not in links
-        for href in (v for v in links.values() if v.startswith("http")):
-            assert httpx.get(href).status_code == 200, href
+        models = httpx.get(links["openai_base_url"] + "/models", headers={"authorization": "Bearer sk-demo-key"})
+        assert models.status_code == 200, models.text
         page = httpx.get(f"http://127.0.0.1:{demo.port}/", headers={"accept": "text/html,*/*"})
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
         assert f'href="http://127.0.0.1:{demo.port}/metrics"' in page.text and "docs/" in page.text
+        assert f"http://127.0.0.1:{demo.port}/v1" in page.text
+        hrefs = re.findall(r'href="([^"]+)"', page.text)
+        assert hrefs and all(httpx.get(href).status_code == 200 for href in hrefs), hrefs
 
         status = re.compile(r"^\d\d:\d\d:\d\d  calls [\d.]+/s  session \$[\d.,]+  month \$[\d.,]+  refused \d+  downgraded \d+", re.M)
         while not status.search(demo.log_text()):

@@ -9,6 +9,8 @@ enum GatewayIndex {
         var name: String
         var href: String
         var about: String
+        /// Whether `href` answers a plain GET (a page); base URLs and paths are shown, not linked.
+        var page = false
     }
 
     /// The index's links, with absolute URLs under `base` (e.g. `http://127.0.0.1:8080`).
@@ -16,8 +18,8 @@ enum GatewayIndex {
         [
             Link(name: "openai_base_url", href: base + "/v1", about: "OpenAI SDKs: base_url (chat/completions, embeddings, responses, models)"),
             Link(name: "anthropic_base_url", href: base, about: "Anthropic SDKs: base_url (/v1/messages)"),
-            Link(name: "metrics", href: base + "/metrics", about: "Prometheus metrics"),
-            Link(name: "health", href: base + "/healthz", about: "Liveness"),
+            Link(name: "metrics", href: base + "/metrics", about: "Prometheus metrics", page: true),
+            Link(name: "health", href: base + "/healthz", about: "Liveness", page: true),
             Link(name: "docs", href: "docs/", about: "Documentation: docs/ in the Tollgate source tree (api.md, governance.md, reports.md, metrics.md)"),
         ]
     }
@@ -38,7 +40,7 @@ enum GatewayIndex {
 
     static func html(_ links: [Link]) -> String {
         let items = links.map { link in
-            let target = link.href.hasPrefix("http") ? "<a href=\"\(escape(link.href))\">\(escape(link.href))</a>" : "<code>\(escape(link.href))</code>"
+            let target = link.page ? "<a href=\"\(escape(link.href))\">\(escape(link.href))</a>" : "<code>\(escape(link.href))</code>"
             return "<li>\(target) — \(escape(link.about))</li>"
         }.joined(separator: "\n")
         return """
