@@ -89,7 +89,11 @@ import TollgateCore
         let configuration = DemoHistory.Configuration(endDay: Self.endDay)
         let pricer = LedgerPricer(catalog: DemoHistory.pricingCatalog(catalog: try Self.catalog(), versions: history.priceVersions))
         #expect(history.entries.allSatisfy { $0.costNanoUSD != nil && $0.pricing != .unpriced })
-        for entry in history.entries {
+        // Refused calls reach no provider: the gateway records them with no tokens and cost zero, unpriced by design.
+        for entry in history.entries where entry.status == .blocked {
+            #expect(entry.usage == .zero && entry.costNanoUSD == 0 && entry.priceVersion == nil && entry.governance?.hasPrefix("blocked by ") == true)
+        }
+        for entry in history.entries where entry.status != .blocked {
             var repriced = entry
             pricer.price(&repriced, priceModel: entry.requestedModel)
             #expect(repriced.costNanoUSD == entry.costNanoUSD && repriced.costBreakdown == entry.costBreakdown)
@@ -123,5 +127,67 @@ import TollgateCore
             if let request = outcome.requestID { #expect(ids.contains(request)) } else { #expect(traces.contains(outcome.traceID ?? "")) }
             #expect(outcome.receivedAtMs >= outcome.occurredAtMs)
         }
+    }
+
+    /// Every governance feature shows up on its own in the history, recorded as the gateway records it.
+    @Test func everyGovernanceFeatureShowsUp() throws {
+        let history = try Self.history.get()
+        let blocked = Dictionary(grouping: history.entries.filter { $0.status == .blocked }, by: { $0.governance ?? "" })
+        let expected: [(String, Int)] = [
+            ("blocked by budget:marketing-daily", 429), ("blocked by rate_limit:bulk-reindex", 429), ("blocked by policy:prod", 403),
+            ("blocked by agent_limit:research-task", 429), ("blocked by kill_switch:workflow", 503),
+        ]
+        for (rule, status) in expected {
+            let entries = blocked[rule] ?? []
+            #expect(!entries.isEmpty, "\(rule)")
+            #expect(entries.allSatisfy { $0.httpStatus == status && $0.errorMessage?.isEmpty == false }, "\(rule)")
+        }
+        let downgraded = history.entries.filter { $0.routedFrom != nil }
+        #expect(!downgraded.isEmpty)
+        #expect(downgraded.allSatisfy { $0.routedFrom == "gpt-4o" && $0.requestedModel == "gpt-4o-mini" && $0.status != .blocked })
+        #expect(downgraded.allSatisfy { $0.governance?.hasPrefix("downgraded from gpt-4o to gpt-4o-mini by budget:gpt-4o-daily") == true })
+        let redacted = history.entries.filter { $0.redactions > 0 }
+        #expect(!redacted.isEmpty && redacted.allSatisfy { $0.attribution.workflow == "support-copilot" && $0.governance?.contains("redacted email×") == true })
+        // The runaway traces: exactly max_calls admitted, the rest refused.
+        let runaway = Dictionary(grouping: blocked["blocked by agent_limit:research-task"] ?? [], by: { $0.attribution.traceID ?? "" })
+        for trace in runaway.keys {
+            #expect(history.entries.filter { $0.attribution.traceID == trace && $0.status != .blocked }.count == 25)
+        }
+        // One kill-switch episode; every marketing call inside it is refused, none outside it by the switch.
+        let episode = try #require(history.killSwitches.first)
+        #expect(history.killSwitches.count == 1 && episode.workflow == "marketing-drafting" && episode.toMs > episode.fromMs)
+        for entry in history.entries where entry.attribution.workflow == "marketing-drafting" {
+            let inside = entry.timestampMs >= episode.fromMs && entry.timestampMs < episode.toMs
+            #expect(inside == (entry.governance == "blocked by kill_switch:workflow"))
+        }
+    }
+
+    /// The budgets' alerts and refusals follow from the history's own spend (recomputed here per day and month).
+    @Test func budgetAlertsAndRefusalsFollowFromTheSpend() throws {
+        let history = try Self.history.get()
+        for budget in DemoHistory.Rules.budgets {
+            var spent: [String: Int64] = [:]
+            for entry in history.entries where entry.status != .blocked {
+                let matches =
+                    switch budget.dimension {
+                    case "org": entry.attribution.org == budget.value
+                    case "team": entry.attribution.team == budget.value
+                    default: entry.requestedModel == budget.value || entry.routedFrom == budget.value
+                    }
+                guard matches, entry.routedFrom == nil || budget.downgradeTo == nil else { continue }
+                let day = CivilDate.format(unixSeconds: entry.timestampMs / 1_000)
+                spent[budget.period == "month" ? String(day.prefix(7)) : day, default: 0] += entry.costNanoUSD ?? 0
+            }
+            if budget.mode == "strict" { #expect(spent.values.allSatisfy { $0 <= budget.limitNanoUSD }, "\(budget.name) never overspends") }
+            let alerts = history.alerts.filter { $0.budget == budget.name }
+            for (period, total) in spent {
+                let crossed = Set(budget.thresholds.filter { Int128(total) * 100 >= Int128(budget.limitNanoUSD) * Int128($0) })
+                let raised = Set(alerts.filter { $0.period == period }.map(\.thresholdPercent))
+                #expect(raised == crossed, "\(budget.name) \(period)")
+            }
+        }
+        let marketing = Set(history.alerts.filter { $0.budget == "marketing-daily" }.map(\.thresholdPercent))
+        #expect(marketing == [50, 80, 100])
+        #expect(history.alerts.contains { $0.budget == "demo-corp-monthly" && $0.thresholdPercent == 50 })
     }
 }

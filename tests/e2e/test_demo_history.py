@@ -29,11 +29,23 @@ def test_demo_seeds_history_once_and_it_exports_as_valid_focus(tollgate_bin, tmp
     db = tmp_path / "demo" / "ledger.sqlite"
     conn = sqlite3.connect(db)
     entries = conn.execute("SELECT COUNT(*) FROM ledgerEntry").fetchone()[0]
-    workflows = {r[0] for r in conn.execute("SELECT DISTINCT workflow FROM ledgerEntry")}
+    workflows = {r[0] for r in conn.execute("SELECT DISTINCT workflow FROM ledgerEntry WHERE workflow IS NOT NULL")}
     unpriced = conn.execute("SELECT COUNT(*) FROM ledgerEntry WHERE pricing = 'unpriced'").fetchone()[0]
     versions = [r[0] for r in conn.execute("SELECT id FROM priceVersion ORDER BY effectiveFrom")]
     entry_versions = {r[0] for r in conn.execute("SELECT DISTINCT priceVersion FROM ledgerEntry WHERE requestedModel = 'gpt-4o'")}
+    governance = dict(conn.execute(
+        "SELECT governance, COUNT(*) FROM ledgerEntry WHERE status = 'blocked' AND costNano = 0 GROUP BY governance").fetchall())
+    downgrades = conn.execute("SELECT COUNT(*) FROM ledgerEntry WHERE routedFrom = 'gpt-4o' AND requestedModel = 'gpt-4o-mini'").fetchone()[0]
+    redacted = conn.execute("SELECT COUNT(*) FROM ledgerEntry WHERE redactions > 0").fetchone()[0]
+    thresholds = {r[0] for r in conn.execute("SELECT threshold FROM budgetEvent WHERE budget = 'marketing-daily'")}
+    audit = [r[0] for r in conn.execute("SELECT action FROM auditEvent ORDER BY seq")]
+    switches = conn.execute("SELECT COUNT(*) FROM killSwitch").fetchone()[0]
     conn.close()
+    for rule in ("budget:marketing-daily", "rate_limit:bulk-reindex", "policy:prod", "agent_limit:research-task", "kill_switch:workflow"):
+        assert governance.get(f"blocked by {rule}", 0) > 0, (rule, governance)
+    assert downgrades > 0 and redacted > 0
+    assert thresholds == {50, 80, 100}
+    assert audit == ["kill_switch.set", "kill_switch.clear"] and switches == 0
     assert entries > 20_000, entries
     assert workflows == {"support-copilot", "contract-extraction", "sales-research-agent", "knowledge-bot", "marketing-drafting"}
     assert unpriced == 0

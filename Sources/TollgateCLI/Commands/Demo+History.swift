@@ -31,13 +31,34 @@ enum DemoHistorySeeder {
         }
         let written = try database.writeNow(entries: history.entries, ignoringExisting: true)
         try seedOutcomes(database, history.outcomes)
+        try database.record(alerts: history.alerts)
+        for episode in history.killSwitches { try recordKillSwitch(episode, in: database) }
         let total = history.entries.reduce(Int64(0)) { $0 + ($1.costNanoUSD ?? 0) }
         let elapsed = ContinuousClock.now - started
         writeLine(
             "seeded 90 days of demo history: \(Format.grouped(Int64(written))) calls, \(Format.dollars(total)), "
-                + "\(Format.grouped(Int64(history.outcomes.count))) outcomes, price change on "
+                + "\(Format.grouped(Int64(history.outcomes.count))) outcomes, "
+                + "\(Format.grouped(Int64(history.entries.count { $0.status == .blocked }))) refused, "
+                + "\(Format.grouped(Int64(history.entries.count { $0.routedFrom != nil }))) downgraded, "
+                + "\(history.alerts.count) budget alerts, price change on "
                 + "\(history.priceVersions.last.map { CivilDate.format(unixSeconds: $0.effectiveFrom) } ?? "-") "
                 + "(\(elapsed.components.seconds).\(String(format: "%02d", elapsed.components.attoseconds / 10_000_000_000_000_000))s)")
         return written
+    }
+
+    /// Records a kill switch set and cleared, as the admin API does: the switch row and its audit trail.
+    static func recordKillSwitch(_ episode: DemoHistory.KillSwitchEpisode, in database: LedgerDatabase) throws {
+        let target = KillSwitch.Target(kind: .workflow, name: episode.workflow)
+        let kill = KillSwitch(target: target, by: episode.by, reason: episode.reason, atMs: episode.fromMs)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let text = String(decoding: try encoder.encode(kill), as: UTF8.self)
+        let subject = "workflow:" + episode.workflow
+        try database.save(
+            killSwitch: kill, target: target,
+            audit: AuditEvent(atMs: episode.fromMs, actor: episode.by, action: "kill_switch.set", subject: subject, after: text))
+        try database.save(
+            killSwitch: nil, target: target,
+            audit: AuditEvent(atMs: episode.toMs, actor: episode.by, action: "kill_switch.clear", subject: subject, before: text))
     }
 }

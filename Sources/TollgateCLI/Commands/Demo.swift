@@ -50,11 +50,17 @@ struct Demo: AsyncParsableCommand {
         let simulator = buildSimulatorApplication(configuration: simulatorConfiguration, logger: logger)
         let traffic = DemoTraffic(gatewayURL: "http://127.0.0.1:\(port)", rate: rate, logger: logger)
 
+        let invocation = DemoBanner.invocation(
+            argument0: CommandLine.arguments.first ?? "tollgate", currentDirectory: FileManager.default.currentDirectoryPath)
+        let month = String(CivilDate.format(unixSeconds: Int64(Date().timeIntervalSince1970)).prefix(7))
         let gatewayApp = server.application(logger: logger) { boundPort in
-            writeLine(DemoScenario.banner(port: boundPort, simulatorPort: simulatorPort, configPath: configPath, dbPath: dbPath))
+            writeLine(
+                DemoBanner.text(
+                    invocation: invocation, port: boundPort, simulatorPort: simulatorPort, configPath: configPath, dbPath: dbPath, month: month))
         }
+        let services: [any Service] = [simulator, gatewayApp, traffic, DemoStatus(dbPath: dbPath)]
         let group = ServiceGroup(
-            configuration: .init(services: [simulator, gatewayApp, traffic], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch where ListenAddressCheck.isAddressInUse(error) {
@@ -143,20 +149,21 @@ enum DemoScenario {
                 app: playground
                 environment: dev
             \(keys)
+              - { name: \(DemoHistory.Rules.bulkRateLimit.keyName), key: \(bulkKey), org: demo-corp, team: it, app: knowledge-bot, environment: prod, cost_center: CC-IT, workflow: knowledge-bot }
+              - { name: \(DemoHistory.Rules.unregisteredKey.name), key: \(batchKey), org: demo-corp, team: data, app: batch-eval, environment: prod, cost_center: CC-DATA }
             admin:
               key: \(adminKey)
             governance:
               time_zone: UTC
               budgets:
-                - { name: demo-corp-monthly, scope: { org: demo-corp }, period: month, limit_usd: "25000", thresholds: [50, 80, 100] }
-                - { name: per-team-daily, scope: { team: "*" }, period: day, limit_usd: "500", mode: estimate }
-                - { name: gpt-4o-daily, scope: { model: gpt-4o }, period: day, limit_usd: "200", action: downgrade, downgrade_to: gpt-4o-mini }
+            \(budgets)
               rate_limits:
                 - { name: per-key, scope: { key: "*" }, requests_per_minute: 1200, tokens_per_minute: 2000000 }
+                - { name: \(DemoHistory.Rules.bulkRateLimit.name), scope: { key: \(DemoHistory.Rules.bulkRateLimit.keyName) }, requests_per_minute: \(DemoHistory.Rules.bulkRateLimit.requestsPerMinute) }
               agent_limits:
-                - { name: research-task, scope: { workflow: sales-research-agent }, max_calls: 25, max_cost_usd: "2", max_duration: 30m }
+                - { name: \(DemoHistory.Rules.agentLimit.name), scope: { workflow: \(DemoHistory.Rules.agentLimit.workflow) }, max_calls: \(DemoHistory.Rules.agentLimit.maxCalls), max_cost_usd: "2", max_duration: 30m }
               policies:
-                - name: prod
+                - name: \(DemoHistory.Rules.policy)
                   match: { environment: prod }
                   require_registered_workflow: true
                   max_output_tokens: 4096
@@ -166,6 +173,19 @@ enum DemoScenario {
             """
     }
 
+    /// The bulk re-index key of the knowledge bot (its own rate limit) and the key of a batch job that sends no workflow.
+    static let bulkKey = "sk-demo-it-bulk"
+    static let batchKey = "sk-demo-batch"
+
+    /// The history's budgets (``DemoHistory/Rules/budgets``) as configuration.
+    static var budgets: String {
+        DemoHistory.Rules.budgets.map { b in
+            let action = b.downgradeTo.map { ", action: downgrade, downgrade_to: \($0)" } ?? ""
+            return "    - { name: \(b.name), scope: { \(b.dimension): \(b.value) }, period: \(b.period), "
+                + "limit_usd: \"\(Money.format(nanoUSD: b.limitNanoUSD))\", mode: \(b.mode), thresholds: \(b.thresholds)\(action) }"
+        }.joined(separator: "\n")
+    }
+
     /// The demo's admin key (the admin API and `tollgate keys`, `tollgate budgets`, `tollgate kill-switch`).
     static let adminKey = "demo-admin-key-0123456789"
 
@@ -173,105 +193,5 @@ enum DemoScenario {
         workflows.map { w in
             "    - { name: \(w.name), owner: \(w.team)-lead@demo-corp.example, team: \(w.team), cost_center: CC-\(w.team.uppercased()) }"
         }.joined(separator: "\n")
-    }
-
-    static func banner(port: Int, simulatorPort: Int, configPath: String, dbPath: String) -> String {
-        """
-
-        Tollgate demo is running.
-          gateway     http://127.0.0.1:\(port)   (OpenAI: /v1/chat/completions, /v1/embeddings, /v1/models; Anthropic: /v1/messages)
-          simulator   http://127.0.0.1:\(simulatorPort)   (the upstream: OpenAI and Anthropic dialects, no API key)
-          metrics     http://127.0.0.1:\(port)/metrics
-          config      \(configPath)
-          ledger      \(dbPath)
-        Live traffic: support-copilot, contract-extraction, sales-research-agent, knowledge-bot, marketing-drafting.
-
-        Try it:
-          curl -s http://127.0.0.1:\(port)/v1/chat/completions -H 'Authorization: Bearer sk-demo-key' \\
-            -H 'Content-Type: application/json' -H 'x-tollgate-workflow: playground' \\
-            -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello"}]}' -D - 
-
-          python3 -c 'from openai import OpenAI; c = OpenAI(base_url="http://127.0.0.1:\(port)/v1", api_key="sk-demo-key"); \\
-            print(c.chat.completions.create(model="gpt-4o-mini", messages=[{"role":"user","content":"Hello"}]).usage)'
-
-        In another terminal:
-          tollgate ledger tail --db \(dbPath)
-          tollgate report spend --by workflow --db \(dbPath)
-          tollgate budgets --url http://127.0.0.1:\(port) --admin-key \(adminKey)
-          tollgate kill-switch set workflow marketing-drafting --reason "demo" --url http://127.0.0.1:\(port) --admin-key \(adminKey)
-
-        Ctrl-C stops it.
-        """
-    }
-}
-
-/// Sends a steady mix of calls for the five demo workflows.
-struct DemoTraffic: Service {
-    let gatewayURL: String
-    let rate: Double
-    let logger: Logger
-
-    func run() async throws {
-        guard rate > 0 else {
-            try? await gracefulShutdown()
-            return
-        }
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        var generator = SystemRandomNumberGenerator()
-        let interval = Duration.milliseconds(Int64(1_000 / rate))
-        try? await Task.sleep(for: .milliseconds(500))
-        await withDiscardingTaskGroup { group in
-            var n = 0
-            while !Task.isCancelled, !Task.isShuttingDownGracefully {
-                n += 1
-                let workflow = DemoScenario.workflows[Int.random(in: 0..<DemoScenario.workflows.count, using: &generator)]
-                let call = DemoTraffic.call(for: workflow, number: n, generator: &generator)
-                group.addTask {
-                    var request = HTTPClientRequest(url: gatewayURL + call.path)
-                    request.method = .POST
-                    request.headers.add(name: "authorization", value: "Bearer \(workflow.key)")
-                    request.headers.add(name: "content-type", value: "application/json")
-                    for (name, value) in call.headers { request.headers.add(name: name, value: value) }
-                    request.body = .bytes(ByteBuffer(string: call.body))
-                    if let response = try? await client.execute(request, timeout: .seconds(60)) {
-                        _ = try? await response.body.collect(upTo: 16 << 20)
-                    }
-                }
-                try? await Task.sleep(for: interval)
-            }
-        }
-        try? await client.shutdown()
-    }
-
-    struct Call {
-        var path: String
-        var body: String
-        var headers: [(String, String)]
-    }
-
-    static func call(for workflow: DemoScenario.Workflow, number: Int, generator: inout SystemRandomNumberGenerator) -> Call {
-        let model = workflow.models[Int.random(in: 0..<workflow.models.count, using: &generator)]
-        let stream = Double.random(in: 0..<1, using: &generator) < workflow.streamShare
-        var headers: [(String, String)] = [("x-tollgate-prompt-version", "v\(1 + number % 3)")]
-        if let customer = workflow.customers.randomElement(using: &generator) { headers.append(("x-tollgate-customer", customer)) }
-        if workflow.name == "sales-research-agent" { headers.append(("x-tollgate-trace-id", "research-\(number / 5)")) }
-        if Int.random(in: 0..<40, using: &generator) == 0 { headers.append(("x-sim-fault", "rate_limit")) }
-        let words = Int.random(in: 20..<400, using: &generator)
-        let prompt = String(repeating: "Summarise the account history and next steps. ", count: words / 7 + 1)
-        let context = String(repeating: "Policy handbook section on refunds, escalations and service levels. ", count: 120)
-        if model.hasPrefix("text-embedding") {
-            return Call(path: "/v1/embeddings", body: "{\"model\":\"\(model)\",\"input\":[\"\(prompt)\"]}", headers: headers)
-        }
-        if model.hasPrefix("claude") {
-            let body =
-                "{\"model\":\"\(model)\",\"max_tokens\":\(Int.random(in: 64..<400, using: &generator)),\"stream\":\(stream),"
-                + "\"system\":[{\"type\":\"text\",\"text\":\"\(context)\",\"cache_control\":{\"type\":\"ephemeral\"}}],"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"\(prompt)\"}]}"
-            return Call(path: "/v1/messages", body: body, headers: headers + [("anthropic-version", "2023-06-01")])
-        }
-        let body =
-            "{\"model\":\"\(model)\",\"stream\":\(stream),\"max_tokens\":\(Int.random(in: 64..<400, using: &generator)),"
-            + "\"messages\":[{\"role\":\"system\",\"content\":\"\(context)\"},{\"role\":\"user\",\"content\":\"\(prompt)\"}]}"
-        return Call(path: "/v1/chat/completions", body: body, headers: headers)
     }
 }

@@ -6,6 +6,10 @@
 /// dated price version, later ones with the newer) and one anomaly (a runaway agent day for
 /// one workflow). Every entry is priced by ``LedgerPricer`` over the real catalog plus the two
 /// dated versions from ``priceVersions(catalog:configuration:)``, exactly as the gateway would.
+/// Governance plays out as it does at the gate (``Rules``): budgets raise alerts, refuse and
+/// downgrade, the agent limit stops runaway traces, a rate limit refuses a bulk burst, the `prod`
+/// policy refuses an unregistered batch job and redacts personal data, and a kill switch is set
+/// and cleared once.
 ///
 /// ```swift
 /// let history = DemoHistory.generate(catalog: catalog, configuration: .init(endDay: today))
@@ -66,11 +70,13 @@ public enum DemoHistory {
         public var anomalyFactor: Double
         /// Scales every workflow's volume (1 = the default demo size, about 40,000 calls).
         public var volume: Double
+        /// Day index from which the first weekday has a kill-switch episode (13:00–16:00 UTC).
+        public var killSwitchDay: Int
 
         /// Creates a configuration.
         public init(
             seed: UInt64 = 20_261_126, endDay: Int64, days: Int = 90, priceChangeDay: Int = 45, anomalyWorkflow: String = "sales-research-agent",
-            anomalyDay: Int = 71, anomalyFactor: Double = 6, volume: Double = 1
+            anomalyDay: Int = 71, anomalyFactor: Double = 6, volume: Double = 1, killSwitchDay: Int = 60
         ) {
             self.seed = seed
             self.endDay = endDay / 86_400 * 86_400
@@ -80,6 +86,7 @@ public enum DemoHistory {
             self.anomalyDay = anomalyDay
             self.anomalyFactor = anomalyFactor
             self.volume = volume
+            self.killSwitchDay = killSwitchDay
         }
 
         /// Unix seconds of 00:00 UTC of the first day.
@@ -107,6 +114,10 @@ public enum DemoHistory {
         public var outcomes: [Outcome]
         /// The two dated price versions (older, newer) the entries were priced with.
         public var priceVersions: [PriceVersion]
+        /// Budget thresholds crossed, in the order they were crossed.
+        public var alerts: [BudgetAlert]
+        /// Kill switches set and cleared during the history.
+        public var killSwitches: [KillSwitchEpisode]
     }
 
     /// The demo's five workflows: the same names, teams, keys and models as the live demo traffic.
@@ -187,44 +198,20 @@ public enum DemoHistory {
     ///   - configuration: Seed, period, price change and anomaly.
     public static func generate(catalog: PriceCatalog, configuration: Configuration) -> History {
         let versions = priceVersions(catalog: catalog, configuration: configuration)
-        let pricer = LedgerPricer(catalog: pricingCatalog(catalog: catalog, versions: versions))
-        var random = DemoRandom(seed: configuration.seed)
+        var generator = DayGenerator(
+            configuration: configuration, pricer: LedgerPricer(catalog: pricingCatalog(catalog: catalog, versions: versions)))
         var entries: [LedgerEntry] = []
         var outcomes: [Outcome] = []
         entries.reserveCapacity(Int(50_000 * configuration.volume))
         for day in 0..<configuration.days {
-            let dayStart = configuration.startDay + Int64(day) * 86_400
-            let weekday = Int(((dayStart / 86_400) % 7 + 7 + 3) % 7)  // 0 = Monday (1970-01-01 was a Thursday)
-            var dayEntries: [LedgerEntry] = []
-            for (index, workflow) in workflows.enumerated() {
-                var volume = workflow.baseDailyCalls * configuration.volume * pow(1 + workflow.weeklyGrowth, Double(day) / 7)
-                if workflow.name == configuration.anomalyWorkflow && day == configuration.anomalyDay {
-                    volume *= configuration.anomalyFactor  // a runaway agent loop ignores the weekend
-                } else if weekday >= 5 {
-                    volume *= workflow.weekendFactor
-                }
-                let traces = max(0, Int((volume / Double(workflow.callsPerTrace) * (0.9 + 0.2 * random.unit())).rounded()))
-                for trace in 0..<traces {
-                    let traceID = workflow.callsPerTrace > 1 ? "demo-trace-\(day)-\(index)-\(trace)" : nil
-                    let customer = workflow.customers.isEmpty ? nil : workflow.customers[random.below(workflow.customers.count)]
-                    var start = dayStart * 1_000 + random.diurnalMs()
-                    var traceEntries: [LedgerEntry] = []
-                    for step in 0..<workflow.callsPerTrace {
-                        let id = "demo-\(day)-\(index)-\(trace)-\(step)"
-                        var entry = call(workflow: workflow, id: id, at: start, customer: customer, traceID: traceID, random: &random)
-                        pricer.price(&entry, priceModel: entry.requestedModel)
-                        start = min(dayStart * 1_000 + 86_399_999, start + entry.durationMs + 200)
-                        traceEntries.append(entry)
-                    }
-                    dayEntries += traceEntries
-                    outcomes += outcomesFor(workflow: workflow, calls: traceEntries, traceID: traceID, random: &random)
-                }
-            }
-            dayEntries.sort { ($0.timestampMs, $0.id) < ($1.timestampMs, $1.id) }
+            let (dayEntries, dayOutcomes) = generator.day(day)
             entries += dayEntries
+            outcomes += dayOutcomes
         }
         outcomes.sort { ($0.occurredAtMs, $0.id) < ($1.occurredAtMs, $1.id) }
-        return History(entries: entries, outcomes: outcomes, priceVersions: versions)
+        return History(
+            entries: entries, outcomes: outcomes, priceVersions: versions, alerts: generator.budgets.alerts,
+            killSwitches: generator.killSwitches)
     }
 
     /// One synthetic call (not yet priced).
@@ -337,7 +324,7 @@ struct DemoRandom {
 }
 
 /// x^y for the growth curve, without Foundation (`y` ≥ 0).
-private func pow(_ x: Double, _ y: Double) -> Double {
+func growthPower(_ x: Double, _ y: Double) -> Double {
     // exp(y · ln x) by series is overkill here: growth is applied per whole and fractional week.
     let whole = Int(y)
     var result = 1.0

@@ -60,6 +60,7 @@ public func buildGatewayApplication(
         _ = try gateway.authenticate(request.headers, dialect: dialect)
         return try gateway.model(context.parameters.getCatchAll().joined(separator: "/"), dialect: dialect)
     }
+    router.get("/") { request, _ in GatewayIndex.response(for: request) }
     router.get("/healthz") { _, _ in "ok\n" }
     router.get("/readyz") { _, _ -> Response in
         isReady()
