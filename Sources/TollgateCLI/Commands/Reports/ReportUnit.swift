@@ -78,7 +78,7 @@ extension ReportCommand {
             if format.json {
                 try ReportJSON.print([
                     "report": "unit", "by": dimension.rawValue, "period": ReportJSON.period(period),
-                    "previous_period": ReportJSON.period(period.previous), "unmatched_outcomes": unmatched,
+                    "previous_period": ReportJSON.period(period.previous), "unmatched_outcomes": unmatched, "model_is": "served",
                     "groups": rows.map { row -> [String: Any] in
                         let now = Self.metrics(row.current)
                         let before = Self.metrics(row.previous)
