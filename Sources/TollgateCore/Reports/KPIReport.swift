@@ -56,20 +56,22 @@ public enum KPIReport {
         var out: [KPIResult] = []
         func percent(_ v: Double?) -> String { v.map { formatPercent($0) } ?? "-" }
 
-        // Cost per successful outcome: flat or down.
-        if let cps = now.costPerSuccessNanoUSD {
+        // Cost per successful outcome: flat or down; a lower bound (`≥`) when some calls are unpriced, unknown when all are.
+        let knowledge = CostKnowledge.of(current.spend)
+        if let cps = now.costPerSuccessNanoUSD, knowledge != .unknown {
             let change = UnitMetrics.trend(Double(cps), before.costPerSuccessNanoUSD.map(Double.init))
             let status: KPIResult.Status = change.map { $0 <= targets.costPerSuccessMaxIncrease + 1e-12 ? .pass : .fail } ?? .info
             out.append(
                 KPIResult(
                     key: "cost_per_successful_outcome", name: "Cost per successful outcome",
-                    value: ReportText.dollars(cps) + (change.map { " (\(signedPercent($0)))" } ?? " (no previous)"),
+                    value: ReportText.cost(cps, knowledge) + (change.map { " (\(signedPercent($0)))" } ?? " (no previous)"),
                     numeric: Double(cps) / 1e9, target: targets.costPerSuccessMaxIncrease == 0 ? "flat or down" : "rise ≤ \(percent(targets.costPerSuccessMaxIncrease))",
                     status: status))
         } else {
             out.append(
                 KPIResult(
-                    key: "cost_per_successful_outcome", name: "Cost per successful outcome", value: "no successful outcomes", numeric: nil,
+                    key: "cost_per_successful_outcome", name: "Cost per successful outcome",
+                    value: now.successes == 0 ? "no successful outcomes" : "unknown (no call is priced)", numeric: nil,
                     target: "flat or down", status: .notApplicable))
         }
 
