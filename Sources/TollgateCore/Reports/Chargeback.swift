@@ -130,14 +130,18 @@ public struct Chargeback: Sendable, Hashable, Codable {
                     surchargeNanoUSD: surcharge64, chargedNanoUSD: try add(list, surcharge64), calls: m.calls,
                     unpricedCalls: m.unpricedCalls, refusedCalls: m.refusedCalls))
         }
-        let poolLines = poolParts.sorted { ($0.key == nil ? 1 : 0, $0.key ?? "") < ($1.key == nil ? 1 : 0, $1.key ?? "") }.map { key, m in
+        return Chargeback(
+            lines: lines, pool: poolLines(poolParts, allocated: unallocated == 0), absentSharedTeams: rateCard.sharedTeams.filter { poolParts[$0] == nil }.sorted(), poolNanoUSD: pool,
+            unallocatedNanoUSD: unallocated, ledgerNanoUSD: ledger, unpricedCalls: unpriced, rule: rule)
+    }
+
+    /// The pool's parts, shared teams by name then the unattributed spend; all of each was redistributed when `allocated`.
+    static func poolLines(_ parts: [String?: SpendMeasures], allocated: Bool) -> [PoolLine] {
+        parts.sorted { ($0.key == nil ? 1 : 0, $0.key ?? "") < ($1.key == nil ? 1 : 0, $1.key ?? "") }.map { key, m in
             PoolLine(
                 team: key, calls: m.calls, unpricedCalls: m.unpricedCalls, refusedCalls: m.refusedCalls, directNanoUSD: m.costNanoUSD,
-                redistributedNanoUSD: unallocated == 0 ? m.costNanoUSD : 0)
+                redistributedNanoUSD: allocated ? m.costNanoUSD : 0)
         }
-        return Chargeback(
-            lines: lines, pool: poolLines, absentSharedTeams: rateCard.sharedTeams.filter { poolParts[$0] == nil }.sorted(), poolNanoUSD: pool,
-            unallocatedNanoUSD: unallocated, ledgerNanoUSD: ledger, unpricedCalls: unpriced, rule: rule)
     }
 
     /// `amount × microPercent ÷ 10⁸`, rounded half away from zero.
