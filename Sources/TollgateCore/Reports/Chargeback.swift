@@ -96,18 +96,7 @@ public struct Chargeback: Sendable, Hashable, Codable {
                 try poolParts[group.keys.first ?? nil, default: SpendMeasures()].add(m)
             }
         }
-        var receivers = direct.keys.sorted()
-        var weights: [Int128]
-        switch rule {
-        case .proportional:
-            weights = receivers.map { Int128(direct[$0]!.costNanoUSD) }
-            if weights.allSatisfy({ $0 == 0 }) { weights = receivers.map { _ in 1 } }
-        case .even:
-            weights = receivers.map { _ in 1 }
-        case .fixed:
-            receivers = Array(Set(receivers).union(rateCard.fixedShares.keys)).sorted()
-            weights = receivers.map { ExactDecimal.scaled(rateCard.fixedShares[$0] ?? "0", fractionalDigits: 9) ?? 0 }
-        }
+        let (receivers, weights) = Self.receivers(rule: rule, direct: direct, fixedShares: rateCard.fixedShares)
         var allocated = [Int64](repeating: 0, count: receivers.count)
         var unallocated: Int64 = 0
         if pool != 0 {
@@ -130,14 +119,35 @@ public struct Chargeback: Sendable, Hashable, Codable {
                     surchargeNanoUSD: surcharge64, chargedNanoUSD: try add(list, surcharge64), calls: m.calls,
                     unpricedCalls: m.unpricedCalls, refusedCalls: m.refusedCalls))
         }
-        let poolLines = poolParts.sorted { ($0.key == nil ? 1 : 0, $0.key ?? "") < ($1.key == nil ? 1 : 0, $1.key ?? "") }.map { key, m in
+        return Chargeback(
+            lines: lines, pool: poolLines(poolParts, allocated: unallocated == 0), absentSharedTeams: rateCard.sharedTeams.filter { poolParts[$0] == nil }.sorted(), poolNanoUSD: pool,
+            unallocatedNanoUSD: unallocated, ledgerNanoUSD: ledger, unpricedCalls: unpriced, rule: rule)
+    }
+
+    /// The teams that receive a share of the pool, by name, and their weights under `rule`.
+    static func receivers(
+        rule: AllocationRule, direct: [String: SpendMeasures], fixedShares: [String: String]
+    ) -> (teams: [String], weights: [Int128]) {
+        let teams = direct.keys.sorted()
+        switch rule {
+        case .proportional:
+            let weights = teams.map { Int128(direct[$0]!.costNanoUSD) }
+            return (teams, weights.allSatisfy { $0 == 0 } ? teams.map { _ in 1 } : weights)
+        case .even:
+            return (teams, teams.map { _ in 1 })
+        case .fixed:
+            let all = Array(Set(teams).union(fixedShares.keys)).sorted()
+            return (all, all.map { ExactDecimal.scaled(fixedShares[$0] ?? "0", fractionalDigits: 9) ?? 0 })
+        }
+    }
+
+    /// The pool's parts, shared teams by name then the unattributed spend; all of each was redistributed when `allocated`.
+    static func poolLines(_ parts: [String?: SpendMeasures], allocated: Bool) -> [PoolLine] {
+        parts.sorted { ($0.key == nil ? 1 : 0, $0.key ?? "") < ($1.key == nil ? 1 : 0, $1.key ?? "") }.map { key, m in
             PoolLine(
                 team: key, calls: m.calls, unpricedCalls: m.unpricedCalls, refusedCalls: m.refusedCalls, directNanoUSD: m.costNanoUSD,
-                redistributedNanoUSD: unallocated == 0 ? m.costNanoUSD : 0)
+                redistributedNanoUSD: allocated ? m.costNanoUSD : 0)
         }
-        return Chargeback(
-            lines: lines, pool: poolLines, absentSharedTeams: rateCard.sharedTeams.filter { poolParts[$0] == nil }.sorted(), poolNanoUSD: pool,
-            unallocatedNanoUSD: unallocated, ledgerNanoUSD: ledger, unpricedCalls: unpriced, rule: rule)
     }
 
     /// `amount × microPercent ÷ 10⁸`, rounded half away from zero.

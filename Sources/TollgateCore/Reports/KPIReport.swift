@@ -53,23 +53,35 @@ public enum KPIReport {
     ) -> [KPIResult] {
         let now = UnitMetrics.compute(spend: current.spend, outcomes: current.outcomes, hours: current.hours)
         let before = UnitMetrics.compute(spend: previous.spend, outcomes: previous.outcomes, hours: previous.hours)
-        var out: [KPIResult] = []
-        func percent(_ v: Double?) -> String { v.map { formatPercent($0) } ?? "-" }
+        return spendKPIs(current: current, now: now, before: before, targets: targets, budgets: budgets)
+            + usageKPIs(spend: current.spend, now: now, before: before, targets: targets)
+            + outcomeKPIs(now: now, before: before, targets: targets) + ledgerKPIs(spend: current.spend, targets: targets)
+    }
 
-        // Cost per successful outcome: flat or down.
-        if let cps = now.costPerSuccessNanoUSD {
+    static func percent(_ v: Double?) -> String { v.map { formatPercent($0) } ?? "-" }
+
+    /// Cost per successful outcome, attribution coverage, input share and budget variance.
+    static func spendKPIs(
+        current: Inputs, now: UnitMetrics, before: UnitMetrics, targets: ReportsConfiguration.Targets, budgets: BudgetVariance?
+    ) -> [KPIResult] {
+        var out: [KPIResult] = []
+
+        // Cost per successful outcome: flat or down; a lower bound (`≥`) when some calls are unpriced, unknown when all are.
+        let knowledge = CostKnowledge.of(current.spend)
+        if let cps = now.costPerSuccessNanoUSD, knowledge != .unknown {
             let change = UnitMetrics.trend(Double(cps), before.costPerSuccessNanoUSD.map(Double.init))
             let status: KPIResult.Status = change.map { $0 <= targets.costPerSuccessMaxIncrease + 1e-12 ? .pass : .fail } ?? .info
             out.append(
                 KPIResult(
                     key: "cost_per_successful_outcome", name: "Cost per successful outcome",
-                    value: ReportText.dollars(cps) + (change.map { " (\(signedPercent($0)))" } ?? " (no previous)"),
+                    value: ReportText.cost(cps, knowledge) + (change.map { " (\(signedPercent($0)))" } ?? " (no previous)"),
                     numeric: Double(cps) / 1e9, target: targets.costPerSuccessMaxIncrease == 0 ? "flat or down" : "rise ≤ \(percent(targets.costPerSuccessMaxIncrease))",
                     status: status))
         } else {
             out.append(
                 KPIResult(
-                    key: "cost_per_successful_outcome", name: "Cost per successful outcome", value: "no successful outcomes", numeric: nil,
+                    key: "cost_per_successful_outcome", name: "Cost per successful outcome",
+                    value: now.successes == 0 ? "no successful outcomes" : "unknown (no call is priced)", numeric: nil,
                     target: "flat or down", status: .notApplicable))
         }
 
@@ -106,6 +118,12 @@ public enum KPIReport {
                     target: "within \(percent(targets.budgetVariance))", status: .notApplicable))
         }
 
+        return out
+    }
+
+    /// Cache hit rate, token efficiency and decision throughput.
+    static func usageKPIs(spend: SpendMeasures, now: UnitMetrics, before: UnitMetrics, targets: ReportsConfiguration.Targets) -> [KPIResult] {
+        var out: [KPIResult] = []
         // Cache hit rate: cache-read tokens ÷ input tokens.
         let hit = spend.inputTokens > 0 ? Double(spend.cacheRead) / Double(spend.inputTokens) : nil
         out.append(
@@ -134,8 +152,12 @@ public enum KPIReport {
                 numeric: now.decisionThroughputPerHour, target: "flat or up",
                 status: now.outcomes == 0 ? .notApplicable : throughputChange.map { $0 >= -targets.throughputMaxDecrease - 1e-12 ? .pass : .fail } ?? .info))
 
-        out += outcomeKPIs(now: now, before: before, targets: targets)
+        return out
+    }
 
+    /// Unpriced calls and audit completeness.
+    static func ledgerKPIs(spend: SpendMeasures, targets: ReportsConfiguration.Targets) -> [KPIResult] {
+        var out: [KPIResult] = []
         // Unpriced spend: calls whose cost is unknown.
         out.append(
             KPIResult(

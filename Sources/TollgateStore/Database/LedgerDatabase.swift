@@ -117,6 +117,7 @@ public struct LedgerDatabase: Sendable {
                     ) STRICT
                     """)
         }
+        registerRefusalIndex(&migrator)
         registerGovernanceMigration(&migrator)
         registerAnalyticsSchema(&migrator)
         migrator.registerMigration("v5: price provenance") { db in

@@ -53,6 +53,14 @@ extension LedgerDatabase {
         return [day.flatMap { Int64($0) }.map { grain.bucket(containing: $0).label }] + dims
     }
 
+    /// A partial index of the refused (`blocked`) entries by time: reports count refusals from the entries (the
+    /// rollups do not), and with it they read only the refusals of the period, never every entry.
+    static func registerRefusalIndex(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("reports: refused entries by time") { db in
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS ledgerEntry_refused ON ledgerEntry(ts) WHERE status = 'blocked'")
+        }
+    }
+
     /// Refused (`blocked`) entries over `period` by the given ledger columns (and time grain), from the ledger itself:
     /// the rollups do not count them.
     func refusedCalls(columns: [String], period: ReportPeriod, grain: TimeGrain?) throws -> [[String?]: Int64] {

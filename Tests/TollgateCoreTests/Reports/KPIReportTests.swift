@@ -37,4 +37,17 @@ import TollgateCore
             #expect(results.first { $0.key == key }?.status == .notApplicable, "\(key)")
         }
     }
+
+    @Test func costPerSuccessIsALowerBoundWithUnpricedCallsAndUnknownWithoutPrices() throws {
+        var partial = Self.inputs(cost: 2_000_000_000, tokens: 9_000, outcomes: 4, reviewed: 0, value: 0)
+        partial.spend.unpricedCalls = 3
+        let bound = KPIReport.evaluate(current: partial, previous: partial, targets: .init()).first { $0.key == "cost_per_successful_outcome" }
+        #expect(bound?.value == "≥ $0.500 (+0.0%)")
+        var unknown = partial
+        unknown.spend.unpricedCalls = unknown.spend.calls
+        unknown.spend.costNanoUSD = 0
+        let none = KPIReport.evaluate(current: unknown, previous: partial, targets: .init()).first { $0.key == "cost_per_successful_outcome" }
+        #expect(none?.value == "unknown (no call is priced)")
+        #expect(none?.status == .notApplicable && none?.numeric == nil)
+    }
 }

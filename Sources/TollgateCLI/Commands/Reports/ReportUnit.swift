@@ -61,6 +61,28 @@ extension ReportCommand {
             }
         }
 
+        /// The table: cost, $/call, success rate, $/success with its trend, value per dollar.
+        static func table(_ rows: [UnitRow], dimension: ReportDimension) -> TextTable {
+            var table = TextTable(columns: [
+                (dimension.rawValue, .left), ("calls", .right), ("cost", .right), ("$/call", .right), ("succ%", .right),
+                ("$/success", .right), ("trend", .right), ("value/$", .right),
+            ])
+            table.optional = ["value/$", "succ%"]
+            for row in rows {
+                let m = row.current
+                let knowledge = CostKnowledge.of(calls: m.calls, unpricedCalls: m.unpricedCalls)
+                func perUnit(_ nano: Int64?) -> String { nano.map { ReportText.cost($0, knowledge) } ?? "-" }
+                table.rows.append([
+                    row.group ?? GroupedSpend.unattributed, Format.grouped(m.calls),
+                    ReportText.cost(m.costNanoUSD, knowledge), perUnit(m.costPerCallNanoUSD), Format.percent(m.successRate),
+                    perUnit(m.costPerSuccessNanoUSD),
+                    Format.trend(UnitMetrics.trend(m.costPerSuccessNanoUSD.map(Double.init), row.previous.costPerSuccessNanoUSD.map(Double.init))),
+                    m.valuePerDollar.map(KPIReport.formatNumber) ?? "-",
+                ])
+            }
+            return table
+        }
+
         static func number(_ value: Any?) -> Double? {
             switch value {
             case let v as Int64: Double(v)
@@ -78,7 +100,7 @@ extension ReportCommand {
             if format.json {
                 try ReportJSON.print([
                     "report": "unit", "by": dimension.rawValue, "period": ReportJSON.period(period),
-                    "previous_period": ReportJSON.period(period.previous), "unmatched_outcomes": unmatched,
+                    "previous_period": ReportJSON.period(period.previous), "unmatched_outcomes": unmatched, "model_is": "served",
                     "groups": rows.map { row -> [String: Any] in
                         let now = Self.metrics(row.current)
                         let before = Self.metrics(row.previous)
@@ -108,26 +130,9 @@ extension ReportCommand {
                 }
                 return
             }
-            var table = TextTable(columns: [
-                (dimension.rawValue, .left), ("calls", .right), ("cost", .right), ("$/call", .right), ("succ%", .right),
-                ("$/success", .right), ("trend", .right), ("value/$", .right),
-            ])
-            table.optional = ["value/$", "succ%"]
-            for row in rows {
-                let m = row.current
-                let knowledge = CostKnowledge.of(calls: m.calls, unpricedCalls: m.unpricedCalls)
-                func perUnit(_ nano: Int64?) -> String { nano.map { ReportText.cost($0, knowledge) } ?? "-" }
-                table.rows.append([
-                    row.group ?? GroupedSpend.unattributed, Format.grouped(m.calls),
-                    ReportText.cost(m.costNanoUSD, knowledge), perUnit(m.costPerCallNanoUSD), Format.percent(m.successRate),
-                    perUnit(m.costPerSuccessNanoUSD),
-                    Format.trend(UnitMetrics.trend(m.costPerSuccessNanoUSD.map(Double.init), row.previous.costPerSuccessNanoUSD.map(Double.init))),
-                    m.valuePerDollar.map(KPIReport.formatNumber) ?? "-",
-                ])
-            }
             print("Unit economics by \(dimension.rawValue), \(period.label); trend of $/success vs \(period.previous.label)")
             if dimension == .model { print("model is the served (upstream) model.") }
-            print(table.render())
+            print(Self.table(rows, dimension: dimension).render())
             if unmatched > 0 {
                 print("\(unmatched) outcomes in this period match no call yet (see `tollgate outcomes unmatched`); they count under their workflow only.")
             }

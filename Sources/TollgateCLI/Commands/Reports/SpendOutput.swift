@@ -86,9 +86,10 @@ struct SpendOutput {
     func text() -> String {
         let total = total
         let byModel = dimension == .model
+        let byWeek = dimension == .week
         let name = dimension.grain.map { "\($0.rawValue) (UTC)" } ?? dimension.rawValue
         var table = TextTable(
-            columns: [(name, .left)] + (byModel ? [("served as", .left)] : []) + [
+            columns: [(name, .left)] + (byModel ? [("served as", .left)] : []) + (byWeek ? [("from", .left)] : []) + [
                 ("calls", .right), ("refused", .right), ("in tok", .right), ("out tok", .right), ("cost", .right), ("share", .right),
                 ("unpriced", .right), ("est.", .right),
             ])
@@ -96,9 +97,9 @@ struct SpendOutput {
         for row in rows {
             let label = row.group ?? GroupedSpend.unattributed
             let served = row.servedModels.filter { $0 != row.group }.joined(separator: ", ")
-            table.rows.append([label] + (byModel ? [served] : []) + cells(row, total))
+            table.rows.append([label] + (byModel ? [served] : []) + (byWeek ? [row.periodStart ?? ""] : []) + cells(row, total))
         }
-        table.footer = ["total"] + (byModel ? [""] : []) + cells(total, total)
+        table.footer = ["total"] + (byModel || byWeek ? [""] : []) + cells(total, total)
         var out = ["Spend by \(dimension.rawValue), \(since) to \(until) (exclusive; UTC)", table.render()]
         if total.unpricedCalls > 0 {
             out.append("Unpriced calls have no known cost: `unknown` means no call of the row is priced, `≥` a lower bound. Add prices for their models.")
