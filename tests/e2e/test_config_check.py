@@ -190,6 +190,8 @@ def test_data_errors_exit_1_without_usage_and_bad_flags_exit_64(tollgate_bin, tm
         result = run(tollgate_bin, *args)
         assert result.returncode == 64, (args, result.returncode, result.stderr)
         assert "Usage:" in result.stderr, (args, result.stderr)
+    no_key = run(tollgate_bin, "keys", "list", "--url", "http://127.0.0.1:9", env=env_without("TOLLGATE_ADMIN_KEY"))
+    assert no_key.returncode == 64 and "TOLLGATE_ADMIN_KEY" in no_key.stderr and "Usage:" in no_key.stderr, no_key.stderr
 
 
 def test_outcomes_unmatched_prints_whole_ids_and_rfc3339_times(tollgate_bin, tmp_path):

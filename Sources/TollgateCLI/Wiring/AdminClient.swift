@@ -18,11 +18,16 @@ struct AdminOptions: ParsableArguments {
     @Flag(help: "Print the API's JSON.")
     var json = false
 
+    /// The admin key given, by flag or environment.
+    var key: String? { adminKey ?? ProcessInfo.processInfo.environment["TOLLGATE_ADMIN_KEY"] }
+
+    func validate() throws {
+        guard key != nil else { throw ValidationError("Set --admin-key or TOLLGATE_ADMIN_KEY.") }
+    }
+
     /// Calls the admin API; throws the API's error message on failure.
     func call(_ method: HTTPMethod, _ path: String, body: [String: Any]? = nil) async throws -> [String: Any] {
-        guard let key = adminKey ?? ProcessInfo.processInfo.environment["TOLLGATE_ADMIN_KEY"] else {
-            throw ValidationError("Set --admin-key or TOLLGATE_ADMIN_KEY.")
-        }
+        guard let key else { throw CommandFailure("Set --admin-key or TOLLGATE_ADMIN_KEY.") }
         var base = url
         while base.hasSuffix("/") { base.removeLast() }
         var request = HTTPClientRequest(url: base + "/admin/v1" + path)
