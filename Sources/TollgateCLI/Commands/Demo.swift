@@ -1,10 +1,7 @@
-import NIOHTTP1
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
-import NIOCore
 import ServiceLifecycle
 import TollgateCore
 import TollgateServer
