@@ -41,7 +41,7 @@ extension DemoHistory {
                 name: "marketing-daily", dimension: "team", value: "marketing", period: "day", limitNanoUSD: 400_000_000,
                 thresholds: [50, 80, 100], mode: "estimate"),
             Budget(
-                name: "gpt-4o-daily", dimension: "model", value: "gpt-4o", period: "day", limitNanoUSD: 400_000_000, thresholds: [100],
+                name: "gpt-4o-daily", dimension: "model", value: "gpt-4o", period: "day", limitNanoUSD: 300_000_000, thresholds: [100],
                 downgradeTo: "gpt-4o-mini"),
         ]
 
