@@ -4,12 +4,13 @@ A document's ```sh blocks are read in order. Each command (continuation lines jo
 whole) that runs `tollgate`, `swift run tollgate` or `curl`, or writes a file with `cat > FILE <<`, is
 run by bash in a workspace, where `tollgate` and `swift run tollgate` are the binary under test. A
 yaml block whose first line is `# FILE` is written to FILE when it is reached. A command followed by
-a `# Error: …` comment must fail with that message; any other must exit 0 and print no `Error:`.
+a `# Error: …` comment must fail with that message (after a comment saying it
+exits 1, it must fail); any other must exit 0 and print no `Error:`.
 Commands that keep running (`demo`, `serve`, `simulate`, `ledger tail` without `--no-follow`) must
 still be running, without an error, after a few seconds.
 
-The workspace holds a seeded demo: `tollgate-demo/` (its ledger also copied as `ledger.sqlite` and
-`tollgate.sqlite`, its configuration as `tollgate.yaml` until a document writes its own), with the
+The workspace holds a seeded demo: `tollgate-demo/` (its ledger also copied as `ledger.sqlite`,
+`tollgate.sqlite` and `chargeback-example.sqlite`, its configuration as `tollgate.yaml` until a document writes its own), with the
 demo gateway running. The documents' ports 8080 and 9090 become free ports; a command that keeps
 running gets ports of its own. Not run: `./scripts/test`, Python snippets, system commands.
 """
@@ -78,14 +79,17 @@ def block_steps(block: list[str], first_line: int) -> list[Step]:
     while i < len(block):
         text, number = block[i].strip(), first_line + i
         i += 1
-        if text.startswith("#") and found and found[-1].command and text.startswith("# Error:"):
+        if text.startswith("# Error:") and found and found[-1].command:
             found[-1].expect_error = text.removeprefix("# Error:").strip()
+            continue
+        if re.match(r"^# .*\bexits? [1-9]", text) and found and found[-1].command:
+            found[-1].expect_error = ""  # documented to fail, with its output shown in the comment
             continue
         if not text or text.startswith("#") or not RUNS.match(text):
             continue
         command = text
-        while command.endswith("\\") and i < len(block):
-            command = command[:-1] + " " + block[i].strip()
+        while (command.endswith("\\") or unbalanced(command)) and i < len(block):
+            command = (command[:-1] + " " if command.endswith("\\") else command + "\n") + block[i].strip()
             i += 1
         heredoc = re.search(r"<<-?\s*'?(\w+)'?", command)
         if heredoc:
@@ -97,6 +101,11 @@ def block_steps(block: list[str], first_line: int) -> list[Step]:
             i += 1
         found.append(Step(line=number, command=strip_comment(command)))
     return found
+
+
+def unbalanced(command: str) -> bool:
+    """Whether a single-quoted string is still open (a JSON body over several lines)."""
+    return command.count("'") % 2 == 1
 
 
 def strip_comment(command: str) -> str:
@@ -131,7 +140,7 @@ class Workspace:
     def __init__(self, binary: Path, seed: Path, root: Path):
         self.root = root
         shutil.copytree(seed / "tollgate-demo", root / "tollgate-demo")
-        for name in ("ledger.sqlite", "tollgate.sqlite"):
+        for name in ("ledger.sqlite", "tollgate.sqlite", "chargeback-example.sqlite"):
             shutil.copy(root / "tollgate-demo" / "ledger.sqlite", root / name)
         config = root / "tollgate-demo" / "tollgate.yaml"
         config.write_text(config.read_text().replace(str(seed), str(root)))
