@@ -206,13 +206,7 @@ public enum KPIReport {
 
     /// `1234567` → `1,234,567`.
     public static func grouped(_ value: Int64) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(ch)
-        }
-        return value < 0 ? "-" + out : out
+        ReportText.grouped(Int128(value))
     }
 
     /// `0.9512` → `95.1%`.
