@@ -140,7 +140,7 @@ extension Governor {
                 buckets.refill(nowMs: now)
                 if let refusal = buckets.refusal(rule: rule, scopeKey: scopeKey, tokens: expectedTokens) { return .refused(refusal) }
                 buckets.take(tokens: expectedTokens)
-                if ticket.rateLimitHeaders.isEmpty { ticket.rateLimitHeaders = buckets.headers() }
+                if ticket.rateLimits == nil { ticket.rateLimits = buckets.snapshot() }
                 rateUpdates.append((key, buckets))
                 ticket.rateHolds.append(GovernanceTicket.RateHold(bucket: key, tokens: expectedTokens))
             }
@@ -255,12 +255,9 @@ extension Governor {
             let totals =
                 "Trace totals: \(counter.calls) calls, \(counter.tokens) tokens, $\(Money.format(nanoUSD: counter.cost)), running \(Self.durationText(ms: nowMs - counter.firstMs))."
             return GovernanceRefusal(
-                status: 429, code: "agent_limit_exceeded",
-                message: "Agent limit '\(rule.name)' stops trace '\(trace)': \(broken). \(totals)",
-                headers: [
-                    "x-tollgate-trace-calls": String(counter.calls), "x-tollgate-trace-tokens": String(counter.tokens),
-                    "x-tollgate-trace-cost-usd": Money.format(nanoUSD: counter.cost),
-                ], rule: "agent_limit:\(rule.name)")
+                code: .agentLimitExceeded, message: "Agent limit '\(rule.name)' stops trace '\(trace)': \(broken). \(totals)",
+                detail: .trace(TraceTotals(calls: counter.calls, tokens: counter.tokens, costNanoUSD: counter.cost, firstMs: counter.firstMs)),
+                rule: "agent_limit:\(rule.name)")
         }
 
         static func budgetRefusal(
@@ -283,14 +280,11 @@ extension Governor {
             }
             let inFlight = reserved > 0 ? ", $\(Money.format(nanoUSD: reserved)) reserved by calls in flight" : ""
             return GovernanceRefusal(
-                status: 429, code: "budget_exceeded",
+                code: .budgetExceeded,
                 message:
                     "Budget '\(budget.rule.name)'\(scope) for \(period) cannot cover this call: limit $\(Money.format(nanoUSD: budget.limitNano)), spent $\(Money.format(nanoUSD: spent))\(inFlight); this call may cost up to $\(Money.format(nanoUSD: amount)).\(resets)",
-                retryAfterSeconds: retry,
-                headers: [
-                    "x-tollgate-budget": budget.rule.name, "x-tollgate-budget-limit-usd": Money.format(nanoUSD: budget.limitNano),
-                    "x-tollgate-budget-spent-usd": Money.format(nanoUSD: spent),
-                ], rule: "budget:\(budget.rule.name)")
+                retryAfterSeconds: retry, detail: .budget(name: budget.rule.name, limitNanoUSD: budget.limitNano, spentNanoUSD: spent),
+                rule: "budget:\(budget.rule.name)")
         }
 
         static func durationText(ms: Int64) -> String {

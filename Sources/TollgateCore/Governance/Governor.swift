@@ -63,7 +63,7 @@ public final class Governor: Sendable {
             if let kill = killSwitches[target] ?? rules.killSwitches[target] {
                 return .failure(
                     GovernanceRefusal(
-                        status: 503, code: "kill_switch",
+                        code: .killSwitch,
                         message: "The \(target.text) is switched off by \(kill.by): \(kill.reason)", rule: "kill_switch:\(target.kind.rawValue)"))
             }
         }
@@ -76,7 +76,7 @@ public final class Governor: Sendable {
             if let allowed = rule.allowModels, !allowed.contains(facts.model) {
                 return .failure(
                     GovernanceRefusal(
-                        status: 403, code: "model_not_allowed",
+                        code: .modelNotAllowed,
                         message: "Policy '\(rule.name)' does not allow the model '\(facts.model)' (allowed: \(allowed.joined(separator: ", "))).",
                         rule: "policy:\(rule.name)"))
             }
@@ -85,7 +85,7 @@ public final class Governor: Sendable {
                     let name = facts.attribution.workflow.map { "The workflow '\($0)' is" } ?? "A call without a workflow is"
                     return .failure(
                         GovernanceRefusal(
-                            status: 403, code: "workflow_not_registered",
+                            code: .workflowNotRegistered,
                             message: "\(name) not registered; policy '\(rule.name)' only admits registered workflows (send x-tollgate-workflow).",
                             rule: "policy:\(rule.name)"))
                 }
@@ -93,7 +93,7 @@ public final class Governor: Sendable {
             if let limit = rule.maxInputTokens, facts.estimatedInputTokens > limit {
                 return .failure(
                     GovernanceRefusal(
-                        status: 400, code: "input_too_large",
+                        code: .inputTooLarge,
                         message: "The prompt is about \(facts.estimatedInputTokens) tokens; policy '\(rule.name)' allows at most \(limit).",
                         rule: "policy:\(rule.name)"))
             }
@@ -107,7 +107,7 @@ public final class Governor: Sendable {
         if verdict.allowUnpriced == false, catalog.price(for: facts.priceModel, at: facts.nowMs / 1_000)?.isPriced != true {
             return .failure(
                 GovernanceRefusal(
-                    status: 403, code: "unpriced_model",
+                    code: .unpricedModel,
                     message: "The model '\(facts.model)' has no price, and policy does not allow unpriced models.", rule: "policy:unpriced"))
         }
         return .success(verdict)
@@ -150,7 +150,7 @@ public final class Governor: Sendable {
             if allowUnpriced != true {
                 return .refused(
                     GovernanceRefusal(
-                        status: 403, code: "unpriced_model",
+                        code: .unpricedModel,
                         message: "The model '\(facts.model)' has no price, so its budgets cannot be enforced; a policy must allow unpriced models explicitly.",
                         rule: "policy:unpriced"))
             }
@@ -338,8 +338,8 @@ public struct GovernanceTicket: Sendable {
     var outputTokensCovered: Int64 = 0
     /// The most output the call may produce (`max_tokens` × choices as sent), when it carries a cap.
     public internal(set) var outputBound: Int64?
-    /// `x-ratelimit-*` headers for the response.
-    public var rateLimitHeaders: [String: String] = [:]
+    /// What the call's rate limit has left, for the caller.
+    public var rateLimits: RateLimitSnapshot?
     /// Names of the budgets this call counts against.
     public var budgets: [String] = []
 

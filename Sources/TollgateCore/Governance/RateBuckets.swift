@@ -76,9 +76,8 @@ struct RateBuckets: Sendable {
             let seconds = max(1, (wait + 999) / 1_000)
             let scope = scopeKey.isEmpty ? "" : " for \(scopeKey)"
             return GovernanceRefusal(
-                status: 429, code: "rate_limit_exceeded",
-                message: "Rate limit '\(rule.name)'\(scope) reached: \(text). Retry in \(seconds)s.",
-                retryAfterSeconds: seconds, headers: headers(), rule: "rate_limit:\(rule.name)")
+                code: .rateLimitExceeded, message: "Rate limit '\(rule.name)'\(scope) reached: \(text). Retry in \(seconds)s.",
+                retryAfterSeconds: seconds, detail: .rateLimits(snapshot()), rule: "rate_limit:\(rule.name)")
         }
         return nil
     }
@@ -111,27 +110,11 @@ struct RateBuckets: Sendable {
         }
     }
 
-    /// OpenAI-style `x-ratelimit-*` headers from the per-minute buckets (per-day when no per-minute one).
-    func headers() -> [String: String] {
-        var headers: [String: String] = [:]
-        if let bucket = requestsPerMinute ?? requestsPerDay {
-            headers["x-ratelimit-limit-requests"] = String(Int64(bucket.capacity))
-            headers["x-ratelimit-remaining-requests"] = String(max(0, Int64(bucket.level.rounded(.down))))
-            headers["x-ratelimit-reset-requests"] = Self.resetText(ms: bucket.msToFull)
+    /// What the per-minute buckets have left (per-day ones where no per-minute one is set).
+    func snapshot() -> RateLimitSnapshot {
+        func window(_ bucket: TokenBucket?) -> RateLimitSnapshot.Window? {
+            bucket.map { .init(limit: Int64($0.capacity), remaining: max(0, Int64($0.level.rounded(.down))), msToFull: $0.msToFull) }
         }
-        if let bucket = tokensPerMinute ?? tokensPerDay {
-            headers["x-ratelimit-limit-tokens"] = String(Int64(bucket.capacity))
-            headers["x-ratelimit-remaining-tokens"] = String(max(0, Int64(bucket.level.rounded(.down))))
-            headers["x-ratelimit-reset-tokens"] = Self.resetText(ms: bucket.msToFull)
-        }
-        return headers
-    }
-
-    /// `850ms`, `6s`, `1m30s`: the format OpenAI uses for reset times.
-    static func resetText(ms: Int64) -> String {
-        if ms < 1_000 { return "\(max(0, ms))ms" }
-        let seconds = (ms + 999) / 1_000
-        if seconds < 60 { return "\(seconds)s" }
-        return "\(seconds / 60)m\(seconds % 60)s"
+        return RateLimitSnapshot(requests: window(requestsPerMinute ?? requestsPerDay), tokens: window(tokensPerMinute ?? tokensPerDay))
     }
 }

@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import NIOCore
 import Synchronization
+import TollgateCore
 import TollgateProviders
 
 /// Reading request bodies, and the identifiers and clock the pipeline stamps on entries.
@@ -61,8 +62,9 @@ extension Gateway {
         }
     }
 
+    /// The system clock's time, for the routes that date what they do outside a call's pipeline.
     static func nowMs() -> Int64 {
-        Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down))
+        WallClock.system.nowMs()
     }
 }
 

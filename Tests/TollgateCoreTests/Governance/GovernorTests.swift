@@ -47,7 +47,7 @@ import Testing
             Issue.record("8,000 spent + 3,000 reserved must not fit 10,000")
             return
         }
-        #expect(refusal.code == "budget_exceeded" && refusal.status == 429)
+        #expect(refusal.code == .budgetExceeded)
         #expect(refusal.message.contains("day 2026-11-26") && refusal.message.contains("resets at 2026-11-26 23:00:00 UTC"))
         #expect(refusal.retryAfterSeconds == 1)
         // Another team has its own counter.
@@ -123,7 +123,7 @@ import Testing
             Issue.record("a third concurrent call must be refused")
             return
         }
-        #expect(refusal.code == "agent_limit_exceeded" && refusal.message.contains("made 2 calls"))
+        #expect(refusal.code == .agentLimitExceeded && refusal.message.contains("made 2 calls"))
         governor.release(a)
         governor.release(b)
         #expect(Self.ticket(governor.admit(Self.facts(at: 0, trace: "t"))) != nil)
@@ -164,7 +164,7 @@ import Testing
             Issue.record("a call that may cost far more than the limit must be refused")
             return
         }
-        #expect(refusal.code == "budget_exceeded")
+        #expect(refusal.code == .budgetExceeded)
         let calls = try Governor(
             rules: try Self.rules(GovernanceConfiguration(agentLimits: [AgentLimitRule(name: "calls", maxCalls: 100)])), catalog: Self.catalog,
             source: nil, nowMs: 0)

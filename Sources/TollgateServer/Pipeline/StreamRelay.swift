@@ -5,58 +5,29 @@ import NIOHTTP1
 import TollgateCore
 import TollgateProviders
 
-extension Gateway {
-    /// Relays a provider's event stream to the caller and records its entry when it ends.
-    func streamResponse(
-        _ response: UpstreamResponse, entry: LedgerEntry, probe: RequestProbe, route: RouteKind, model: GatewayRuntime.ResolvedModel,
-        started: ContinuousClock.Instant, ticket: GovernanceTicket?, outputBound: Int64?
-    ) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = response.headers.first(name: "content-type") ?? "text/event-stream"
-        headers[.cacheControl] = "no-cache"
-        headers[.tollgateRequestID] = entry.id
-        if let ticket { Self.addRateLimitHeaders(ticket, to: &headers) }
-        let body = ResponseBody { [self] writer in
-            var relay = StreamRelay(
-                gateway: self, route: route, probe: probe, ticket: ticket, started: started,
-                total: model.provider.configuration.timeouts.total)
-            await relay.run(response, writer: &writer)
-            var entry = entry
-            relay.settle(&entry, estimatedInputTokens: probe.estimatedInputTokens, outputBound: outputBound)
-            if let event = relay.terminationEvent(message: entry.errorMessage ?? "stream ended early") {
-                try? await writer.write(ByteBuffer(string: event))
-            }
-            entry.durationMs = (ContinuousClock.now - started).milliseconds
-            await self.finish(&entry, model: model, ticket: relay.ticket)
-            if !relay.clientGone { try? await writer.finish(nil) }
-        }
-        return Response(status: .init(code: response.status), headers: headers, body: body)
-    }
-}
-
 /// One stream on its way from the provider to the caller: frames events, meters them, checks
 /// budgets and agent limits before each event is passed on, and knows how the stream ended.
+///
+/// It holds the stream guard admission handed out, and never buffers more than one read of the
+/// provider's stream: the provider is read only as fast as the caller takes the events.
 struct StreamRelay {
-    let gateway: Gateway
     let route: RouteKind
     let started: ContinuousClock.Instant
     let total: Duration
-    let watchesCost: Bool
     var meter: StreamMeter
     var framer = SSEFramer()
-    var ticket: GovernanceTicket?
+    /// The call's reservations, extended as the stream grows.
+    var streamGuard: StreamGuard
     var ttftMs: Int64?
     var clientGone = false
     var upstreamError: String?
     var cutBy: String?
 
-    init(gateway: Gateway, route: RouteKind, probe: RequestProbe, ticket: GovernanceTicket?, started: ContinuousClock.Instant, total: Duration) {
-        self.gateway = gateway
+    init(route: RouteKind, probe: RequestProbe, streamGuard: StreamGuard, started: ContinuousClock.Instant, total: Duration) {
         self.route = route
         self.started = started
         self.total = total
-        self.ticket = ticket
-        self.watchesCost = ticket.map { !$0.budgets.isEmpty || $0.holdsAnything } ?? false
+        self.streamGuard = streamGuard
         self.meter = StreamMeter(route: route, forwardUsageChunk: route != .chatCompletions || probe.clientRequestedStreamUsage)
     }
 
@@ -97,13 +68,9 @@ struct StreamRelay {
     private mutating func relayable(_ chunk: ByteBuffer) -> ByteBuffer {
         var out = ByteBuffer()
         for event in framer.push(chunk.readableBytesView) where meter.observe(event) {
-            if watchesCost, var held = ticket {
-                let output = TokenEstimator.tokens(byteCount: meter.streamedTextBytes)
-                if !gateway.governor.continueStream(&held, outputTokens: output) {
-                    cutBy = held.budgets.first.map { "budget:\($0)" } ?? "agent limit"
-                    break
-                }
-                ticket = held
+            if streamGuard.watchesOutput, let rule = streamGuard.check(outputTokens: TokenEstimator.tokens(byteCount: meter.streamedTextBytes)) {
+                cutBy = rule
+                break
             }
             out.writeBytes(event)
         }
@@ -125,31 +92,12 @@ struct StreamRelay {
         do { try await writer.write(ByteBuffer(bytes: bytes)) } catch { clientGone = true }
     }
 
-    /// Fills the entry from how the stream ended: usage (reported, or estimated within the call's output bound), status and error.
-    func settle(_ entry: inout LedgerEntry, estimatedInputTokens: Int64, outputBound: Int64?) {
-        entry.ttftMs = ttftMs
+    /// How the stream ended: its usage (reported, or estimated within the call's output bound) and its first cause of ending.
+    func end(status: Int, estimatedInputTokens: Int64, outputBound: Int64?) -> CallOutcome.StreamEnd {
         let (usage, estimated) = meter.finalUsage(estimatedInputTokens: estimatedInputTokens, outputBound: outputBound)
-        entry.usage = usage
-        entry.usageSource = estimated ? .estimated : .reported
-        if let served = meter.servedModel { entry.servedModel = served }
-        if let cutBy {
-            entry.status = .cancelled
-            entry.errorMessage = "the stream was ended by Tollgate: \(cutBy) cannot cover more output"
-            entry.governance = [entry.governance, "stream cut by \(cutBy)"].compactMap { $0 }.joined(separator: "; ")
-        } else if clientGone {
-            entry.status = .cancelled
-            entry.errorMessage = "the client went away mid-stream"
-        } else if let error = meter.providerError {
-            entry.status = .upstreamError
-            entry.errorMessage = error
-        } else if let upstreamError {
-            entry.status = .cancelled
-            entry.errorMessage = "the provider stream ended early (\(upstreamError))"
-        } else if !meter.completed {
-            entry.status = .cancelled
-            entry.errorMessage = "the provider stream ended without its final event"
-        }
-        if clientGone { entry.httpStatus = 499 }
+        return CallOutcome.StreamEnd(
+            status: status, usage: usage, estimated: estimated, cutBy: cutBy, clientGone: clientGone, providerError: meter.providerError,
+            readError: upstreamError, completed: meter.completed)
     }
 
     /// The error event that tells the SDK the stream failed instead of letting it end silently; nil

@@ -1,0 +1,68 @@
+import TollgateCore
+import TollgateProviders
+
+/// How governance's refusals are answered over HTTP: the status of each kind and the headers that
+/// carry its facts.
+extension GovernanceRefusal {
+    /// 429 for budgets and limits, 403 for policy, 503 for kill switches, 400 for input ceilings.
+    var httpStatus: Int {
+        switch code {
+        case .killSwitch: 503
+        case .inputTooLarge: 400
+        case .modelNotAllowed, .workflowNotRegistered, .unpricedModel: 403
+        default: 429
+        }
+    }
+
+    /// The response headers that carry the refusal's facts (`x-tollgate-budget*`, `x-tollgate-trace-*`, `x-ratelimit-*`).
+    var httpHeaders: [String: String] {
+        switch detail {
+        case .budget(let name, let limit, let spent):
+            ["x-tollgate-budget": name, "x-tollgate-budget-limit-usd": Money.format(nanoUSD: limit), "x-tollgate-budget-spent-usd": Money.format(nanoUSD: spent)]
+        case .trace(let totals):
+            [
+                "x-tollgate-trace-calls": String(totals.calls), "x-tollgate-trace-tokens": String(totals.tokens),
+                "x-tollgate-trace-cost-usd": Money.format(nanoUSD: totals.costNanoUSD),
+            ]
+        case .rateLimits(let snapshot): snapshot.httpHeaders
+        case nil: [:]
+        }
+    }
+}
+
+extension RateLimitSnapshot {
+    /// OpenAI-style `x-ratelimit-*` headers.
+    var httpHeaders: [String: String] {
+        var headers: [String: String] = [:]
+        if let window = requests {
+            headers["x-ratelimit-limit-requests"] = String(window.limit)
+            headers["x-ratelimit-remaining-requests"] = String(window.remaining)
+            headers["x-ratelimit-reset-requests"] = Self.resetText(ms: window.msToFull)
+        }
+        if let window = tokens {
+            headers["x-ratelimit-limit-tokens"] = String(window.limit)
+            headers["x-ratelimit-remaining-tokens"] = String(window.remaining)
+            headers["x-ratelimit-reset-tokens"] = Self.resetText(ms: window.msToFull)
+        }
+        return headers
+    }
+
+    /// `850ms`, `6s`, `1m30s`: the format OpenAI uses for reset times.
+    static func resetText(ms: Int64) -> String {
+        if ms < 1_000 { return "\(max(0, ms))ms" }
+        let seconds = (ms + 999) / 1_000
+        if seconds < 60 { return "\(seconds)s" }
+        return "\(seconds / 60)m\(seconds % 60)s"
+    }
+}
+
+extension GatewayError {
+    /// The answer to a refused call, in the caller's dialect; a 429 is worth retrying when it clears within a minute.
+    init(_ refusal: GovernanceRefusal, dialect: Dialect, requestID: String) {
+        let status = refusal.httpStatus
+        self.init(
+            dialect: dialect, RequestError(status: status, message: refusal.message, code: refusal.code.rawValue), requestID: requestID,
+            retryAfter: refusal.retryAfterSeconds.map { Int($0) }, shouldRetry: status == 429 && (refusal.retryAfterSeconds ?? .max) <= 60,
+            headers: refusal.httpHeaders)
+    }
+}

@@ -1,0 +1,37 @@
+import Logging
+import TollgateCore
+import TollgateProviders
+
+/// What every stage of one call knows: its id, its route, when it started, and a logger that names it.
+///
+/// Made when the request arrives and handed down the stages; no stage changes it.
+struct CallContext: Sendable {
+    /// The request id: the ledger entry's id and the caller's `x-tollgate-request-id`.
+    let id: String
+    /// The route called.
+    let route: RouteKind
+    /// When the call arrived, milliseconds since 1970 (the entry's timestamp).
+    let startedMs: Int64
+    /// When the call arrived, on the monotonic clock (for durations).
+    let started: ContinuousClock.Instant
+    /// A logger whose metadata names the request.
+    let logger: Logger
+
+    /// Starts a call's context.
+    init(route: RouteKind, clock: WallClock, logger: Logger) {
+        let id = RequestIdentifier.make()
+        self.id = id
+        self.route = route
+        self.startedMs = clock.nowMs()
+        self.started = .now
+        var logger = logger
+        logger[metadataKey: "request_id"] = .string(id)
+        self.logger = logger
+    }
+
+    /// The caller's dialect.
+    var dialect: Dialect { route.dialect }
+
+    /// Milliseconds since the call arrived.
+    var elapsedMs: Int64 { (ContinuousClock.now - started).milliseconds }
+}
