@@ -51,6 +51,30 @@ public struct GatewayRuntime: Sendable {
     /// - Throws: ``ConfigurationError`` listing every problem with its key path.
     public init(configuration: GatewayConfiguration, environment: [String: String]) throws {
         var issues: [ConfigurationError.Issue] = []
+        let providers = Self.providers(configuration, environment: environment, issues: &issues)
+        let models = Self.models(configuration, providers: providers, issues: &issues)
+        let principals = Self.principals(configuration, models: models, issues: &issues)
+        issues += Self.serverIssues(configuration, principals: principals)
+        var governance = GovernanceRules.none
+        do {
+            governance = try GovernanceRules(
+                configuration.governance, models: Set(models.keys), providers: Set(providers.keys), path: "governance")
+        } catch {
+            issues += error.issues
+        }
+        if !issues.isEmpty { throw ConfigurationError(issues: issues) }
+        self.governance = governance
+        self.configuration = configuration
+        self.providers = providers
+        self.models = models
+        self.modelNames = configuration.models.map(\.name)
+        self.principals = principals
+    }
+
+    /// The providers by name, with their base URLs checked and their keys read from the environment.
+    static func providers(
+        _ configuration: GatewayConfiguration, environment: [String: String], issues: inout [ConfigurationError.Issue]
+    ) -> [String: ResolvedProvider] {
         var providers: [String: ResolvedProvider] = [:]
         for (i, provider) in configuration.providers.enumerated() {
             let path = "providers[\(i)]"
@@ -83,6 +107,13 @@ public struct GatewayRuntime: Sendable {
             }
             providers[provider.name] = ResolvedProvider(configuration: provider, baseURL: base, apiKey: key)
         }
+        return providers
+    }
+
+    /// The models by every name and alias.
+    static func models(
+        _ configuration: GatewayConfiguration, providers: [String: ResolvedProvider], issues: inout [ConfigurationError.Issue]
+    ) -> [String: ResolvedModel] {
         var models: [String: ResolvedModel] = [:]
         for (i, model) in configuration.models.enumerated() {
             let path = "models[\(i)]"
@@ -100,6 +131,13 @@ public struct GatewayRuntime: Sendable {
                 models[name] = resolved
             }
         }
+        return models
+    }
+
+    /// The configured keys' principals by secret.
+    static func principals(
+        _ configuration: GatewayConfiguration, models: [String: ResolvedModel], issues: inout [ConfigurationError.Issue]
+    ) -> [String: Principal] {
         var principals: [String: Principal] = [:]
         var keyNames: Set<String> = []
         for (i, key) in configuration.keys.enumerated() {
@@ -112,6 +150,12 @@ public struct GatewayRuntime: Sendable {
                 issues.append(.init(path: "\(path).allowed_models[\(j)]", message: "unknown model '\(model)'"))
             }
         }
+        return principals
+    }
+
+    /// Problems with the server, pricing and admin sections.
+    static func serverIssues(_ configuration: GatewayConfiguration, principals: [String: Principal]) -> [ConfigurationError.Issue] {
+        var issues: [ConfigurationError.Issue] = []
         if configuration.server.maxBodyBytes < 1_024 {
             issues.append(.init(path: "server.max_body_bytes", message: "must be at least 1024"))
         }
@@ -127,20 +171,6 @@ public struct GatewayRuntime: Sendable {
             if key.count < 16 { issues.append(.init(path: "admin.key", message: "must be at least 16 characters")) }
             if principals[key] != nil { issues.append(.init(path: "admin.key", message: "must differ from every caller key")) }
         }
-        var governance = GovernanceRules.none
-        do {
-            governance = try GovernanceRules(
-                configuration.governance, models: Set(models.keys), providers: Set(providers.keys), path: "governance")
-        } catch {
-            issues += error.issues
-        }
-        if !issues.isEmpty { throw ConfigurationError(issues: issues) }
-        self.governance = governance
-        self.configuration = configuration
-        self.providers = providers
-        self.models = models
-        self.modelNames = configuration.models.map(\.name)
-        self.principals = principals
+        return issues
     }
 }
-
