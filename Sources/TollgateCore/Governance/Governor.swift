@@ -127,7 +127,6 @@ public final class Governor: Sendable {
         let budgets = rules.budgets.indices.compactMap { i in rules.budgets[i].rule.scope.key(for: budgetFacts).map { (i, $0) } }
         let agentLimits = facts.attribution.traceID == nil ? [] : rules.agentLimits.filter { $0.rule.scope.key(for: facts) != nil }
         let rateLimits = rules.rateLimits.compactMap { rule in rule.scope.key(for: facts).map { (rule, $0) } }
-        if let trace = facts.attribution.traceID, !agentLimits.isEmpty { loadTrace(trace, nowMs: facts.nowMs) }
 
         // The output bound: the caller's (after policy), else the model's maximum when a strict limit needs one.
         let needsBound =
@@ -162,15 +161,19 @@ public final class Governor: Sendable {
         }
     }
 
-    /// Loads a trace's totals from the ledger the first time this process sees it, so agent limits hold
-    /// across restarts (one read per trace, outside the lock).
-    func loadTrace(_ trace: String, nowMs: Int64) {
-        guard let source, state.withLock({ $0.traces[trace] == nil }) else { return }
-        guard let totals = try? source.traceTotals(trace) else { return }
+    /// Loads the totals of the call's agent task (trace) from the ledger the first time this process
+    /// sees it, so agent limits hold across restarts. Call it before ``admit(_:allowUnpriced:allowDowngrade:)``;
+    /// it reads once per trace, outside the lock, and only when agent limits are configured.
+    public func prepare(_ facts: RequestFacts) async {
+        guard let source, let trace = facts.attribution.traceID else { return }
+        let applies = state.withLock { state in
+            state.traces[trace] == nil && !state.rules.agentLimits.isEmpty
+        }
+        guard applies, let totals = try? await source.traceTotals(trace) else { return }
         state.withLock { state in
             guard state.traces[trace] == nil else { return }
             state.traces[trace] = State.TraceCounter(
-                calls: totals.calls, tokens: totals.tokens, cost: totals.costNanoUSD, firstMs: totals.firstMs, lastMs: nowMs)
+                calls: totals.calls, tokens: totals.tokens, cost: totals.costNanoUSD, firstMs: totals.firstMs, lastMs: facts.nowMs)
         }
     }
 

@@ -46,6 +46,7 @@ struct Admitter: Sendable {
         guard governor.isActive, call.route != .countTokens else {
             return .success(Admitted(model: incoming.model, streamGuard: StreamGuard(governor: governor, ticket: nil)))
         }
+        await governor.prepare(facts)
         return govern(facts, incoming: incoming, principal: principal, route: call.route)
     }
 

@@ -68,8 +68,8 @@ extension LedgerDatabase: SpendSource, GovernanceEventSink {
         "$.\"" + name.replacingOccurrences(of: "\"", with: "") + "\""
     }
 
-    public func traceTotals(_ traceID: String) throws -> TraceTotals? {
-        try writer.read { db in
+    public func traceTotals(_ traceID: String) async throws -> TraceTotals? {
+        try await writer.read { db in
             guard
                 let row = try Row.fetchOne(
                     db,

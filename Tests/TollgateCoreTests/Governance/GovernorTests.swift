@@ -130,7 +130,7 @@ import Testing
         #expect(Self.ticket(governor.admit(Self.facts(at: 0, trace: "other"))) != nil)
     }
 
-    @Test func agentLimitsResumeFromTheLedgerAfterARestart() throws {
+    @Test func agentLimitsResumeFromTheLedgerAfterARestart() async throws {
         struct Ledger: SpendSource {
             func spend(scope: GovernanceScope, fromMs: Int64?, toMs: Int64?, bucketMs: Int64?) throws -> [SettledSpend] { [] }
             func traceTotals(_ traceID: String) throws -> TraceTotals? {
@@ -141,6 +141,7 @@ import Testing
         let config = GovernanceConfiguration(agentLimits: [AgentLimitRule(name: "task", maxCalls: 5, maxDuration: .seconds(600))])
         let governor = try Governor(rules: try Self.rules(config), catalog: Self.catalog, source: Ledger(), nowMs: 2_000)
         // The trace made 4 calls before the restart: one more is allowed, then it stops.
+        await governor.prepare(Self.facts(at: 2_000, trace: "long-task"))
         let fifth = try #require(Self.ticket(governor.admit(Self.facts(at: 2_000, trace: "long-task"))))
         governor.settle(fifth, entry: Self.entry(cost: 3_000, at: 2_000))
         guard case .refused(let refusal) = governor.admit(Self.facts(at: 3_000, trace: "long-task")) else {
