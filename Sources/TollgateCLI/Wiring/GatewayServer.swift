@@ -62,13 +62,14 @@ struct GatewayServer {
         self.connections = connections
     }
 
-    /// The application, with the journal as its first service (so it stops last and drains), served with
+    /// The application, with the journal as its first service (so it stops last and drains) and alert
+    /// delivery next (so queued alerts are kept before the journal closes), served with
     /// the connection limit and time-outs of ``connections``.
     func application(logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let journal = journal
         let reloader = reloader
         var reload: (@Sendable () async throws -> String)?
-        var services: [any Service] = [journal]
+        var services: [any Service] = [journal, gateway.alerts]
         if let reloader {
             reload = { try await reloader.reload() }
             services.append(reloader)

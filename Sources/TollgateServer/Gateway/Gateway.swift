@@ -29,6 +29,8 @@ public final class Gateway: Sendable {
     let admitter: Admitter
     let forwarder: Forwarder
     let recorder: Recorder
+    /// Delivers budget alerts; run it in the gateway's service group.
+    public let alerts: AlertDelivery
 
     /// Creates the pipeline.
     /// - Parameters:
@@ -70,7 +72,9 @@ public final class Gateway: Sendable {
         self.intake = intake
         self.admitter = Admitter(governor: governor, intake: intake)
         self.forwarder = Forwarder(upstreams: upstreams)
-        let alerts = BudgetAlertSender(events: events, webhook: runtime.configuration.governance.alerts.webhook, logger: logger)
+        let alerts = AlertDelivery(
+            events: events, webhook: runtime.configuration.governance.alerts.webhook, eventLoopGroup: eventLoopGroup, logger: logger)
+        self.alerts = alerts
         self.recorder = Recorder(ledger: ledger, pricer: pricer, metrics: metrics, governor: governor, alerts: alerts, logger: logger)
     }
 

@@ -15,7 +15,7 @@ struct Recorder: Sendable {
     /// Settles reservations.
     let governor: Governor
     /// Where budget alerts go.
-    let alerts: BudgetAlertSender
+    let alerts: AlertDelivery
     /// Logger.
     let logger: Logger
 
@@ -37,7 +37,7 @@ struct Recorder: Sendable {
     /// Prices an entry, settles its reservations, counts it, and hands it to the journal.
     func finish(_ entry: inout LedgerEntry, model: GatewayRuntime.ResolvedModel, ticket: GovernanceTicket?) async {
         pricer.price(&entry, priceModel: model.priceModel)
-        if let ticket, ticket.holdsAnything { alerts.send(governor.settle(ticket, entry: entry)) }
+        if let ticket, ticket.holdsAnything { alerts.deliver(governor.settle(ticket, entry: entry)) }
         metrics.record(entry, model: model.name)
         await ledger.record(entry)
     }
