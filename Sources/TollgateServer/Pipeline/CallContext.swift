@@ -14,8 +14,8 @@ struct CallContext: Sendable {
     let startedMs: Int64
     /// When the call arrived, on the monotonic clock (for durations).
     let started: ContinuousClock.Instant
-    /// A logger whose metadata names the request.
-    let logger: Logger
+    /// The gateway's logger; ``logger`` adds the request id to it.
+    private let base: Logger
 
     /// Starts a call's context.
     init(route: RouteKind, clock: WallClock, logger: Logger) {
@@ -24,9 +24,14 @@ struct CallContext: Sendable {
         self.route = route
         self.startedMs = clock.nowMs()
         self.started = .now
-        var logger = logger
+        self.base = logger
+    }
+
+    /// A logger whose metadata names the request, made only when something is logged.
+    var logger: Logger {
+        var logger = base
         logger[metadataKey: "request_id"] = .string(id)
-        self.logger = logger
+        return logger
     }
 
     /// The caller's dialect.

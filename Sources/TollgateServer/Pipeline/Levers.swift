@@ -43,8 +43,8 @@ enum Levers {
         var call = OutgoingCall(
             route: route, probe: incoming.probe, model: admitted.model, maxTokens: admitted.maxTokens, bytes: incoming.bytes,
             received: incoming.body, notes: admitted.notes)
-        let levers: [any Lever] = admitted.redactors.isEmpty ? [BodyRewrite()] : [Redaction(redactors: admitted.redactors), BodyRewrite()]
-        for lever in levers { lever.apply(to: &call) }
+        if !admitted.redactors.isEmpty { Redaction(redactors: admitted.redactors).apply(to: &call) }
+        BodyRewrite().apply(to: &call)
         return call
     }
 }
