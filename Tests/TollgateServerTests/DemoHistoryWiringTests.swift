@@ -41,36 +41,36 @@ import TollgateStore
         #expect(history == live)
     }
 
-    @Test func seedsOnceRecordsPriceVersionsAndHandsOverOutcomes() throws {
+    @Test func seedsOnceRecordsPriceVersionsAndHandsOverOutcomes() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-demo-seed-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("ledger.sqlite").path
         let received = Mutex(0)
-        let written = try DemoHistorySeeder.seedIfEmpty(path: path, now: Self.now, seedOutcomes: { _, outcomes in received.withLock { $0 += outcomes.count } })
+        let written = try await DemoHistorySeeder.seedIfEmpty(path: path, now: Self.now, seedOutcomes: { _, outcomes in received.withLock { $0 += outcomes.count } })
         #expect(written > 20_000)
         #expect(received.withLock { $0 } > 10_000)
         let database = try LedgerDatabase.open(path: path)
-        #expect(try database.entryCount() == written)
-        let versions = try database.priceVersions()
+        #expect(try await database.entryCount() == written)
+        let versions = try await database.priceVersions()
         #expect(versions.count == 2 && versions.allSatisfy { $0.id.hasPrefix("demo-list-") })
         // The serving catalog (built-in + stored versions) prices the history's entries the same way.
-        let catalog = try CatalogLoader.catalog(configuration: GatewayConfiguration(providers: [], models: [], keys: []), database: database)
+        let catalog = try await CatalogLoader.catalog(configuration: GatewayConfiguration(providers: [], models: [], keys: []), database: database)
         let pricer = LedgerPricer(catalog: catalog)
-        for entry in try database.latestEntries(limit: 2_000) + (try database.entries(afterRowID: 0, limit: 2_000).entries)
+        for entry in try await database.latestEntries(limit: 2_000) + (try await database.entries(afterSequence: 0, limit: 2_000).entries)
         where entry.status != .blocked {
             var repriced = entry
             pricer.price(&repriced, priceModel: entry.requestedModel)
             #expect(repriced.costNanoUSD == entry.costNanoUSD && repriced.priceVersion == entry.priceVersion)
         }
         // Governance as the gateway and the admin API record it: alert events, and a kill switch set and cleared.
-        let alerts = try database.budgetEvents(limit: 10_000)
+        let alerts = try await database.budgetEvents(limit: 10_000)
         #expect(Set(alerts.filter { $0.budget == "marketing-daily" }.map(\.thresholdPercent)) == [50, 80, 100])
-        let audit = try database.auditEvents(limit: 100)
+        let audit = try await database.auditEvents(limit: 100)
         #expect(audit.map(\.action) == ["kill_switch.clear", "kill_switch.set"])
         #expect(audit.allSatisfy { $0.subject == "workflow:marketing-drafting" })
-        #expect(try database.killSwitches().isEmpty)
-        #expect(try DemoHistorySeeder.seedIfEmpty(path: path, now: Self.now) == 0)
-        #expect(try database.entryCount() == written)
+        #expect(try await database.killSwitches().isEmpty)
+        #expect(try await DemoHistorySeeder.seedIfEmpty(path: path, now: Self.now) == 0)
+        #expect(try await database.entryCount() == written)
     }
 }

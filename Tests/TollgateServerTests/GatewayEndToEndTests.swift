@@ -160,7 +160,7 @@ import TollgateStore
                 .post, "/v1/chat/completions", json: Self.chat, headers: [("content-type", "text/plain")])
             #expect(wrongType.status == 415 || wrongType.status == 400)
             #expect(try await h.simulator.recordedRequests().isEmpty)
-            #expect(try h.database.entryCount() == 0)
+            #expect(try await h.database.entryCount() == 0)
         }
     }
 

@@ -62,7 +62,7 @@ struct GatewayHarness: Sendable {
             let runtime = try ConfigurationLoader.load(text: text, origin: "test.yaml", environment: [:])
             var logger = Logger(label: "gateway-test")
             logger.logLevel = .warning
-            let server = try GatewayServer(runtime: runtime, configurationPath: configurationPath, logger: logger)
+            let server = try await GatewayServer(runtime: runtime, configurationPath: configurationPath, logger: logger)
             do {
                 let result = try await SimulatorHarness.serving(logger: logger) { onPort in
                     server.application(logger: logger, onServerRunning: onPort)
@@ -92,7 +92,7 @@ struct GatewayHarness: Sendable {
     func entry(_ id: String?) async throws -> LedgerEntry {
         let id = try #require(id, "the response had no x-tollgate-request-id")
         for _ in 0..<100 {
-            if let entry = try database.entry(id: id) { return entry }
+            if let entry = try await database.entry(id: id) { return entry }
             try await Task.sleep(for: .milliseconds(50))
         }
         Issue.record("no ledger entry for \(id)")

@@ -65,7 +65,7 @@ struct ListenerHarness: Sendable {
         let section = server == "{}" ? "{host: 127.0.0.1, port: 0}" : "{host: 127.0.0.1, port: 0, " + server.dropFirst()
         let text = configuration(server: section, upstreamPort: upstreamPort, ledgerPath: ledgerPath)
         let runtime = try ConfigurationLoader.load(text: text, origin: "listener.yaml", environment: [:])
-        let gateway = try GatewayServer(runtime: runtime, logger: logger)
+        let gateway = try await GatewayServer(runtime: runtime, logger: logger)
         do {
             let result = try await serve(connections: gateway.connections, database: gateway.database, body) { onPort in
                 gateway.application(logger: logger, onServerRunning: onPort)

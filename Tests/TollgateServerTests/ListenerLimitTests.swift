@@ -114,7 +114,7 @@ import TollgateStore
                 #expect(await gateway.stopped(within: Self.bound))
                 #expect(await connection.closed(within: Self.bound))
                 // The call the grace period stopped still has its ledger entry (written before the ledger closed).
-                let entries = try #require(gateway.database).latestEntries(limit: 10)
+                let entries = try await #require(gateway.database).latestEntries(limit: 10)
                 #expect(entries.count == 1)
                 #expect(entries.first?.status == .upstreamError && entries.first?.errorMessage == "upstream cancelled")
             }

@@ -21,12 +21,12 @@ import TollgateStore
             let again = try await h.gateway.send(.post, "/v1/outcomes", json: body)
             #expect(again.status == 200)
             #expect(try again.object()["accepted"] as? Int == 0 && again.object()["duplicates"] as? Int == 1)
-            let stored = try #require(try h.database.outcome(id: "o-call"))
+            let stored = try #require(try await h.database.outcome(id: "o-call"))
             #expect(stored.valueNanoUSD == 250_000_000 && stored.humanReviewed == true && stored.workflow == "support-copilot")
             #expect(stored.occurredAtMs == CivilDate.unixSeconds("2026-10-05T10:00:00Z")! * 1_000)
-            let coverage = try h.database.coverage(ofOutcome: "o-call")
+            let coverage = try await h.database.coverage(ofOutcome: "o-call")
             #expect(coverage.calls == 1 && coverage.costNanoUSD == entry.costNanoUSD)
-            #expect(try h.database.unmatchedOutcomes().isEmpty)
+            #expect(try await h.database.unmatchedOutcomes().isEmpty)
         }
     }
 
@@ -43,7 +43,7 @@ import TollgateStore
             #expect(response.status == 200)
             let object = try response.object()
             #expect(object["received"] as? Int == 3 && object["accepted"] as? Int == 2 && object["duplicates"] as? Int == 1)
-            #expect(try h.database.unmatchedOutcomes().map(\.id).sorted() == ["b-1", "b-2"])
+            #expect(try await h.database.unmatchedOutcomes().map(\.id).sorted() == ["b-1", "b-2"])
         }
     }
 
@@ -72,7 +72,7 @@ import TollgateStore
             #expect(text.contains("Nothing was recorded"))
             #expect(error["type"] as? String == "invalid_request_error" && error["code"] as? String == "invalid_outcome")
             #expect(error["param"] as? String == param)
-            #expect(try h.database.outcomeCount() == 0)
+            #expect(try await h.database.outcomeCount() == 0)
         }
     }
 
@@ -87,8 +87,8 @@ import TollgateStore
             #expect(response.status == 409)
             let error = try #require(try response.object()["error"] as? [String: Any])
             #expect((error["message"] as? String)?.contains("already recorded with a different value_usd") == true)
-            #expect(try h.database.outcomeCount() == 1)
-            #expect(try h.database.outcome(id: "o-1")?.valueNanoUSD == 12_500_000_000)
+            #expect(try await h.database.outcomeCount() == 1)
+            #expect(try await h.database.outcome(id: "o-1")?.valueNanoUSD == 12_500_000_000)
         }
     }
 
@@ -99,7 +99,7 @@ import TollgateStore
             let plain = try await h.gateway.send(.post, "/v1/outcomes", json: nil, headers: [("content-type", "text/plain")])
             #expect(plain.status == 415)
             #expect(try await h.gateway.send(.post, "/v1/outcomes", json: Self.one, authorization: "Bearer sk-locked-key").status == 200)
-            #expect(try h.database.outcomeCount() == 1)
+            #expect(try await h.database.outcomeCount() == 1)
         }
     }
 }

@@ -18,7 +18,7 @@ import TollgateStore
     func importFile(_ text: String, db: String, dir: URL) async throws {
         let file = dir.appendingPathComponent("outcomes-\(UUID().uuidString).csv").path
         try Data(text.utf8).write(to: URL(fileURLWithPath: file))
-        _ = try OutcomesCommand.Import.importFile(file, into: try LedgerDatabase.open(path: db))
+        _ = try await OutcomesCommand.Import.importFile(file, into: try LedgerDatabase.open(path: db))
     }
 
     @Test func anInvalidRowImportsNothingAndNamesItsLine() async throws {
@@ -29,7 +29,7 @@ import TollgateStore
         } throws: { error in
             "\(error)".contains("line 3, column value_usd") && "\(error)".contains("nothing was imported")
         }
-        #expect(try LedgerDatabase.open(path: db).outcomeCount() == 0)
+        #expect(try await LedgerDatabase.open(path: db).outcomeCount() == 0)
     }
 
     @Test func reimportingIsIdempotentAndAChangedRowRejectsTheFile() async throws {
@@ -37,14 +37,15 @@ import TollgateStore
         let text = "id,trace_id,workflow,outcome,status,quality\na,t1,w,o,success,0.5\nb,t2,w,o,failure,\n"
         try await importFile(text, db: db, dir: dir)
         try await importFile(text, db: db, dir: dir)
-        #expect(try LedgerDatabase.open(path: db).outcomeCount() == 2)
+        #expect(try await LedgerDatabase.open(path: db).outcomeCount() == 2)
         await #expect {
             try await importFile("id,trace_id,workflow,outcome,status,quality\nc,t3,w,o,success,\na,t1,w,o,success,0.6\n", db: db, dir: dir)
         } throws: { error in
             "\(error)".contains("already recorded with a different quality")
         }
         let database = try LedgerDatabase.open(path: db)
-        #expect(try database.outcomeCount() == 2 && database.outcome(id: "c") == nil)
-        #expect(try database.unmatchedOutcomes().map(\.id) == ["a", "b"])
+        #expect(try await database.outcomeCount() == 2)
+        #expect(try await database.outcome(id: "c") == nil)
+        #expect(try await database.unmatchedOutcomes().map(\.id) == ["a", "b"])
     }
 }

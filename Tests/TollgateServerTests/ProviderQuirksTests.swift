@@ -18,7 +18,7 @@ import TollgateStore
         func entry(_ id: String?) async throws -> LedgerEntry {
             let id = try #require(id, "the response had no x-tollgate-request-id")
             for _ in 0..<100 {
-                if let entry = try database.entry(id: id) { return entry }
+                if let entry = try await database.entry(id: id) { return entry }
                 try await Task.sleep(for: .milliseconds(50))
             }
             throw SimulatorHarnessError.serverDidNotStart
@@ -53,7 +53,7 @@ import TollgateStore
         let runtime = try ConfigurationLoader.load(text: text, origin: "quirks.yaml", environment: [:])
         var logger = Logger(label: "quirks")
         logger.logLevel = .error
-        let server = try GatewayServer(runtime: runtime, configurationPath: nil, logger: logger)
+        let server = try await GatewayServer(runtime: runtime, configurationPath: nil, logger: logger)
         try await SimulatorHarness.serving(logger: logger) { onPort in
             server.application(logger: logger, onServerRunning: onPort)
         } body: { port in

@@ -69,7 +69,7 @@ import TollgateStore
     /// The single entry of a ledger, once the write-behind journal has written it.
     static func onlyEntry(_ database: LedgerDatabase) async throws -> LedgerEntry {
         for _ in 0..<600 {
-            if let entry = try database.entries(afterRowID: 0, limit: 1).entries.first { return entry }
+            if let entry = try await database.entries(afterSequence: 0, limit: 1).entries.first { return entry }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw SimulatorHarnessError.serverDidNotStart

@@ -91,9 +91,9 @@ func value(_ e: LedgerEntry, _ d: ReportDimension) -> String? {
 }
 
 /// Every grouping the rollups serve, checked against the raw entries.
-func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], period: ReportPeriod) throws {
+func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], period: ReportPeriod) async throws {
     let inPeriod = entries.filter { $0.timestampMs >= period.startMs && $0.timestampMs < period.endMs }
-    #expect(try database.spendTotal(period: period) == directMeasures(inPeriod))
+    #expect(try await database.spendTotal(period: period) == directMeasures(inPeriod))
     let wholeDays = period.startMs % 86_400_000 == 0 && period.endMs % 86_400_000 == 0
     var groupings: [[ReportDimension]] = ReportDimension.allCases.filter { $0 != .customer }.map { [$0] }
     for a in ReportDimension.allCases where a != .customer {
@@ -103,12 +103,12 @@ func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], pe
         groupings += [[.customer], [.customer, .team], [.workflow, .customer]]
     } else {
         // Customers are rolled up per day only.
-        #expect(throws: ReportError.self) { try database.spend(groupedBy: [.customer], period: period) }
+        await #expect(throws: ReportError.self) { try await database.spend(groupedBy: [.customer], period: period) }
     }
-    #expect(throws: ReportError.self) { try database.spend(groupedBy: [.customer, .model], period: period) }
+    await #expect(throws: ReportError.self) { try await database.spend(groupedBy: [.customer, .model], period: period) }
     let total = directMeasures(inPeriod)
     for dims in groupings {
-        let groups = try database.spend(groupedBy: dims, period: period)
+        let groups = try await database.spend(groupedBy: dims, period: period)
         var expected: [[String?]: [LedgerEntry]] = [:]
         for e in inPeriod { expected[dims.map { value(e, $0) }, default: []].append(e) }
         #expect(groups.count == expected.count, "groups by \(dims)")
@@ -145,26 +145,26 @@ func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], pe
                 prices: [ModelPrice(model: "gpt-4o", base: RateSet(input: USDRate(perMillion: "2.50"), output: USDRate(perMillion: "10")))],
                 version: "t"))
         #expect(pending.count == 640)
-        #expect(try database.entryCount() == 600)
-        #expect(try database.recover(pending, pricer: pricer, nowMs: october + 4 * 86_400_000) == 40)
-        #expect(try database.recover(pending, pricer: pricer, nowMs: october) == 0)  // ignored rows roll nothing up
-        let stored = try database.entries(afterRowID: 0, limit: 10_000).entries
+        #expect(try await database.entryCount() == 600)
+        #expect(try await database.recover(pending, pricer: pricer, nowMs: october + 4 * 86_400_000) == 40)
+        #expect(try await database.recover(pending, pricer: pricer, nowMs: october) == 0)  // ignored rows roll nothing up
+        let stored = try await database.entries(afterSequence: 0, limit: 10_000).entries
         #expect(stored.count == 640)
         #expect(stored.filter { $0.status == .interrupted }.count >= 40)
-        try expectRollupsMatch(database, stored, period: try ReportPeriod.parse("2026-10"))
-        try expectRollupsMatch(database, stored, period: try ReportPeriod.parse("2026-10-02"))
+        try await expectRollupsMatch(database, stored, period: try ReportPeriod.parse("2026-10"))
+        try await expectRollupsMatch(database, stored, period: try ReportPeriod.parse("2026-10-02"))
         // Not whole days: read from the hourly rollup.
-        try expectRollupsMatch(database, stored, period: ReportPeriod(startMs: october + 5 * 3_600_000, endMs: october + 53 * 3_600_000, label: "hours"))
+        try await expectRollupsMatch(database, stored, period: ReportPeriod(startMs: october + 5 * 3_600_000, endMs: october + 53 * 3_600_000, label: "hours"))
     }
 
-    @Test func theMigrationBackfillsRollupsFromAnExistingLedger() throws {
+    @Test func theMigrationBackfillsRollupsFromAnExistingLedger() async throws {
         let queue = try DatabaseQueue()
         try LedgerDatabase.migrator.migrate(queue, upTo: "v2: governance")
         var rng = SeededRNG(state: 99)
         let entries = (0..<400).map { randomEntry($0, &rng, days: 40) }
         // As v2 wrote them: entries only (in v2's columns), no rollups yet.
         let (source, path) = try temporaryLedger()
-        try source.writeNow(entries: entries)
+        try await source.write(entries: entries)
         let v2Columns = LedgerDatabase.columns.filter { $0 != "priceModel" }.joined(separator: ", ")
         try queue.inDatabase { db in
             try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [path])
@@ -172,23 +172,23 @@ func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], pe
             try db.execute(sql: "DETACH DATABASE source")
         }
         let database = try LedgerDatabase(queue)  // runs v3: creates and backfills the rollups
-        try expectRollupsMatch(database, entries, period: try ReportPeriod.parse("2026-10"))
-        try expectRollupsMatch(database, entries, period: try ReportPeriod.parse("2026-Q4"))
+        try await expectRollupsMatch(database, entries, period: try ReportPeriod.parse("2026-10"))
+        try await expectRollupsMatch(database, entries, period: try ReportPeriod.parse("2026-Q4"))
         // And the insert path keeps them current from then on.
         let more = (400..<500).map { randomEntry($0, &rng) }
-        try database.writeNow(entries: more)
-        try expectRollupsMatch(database, entries + more, period: try ReportPeriod.parse("2026-Q4"))
+        try await database.write(entries: more)
+        try await expectRollupsMatch(database, entries + more, period: try ReportPeriod.parse("2026-Q4"))
     }
 
-    @Test func randomLedgersGroupAndChargeBackToTheExactTotal() throws {
+    @Test func randomLedgersGroupAndChargeBackToTheExactTotal() async throws {
         for seed in UInt64(1)...UInt64(6) {
             let (database, _) = try temporaryLedger()
             var rng = SeededRNG(state: seed)
             let entries = (0..<Int.random(in: 50...300, using: &rng)).map { randomEntry($0, &rng, days: 31) }
-            try database.writeNow(entries: entries)
+            try await database.write(entries: entries)
             let period = try ReportPeriod.parse("2026-10")
             let ledger = directMeasures(entries).costNanoUSD
-            let byTeam = try database.spend(groupedBy: [.team], period: period)
+            let byTeam = try await database.spend(groupedBy: [.team], period: period)
             for rule in AllocationRule.allCases {
                 let card = RateCard(
                     tiers: ["s": .init(markupPercent: "7.5")], defaultTier: "s", sharedTeams: ["legal"], allocation: rule,
@@ -198,7 +198,7 @@ func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], pe
                 // Charged teams plus the pool's parts (shared team, unattributed) give the ledger's cost.
                 #expect(result.directTotalNanoUSD == Int128(ledger), "seed \(seed) rule \(rule)")
                 // Each team's statement sums to its charge; workflow lines to its direct cost.
-                let byTeamWorkflow = try database.spend(groupedBy: [.team, .workflow], period: period)
+                let byTeamWorkflow = try await database.spend(groupedBy: [.team, .workflow], period: period)
                 for line in result.lines {
                     let lines = byTeamWorkflow.filter { $0.keys[0] == line.team }.map { GroupedSpend(keys: [$0.keys[1]], measures: $0.measures) }
                     let statement = try ChargebackStatement.make(line: line, byWorkflow: lines, period: period, rule: rule)
@@ -217,32 +217,32 @@ func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], pe
             quality: 0.9, humanReviewed: false, occurredAtMs: at, receivedAtMs: received)
     }
 
-    @Test func outcomesAreIdempotentAndAChangedPayloadRejectsTheWholeBatch() throws {
+    @Test func outcomesAreIdempotentAndAChangedPayloadRejectsTheWholeBatch() async throws {
         let (database, _) = try temporaryLedger()
         let first = Self.outcome("o1", request: "tg_1", value: 5_000_000_000)
-        #expect(try database.recordNow(outcomes: [first]) == OutcomeRecordResult(accepted: 1, duplicates: 0))
+        #expect(try await database.record(outcomes: [first]) == OutcomeRecordResult(accepted: 1, duplicates: 0))
         // The same payload again (a client retry, later): recorded once, first receipt kept.
         var retry = first
         retry.receivedAtMs += 60_000
-        #expect(try database.recordNow(outcomes: [retry, Self.outcome("o2", request: "tg_2")]) == OutcomeRecordResult(accepted: 1, duplicates: 1))
-        #expect(try database.outcome(id: "o1")?.receivedAtMs == first.receivedAtMs)
+        #expect(try await database.record(outcomes: [retry, Self.outcome("o2", request: "tg_2")]) == OutcomeRecordResult(accepted: 1, duplicates: 1))
+        #expect(try await database.outcome(id: "o1")?.receivedAtMs == first.receivedAtMs)
         // A retry without occurred_at (defaulted to its own receipt) is the same outcome too.
         var undated = first
         undated.receivedAtMs += 3_600_000
         undated.occurredAtMs = undated.receivedAtMs
-        #expect(try database.recordNow(outcomes: [undated]) == OutcomeRecordResult(accepted: 0, duplicates: 1))
+        #expect(try await database.record(outcomes: [undated]) == OutcomeRecordResult(accepted: 0, duplicates: 1))
         // A changed payload under a known id: a conflict, and nothing of the batch is applied.
         var changed = first
         changed.status = .failure
-        #expect(throws: OutcomeConflict(id: "o1", fields: ["status"])) {
-            try database.recordNow(outcomes: [Self.outcome("o3", request: "tg_3"), changed])
+        await #expect(throws: OutcomeConflict(id: "o1", fields: ["status"])) {
+            try await database.record(outcomes: [Self.outcome("o3", request: "tg_3"), changed])
         }
-        #expect(try database.outcome(id: "o3") == nil)
-        #expect(try database.outcomeCount() == 2)
-        #expect(try database.outcome(id: "o1") == first)
+        #expect(try await database.outcome(id: "o3") == nil)
+        #expect(try await database.outcomeCount() == 2)
+        #expect(try await database.outcome(id: "o1") == first)
     }
 
-    @Test func lateOutcomesCountInThePeriodTheyOccurredInAndTracesCoverEveryCall() throws {
+    @Test func lateOutcomesCountInThePeriodTheyOccurredInAndTracesCoverEveryCall() async throws {
         let (database, _) = try temporaryLedger()
         var calls: [LedgerEntry] = []
         for i in 0..<5 {
@@ -255,50 +255,50 @@ func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], pe
             e.pricing = .priced
             calls.append(e)
         }
-        try database.writeNow(entries: calls)
+        try await database.write(entries: calls)
         // Arrives five days late; occurred on 1 October.
-        try database.recordNow(outcomes: [
+        try await database.record(outcomes: [
             Self.outcome("trace-outcome", trace: "trace-A", at: october + 7_200_000, received: october + 5 * 86_400_000),
             Self.outcome("call-outcome", request: calls[4].id, status: .failure),
         ])
-        let coverage = try database.coverage(ofOutcome: "trace-outcome")
+        let coverage = try await database.coverage(ofOutcome: "trace-outcome")
         #expect(coverage.calls == 3 && coverage.costNanoUSD == 6_000_000)  // 1 + 2 + 3 M nano
-        #expect(try database.coverage(ofOutcome: "call-outcome") == (1, 5_000_000))
+        #expect(try await database.coverage(ofOutcome: "call-outcome") == (1, 5_000_000))
 
         let october1 = try ReportPeriod.parse("2026-10-01")
-        let byWorkflow = try database.outcomeTotals(by: .workflow, startMs: october1.startMs, endMs: october1.endMs)
+        let byWorkflow = try await database.outcomeTotals(by: .workflow, startMs: october1.startMs, endMs: october1.endMs)
         #expect(byWorkflow["refunds"]?.successes == 1 && byWorkflow["refunds"]?.failures == 1 && byWorkflow["refunds"]?.outcomes == 2)
         #expect(abs((byWorkflow["refunds"]?.qualityAdjusted ?? 0) - 0.9) < 1e-9)  // the failure adds nothing
         #expect(byWorkflow["refunds"]?.humanReviewed == 0 && byWorkflow["refunds"]?.valueNanoUSD == 0)
-        let byTeam = try database.outcomeTotals(by: .team, startMs: october1.startMs, endMs: october1.endMs)
+        let byTeam = try await database.outcomeTotals(by: .team, startMs: october1.startMs, endMs: october1.endMs)
         #expect(byTeam["support"]?.successes == 1 && byTeam["legal"]?.failures == 1)
         // Reported on 5 October, it does not count there.
         let october5 = try ReportPeriod.parse("2026-10-05")
-        #expect(try database.outcomeTotals(by: nil, startMs: october5.startMs, endMs: october5.endMs).isEmpty)
+        #expect(try await database.outcomeTotals(by: nil, startMs: october5.startMs, endMs: october5.endMs).isEmpty)
     }
 
-    @Test func outcomesForUnknownRequestsAreKeptReportedAndMatchedOnceTheCallArrives() throws {
+    @Test func outcomesForUnknownRequestsAreKeptReportedAndMatchedOnceTheCallArrives() async throws {
         let (database, _) = try temporaryLedger()
-        try database.recordNow(outcomes: [
+        try await database.record(outcomes: [
             Self.outcome("lost", request: "tg_unknown"),
             Self.outcome("lost-trace", trace: "trace-unknown"),
             Self.outcome("early", request: "tg_later", workflow: "triage"),
         ])
-        #expect(try database.unmatchedOutcomes().map(\.id).sorted() == ["early", "lost", "lost-trace"])
+        #expect(try await database.unmatchedOutcomes().map(\.id).sorted() == ["early", "lost", "lost-trace"])
         let day = try ReportPeriod.parse("2026-10-01")
-        #expect(try database.unmatchedOutcomeCount(startMs: day.startMs, endMs: day.endMs) == 3)
-        let unit = try database.unitEconomics(by: .team, period: day)
+        #expect(try await database.unmatchedOutcomeCount(startMs: day.startMs, endMs: day.endMs) == 3)
+        let unit = try await database.unitEconomics(by: .team, period: day)
         #expect(unit.first { $0.group == nil }?.current.outcomes == 3)  // counted, under unattributed
         var rng = SeededRNG(state: 5)
         var call = randomEntry(0, &rng)
         call.id = "tg_later"
         call.attribution.team = "support"
-        try database.writeNow(entries: [call])
-        #expect(try database.unmatchedOutcomes().map(\.id).sorted() == ["lost", "lost-trace"])
-        #expect(try database.outcomeCount() == 3)
+        try await database.write(entries: [call])
+        #expect(try await database.unmatchedOutcomes().map(\.id).sorted() == ["lost", "lost-trace"])
+        #expect(try await database.outcomeCount() == 3)
     }
 
-    @Test func unitEconomicsJoinRollupSpendWithOutcomesAndTrendAgainstThePreviousPeriod() throws {
+    @Test func unitEconomicsJoinRollupSpendWithOutcomesAndTrendAgainstThePreviousPeriod() async throws {
         let (database, _) = try temporaryLedger()
         var rng = SeededRNG(state: 11)
         var entries: [LedgerEntry] = []
@@ -308,14 +308,14 @@ func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], pe
             if i >= 20 { e.timestampMs -= 86_400_000 }  // 30 September: the previous day
             entries.append(e)
         }
-        try database.writeNow(entries: entries)
-        try database.recordNow(outcomes: [
+        try await database.write(entries: entries)
+        try await database.record(outcomes: [
             Self.outcome("a", request: entries[0].id), Self.outcome("b", request: entries[1].id, value: 2_000_000_000),
             Self.outcome("c", request: entries[2].id, status: .failure),
             Self.outcome("p", request: entries[30].id, at: october - 3_600_000),
         ])
         let day = try ReportPeriod.parse("2026-10-01")
-        let row = try #require(try database.unitEconomics(by: .workflow, period: day).first { $0.group == "refunds" })
+        let row = try #require(try await database.unitEconomics(by: .workflow, period: day).first { $0.group == "refunds" })
         let cost = directMeasures(Array(entries[0..<20])).costNanoUSD
         let previousCost = directMeasures(Array(entries[20..<40])).costNanoUSD
         #expect(row.current.costNanoUSD == cost && row.current.successes == 2 && row.current.outcomes == 3)

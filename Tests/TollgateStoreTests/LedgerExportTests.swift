@@ -13,26 +13,26 @@ import TollgateCore
             attribution: Attribution(keyID: "k", team: "support", workflow: "w"))
     }
 
-    @Test func streamsThePeriodOldestFirst() throws {
+    @Test func streamsThePeriodOldestFirst() async throws {
         let (database, _) = try temporaryLedger()
         // Written out of time order, with entries on both sides of the period.
         let times: [Int64] = [5_000, 1_000, 9_999, 10_000, 999, 3_000, 3_000]
-        try database.writeNow(entries: times.enumerated().map { Self.entry("e\($0.offset)", at: $0.element, cost: $0.offset == 2 ? nil : 7) })
+        try await database.write(entries: times.enumerated().map { Self.entry("e\($0.offset)", at: $0.element, cost: $0.offset == 2 ? nil : 7) })
         var seen: [LedgerEntry] = []
-        try database.forEachEntry(sinceMs: 1_000, untilMs: 10_000) { seen.append($0) }
+        try await database.forEachEntry(sinceMs: 1_000, untilMs: 10_000) { seen.append($0) }
         #expect(seen.map(\.timestampMs) == [1_000, 3_000, 3_000, 5_000, 9_999])
         #expect(seen.map(\.id) == ["e1", "e5", "e6", "e0", "e2"])
         #expect(seen.first { $0.id == "e2" }?.costNanoUSD == nil)
-        #expect(seen.first { $0.id == "e0" } == (try database.entry(id: "e0")))
+        #expect(seen.first { $0.id == "e0" } == (try await database.entry(id: "e0")))
     }
 
-    @Test func anErrorInTheBodyStopsTheStream() throws {
+    @Test func anErrorInTheBodyStopsTheStream() async throws {
         struct Stop: Error {}
         let (database, _) = try temporaryLedger()
-        try database.writeNow(entries: (0..<10).map { Self.entry("e\($0)", at: Int64($0), cost: 1) })
+        try await database.write(entries: (0..<10).map { Self.entry("e\($0)", at: Int64($0), cost: 1) })
         var count = 0
-        #expect(throws: Stop.self) {
-            try database.forEachEntry(sinceMs: 0, untilMs: 100) { _ in
+        await #expect(throws: Stop.self) {
+            try await database.forEachEntry(sinceMs: 0, untilMs: 100) { _ in
                 count += 1
                 if count == 3 { throw Stop() }
             }

@@ -20,7 +20,7 @@ func temporaryLedger() throws -> (LedgerDatabase, String) {
 func temporaryJournal(_ configuration: LedgerJournal.Configuration = .init()) throws -> (LedgerJournal, LedgerDatabase, AdmissionLog) {
     let (database, path) = try temporaryLedger()
     let log = try AdmissionLog(directory: path + ".admissions")
-    return (LedgerJournal(database: database, admissions: log, configuration: configuration, logger: quietLogger), database, log)
+    return (LedgerJournal(store: database, admissions: log, configuration: configuration, logger: quietLogger), database, log)
 }
 
 func admission(_ id: String, team: String = "support", ms: Int64 = 1_790_000_000_000, input: Int64 = 1_000) -> Admission {
@@ -52,7 +52,7 @@ let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
                         try await journal.admit(a)
                         // The admission is durable before the call would be forwarded.
                         let logged = AdmissionLog.pending(in: log.directory).contains { $0.id == a.id }
-                        let written = try database.entry(id: a.id) != nil
+                        let written = try await database.entry(id: a.id) != nil
                         #expect(logged || written)
                         await journal.record(entry(for: a))
                     }
@@ -62,7 +62,7 @@ let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
             try await journal.drain()
             group.cancelAll()
         }
-        #expect(try database.entryCount() == 500)
+        #expect(try await database.entryCount() == 500)
         #expect(log.openCount == 0)
         #expect(AdmissionLog.pending(in: log.directory).isEmpty)
         #expect(journal.written.entries == 500)
@@ -77,17 +77,17 @@ let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         e.attribution.traceID = "trace-1"
         e.attribution.declared = [.customer, .traceID, .workflow]
         e.errorMessage = "quote \" and newline \n"
-        try database.writeNow(entries: [e])
-        #expect(try database.entry(id: a.id) == e)
+        try await database.write(entries: [e])
+        #expect(try await database.entry(id: a.id) == e)
     }
 
-    @Test func recoveryClosesOpenAdmissionsAsEstimatedInterruptedEntries() throws {
+    @Test func recoveryClosesOpenAdmissionsAsEstimatedInterruptedEntries() async throws {
         let (database, path) = try temporaryLedger()
         let log = try AdmissionLog(directory: path + ".admissions")
         let open = [admission("tg_a", input: 1_000), admission("tg_b", input: 10)]
         let done = admission("tg_c")
         for a in open + [done] { try log.append(a) }
-        try database.writeNow(entries: [entry(for: done)])
+        try await database.write(entries: [entry(for: done)])
         // The process dies here, before the log learns tg_c was committed; a new one opens the same files.
         let pending = AdmissionLog.pending(in: log.directory)
         #expect(pending.map(\.id) == ["tg_a", "tg_b", "tg_c"])
@@ -95,20 +95,20 @@ let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         let gpt4o = ModelPrice(
             model: "gpt-4o", base: RateSet(input: USDRate(perMillion: "2.50"), output: USDRate(perMillion: "10")))
         let pricer = LedgerPricer(catalog: PriceCatalog(prices: [gpt4o], version: "test"))
-        #expect(try reopened.recover(pending, pricer: pricer, nowMs: 1_790_000_005_000) == 2)
-        #expect(try reopened.entryCount() == 3)
-        #expect(try reopened.entry(id: "tg_c")?.status == .ok)  // the committed entry is kept, not replaced
-        let a = try #require(try reopened.entry(id: "tg_a"))
+        #expect(try await reopened.recover(pending, pricer: pricer, nowMs: 1_790_000_005_000) == 2)
+        #expect(try await reopened.entryCount() == 3)
+        #expect(try await reopened.entry(id: "tg_c")?.status == .ok)  // the committed entry is kept, not replaced
+        let a = try #require(try await reopened.entry(id: "tg_a"))
         #expect(a.status == .interrupted && a.usageSource == .estimated && a.pricing == .estimated)
         #expect(a.costNanoUSD == 2_500_000)  // 1,000 × $2.50/1M
         #expect(a.durationMs == 5_000)
-        #expect(try reopened.recover(pending, pricer: pricer, nowMs: 0) == 0)  // idempotent
+        #expect(try await reopened.recover(pending, pricer: pricer, nowMs: 0) == 0)  // idempotent
     }
 
     @Test func aDuplicateIdNeverBlocksTheRestOfItsBatch() async throws {
         let (journal, database, _) = try temporaryJournal(.init(capacity: 64, batchSize: 64))
         let first = admission("tg_dup")
-        try database.writeNow(entries: [entry(for: first)])
+        try await database.write(entries: [entry(for: first)])
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await journal.run() }
             await journal.record(entry(for: first, cost: 1))
@@ -116,8 +116,8 @@ let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
             try await journal.drain()
             group.cancelAll()
         }
-        #expect(try database.entryCount() == 11)
-        #expect(try database.entry(id: "tg_dup")?.costNanoUSD == 7_250_000)  // the first one is kept
+        #expect(try await database.entryCount() == 11)
+        #expect(try await database.entry(id: "tg_dup")?.costNanoUSD == 7_250_000)  // the first one is kept
     }
 
     @Test func recordWaitsForRoomInsteadOfDropping() async throws {
@@ -132,7 +132,7 @@ let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
             try await journal.drain()
             group.cancelAll()
         }
-        #expect(try database.entryCount() == 50)
+        #expect(try await database.entryCount() == 50)
     }
 
     @Test func gracefulShutdownDrainsTheQueue() async throws {
@@ -152,13 +152,13 @@ let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         }
         #expect(!journal.isAccepting)  // /readyz turns 503
         await #expect(throws: JournalError.self) { try await journal.admit(admission("tg_late")) }
-        #expect(try database.entryCount() == 200)
+        #expect(try await database.entryCount() == 200)
         #expect(AdmissionLog.pending(in: log.directory).isEmpty)
     }
 }
 
 @Suite struct SpendReportTests {
-    @Test func groupsSumExactlyToTheLedgerAndKeepUnpricedApart() throws {
+    @Test func groupsSumExactlyToTheLedgerAndKeepUnpricedApart() async throws {
         let (database, _) = try temporaryLedger()
         var entries: [LedgerEntry] = []
         var expected: [String: Int64] = [:]
@@ -170,28 +170,28 @@ let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
             entries.append(entry(for: a, cost: cost))
             expected[team, default: 0] += cost ?? 0
         }
-        try database.writeNow(entries: entries)
-        let rows = try database.spend(by: .team, sinceMs: 0, untilMs: .max)
+        try await database.write(entries: entries)
+        let rows = try await database.spend(by: .team, sinceMs: 0, untilMs: .max)
         #expect(Dictionary(uniqueKeysWithValues: rows.map { ($0.group ?? "", $0.costNanoUSD) }) == expected)
         #expect(rows.reduce(0) { $0 + $1.unpricedCalls } == Int64((0..<300).filter { $0 % 17 == 0 }.count))
         #expect(rows.reduce(0) { $0 + $1.calls } == 300)
-        let window = try database.spend(by: .team, sinceMs: 1_790_000_000_000, untilMs: 1_790_000_010_000)
+        let window = try await database.spend(by: .team, sinceMs: 1_790_000_000_000, untilMs: 1_790_000_010_000)
         #expect(window.reduce(0) { $0 + $1.calls } == 10)
     }
 }
 
 @Suite struct PriceVersionTests {
-    @Test func importedVersionsAreStoredAndReadBackExactly() throws {
+    @Test func importedVersionsAreStoredAndReadBackExactly() async throws {
         let (database, _) = try temporaryLedger()
         let price = ModelPrice(
             model: "gpt-4o", effectiveFrom: 1_790_000_000,
             base: RateSet(input: USDRate(perToken: "1.0000000000000001e-07"), output: USDRate(perMillion: "10")))
-        try database.importPrices(
+        try await database.importPrices(
             [price], version: StoredPriceVersion(id: "v2", source: "test.json", sha256: "ab", importedAt: 1, effectiveFrom: 1_790_000_000, modelCount: 1))
-        #expect(try database.storedPrices().map(\.price) == [price])
-        #expect(try database.priceVersions().map(\.id) == ["v2"])
-        #expect(throws: (any Error).self) {
-            try database.importPrices(
+        #expect(try await database.storedPrices().map(\.price) == [price])
+        #expect(try await database.priceVersions().map(\.id) == ["v2"])
+        await #expect(throws: (any Error).self) {
+            try await database.importPrices(
                 [price], version: StoredPriceVersion(id: "v2", source: "again", sha256: "ab", importedAt: 2, effectiveFrom: 0, modelCount: 1))
         }
     }

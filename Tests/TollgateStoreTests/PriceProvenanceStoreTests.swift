@@ -14,10 +14,10 @@ import TollgateCore
             pricing: .priced, costNanoUSD: 24, priceVersion: "config-abc", attribution: Attribution(keyID: "k"), priceModel: priceModel)
     }
 
-    @Test func aLedgerFromBeforeTheMigrationOpensAndItsEntriesNameNoPrice() throws {
+    @Test func aLedgerFromBeforeTheMigrationOpensAndItsEntriesNameNoPrice() async throws {
         let queue = try DatabaseQueue()
         try LedgerDatabase.migrator.migrate(queue, upTo: "v4: rollups per batch")
-        try queue.write { db in
+        try await queue.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO ledgerEntry (id, ts, durationMs, route, provider, requestedModel, servedModel, stream, status, httpStatus,
@@ -29,26 +29,26 @@ import TollgateCore
                     """)
         }
         let database = try LedgerDatabase(queue)
-        let old = try #require(try database.entry(id: "old"))
+        let old = try #require(try await database.entry(id: "old"))
         #expect(old.priceModel == nil && old.priceVersion == "config" && old.costNanoUSD == 24)
-        try database.writeNow(entries: [Self.entry("new", priceModel: "acme-large")])
-        #expect(try database.entry(id: "new")?.priceModel == "acme-large")
-        let stored = try queue.read { db in try String.fetchOne(db, sql: "SELECT priceModel FROM ledgerEntry WHERE id = 'new'") }
+        try await database.write(entries: [Self.entry("new", priceModel: "acme-large")])
+        #expect(try await database.entry(id: "new")?.priceModel == "acme-large")
+        let stored = try await queue.read { db in try String.fetchOne(db, sql: "SELECT priceModel FROM ledgerEntry WHERE id = 'new'") }
         #expect(stored == "acme-large")
     }
 
-    @Test func configuredPricesAreRecordedOnceEach() throws {
+    @Test func configuredPricesAreRecordedOnceEach() async throws {
         let database = try LedgerDatabase(try DatabaseQueue())
         let price = ModelPrice(
             model: "acme-large", mode: "chat", effectiveFrom: 86_400,
             base: RateSet(input: USDRate(perMillion: "0.80"), output: USDRate(perMillion: "3.20")), source: "config-abc")
         let version = StoredPriceVersion(
             id: "config-abc", source: StoredPriceVersion.configurationSource, sha256: "abc", importedAt: 5, effectiveFrom: 86_400, modelCount: 1)
-        try database.recordConfiguredPrices([(version, price)])
-        try database.recordConfiguredPrices([(version, price)])
-        let versions = try database.priceVersions()
+        try await database.recordConfiguredPrices([(version, price)])
+        try await database.recordConfiguredPrices([(version, price)])
+        let versions = try await database.priceVersions()
         #expect(versions.map(\.id) == ["config-abc"] && versions.allSatisfy(\.isConfigured))
-        let prices = try database.storedPrices()
+        let prices = try await database.storedPrices()
         #expect(prices.count == 1 && prices.first?.version == "config-abc")
         #expect(prices.first?.price.base == price.base && prices.first?.price.effectiveFrom == 86_400)
     }

@@ -6,7 +6,7 @@ import TollgateCore
 
 /// `report spend` and showback count the same served calls, refusals apart, and split by day, ISO week and month.
 @Suite struct SpendTrendTests {
-    static func ledger(seed: UInt64, count: Int, days: Int64) throws -> (LedgerDatabase, [LedgerEntry]) {
+    static func ledger(seed: UInt64, count: Int, days: Int64) async throws -> (LedgerDatabase, [LedgerEntry]) {
         let (database, _) = try temporaryLedger()
         var rng = SeededRNG(state: seed)
         let entries = (0..<count).map { i -> LedgerEntry in
@@ -14,15 +14,15 @@ import TollgateCore
             e.requestedModel = ["gpt-4o", "fast"].randomElement(using: &rng)!
             return e
         }
-        try database.writeNow(entries: entries)
+        try await database.write(entries: entries)
         return (database, entries)
     }
 
-    @Test func spendAndShowbackAgreeOnServedAndRefusedCalls() throws {
-        let (database, entries) = try Self.ledger(seed: 7, count: 400, days: 31)
+    @Test func spendAndShowbackAgreeOnServedAndRefusedCalls() async throws {
+        let (database, entries) = try await Self.ledger(seed: 7, count: 400, days: 31)
         let period = try ReportPeriod.parse("2026-10")
-        let spend = try database.spend(by: .team, sinceMs: period.startMs, untilMs: period.endMs)
-        let showback = try database.spend(groupedBy: [.team], period: period)
+        let spend = try await database.spend(by: .team, sinceMs: period.startMs, untilMs: period.endMs)
+        let showback = try await database.spend(groupedBy: [.team], period: period)
         #expect(spend.count == showback.count)
         for row in spend {
             let raw = entries.filter { ($0.attribution.team ?? "") == (row.group ?? "") }
@@ -37,24 +37,24 @@ import TollgateCore
         #expect(spend.reduce(0) { $0 + $1.refusedCalls } > 0)
     }
 
-    @Test func byModelGroupsByTheRequestedModelAndNamesTheServedOnes() throws {
-        let (database, entries) = try Self.ledger(seed: 8, count: 200, days: 5)
-        let rows = try database.spend(by: .model, sinceMs: october, untilMs: october + 5 * 86_400_000)
+    @Test func byModelGroupsByTheRequestedModelAndNamesTheServedOnes() async throws {
+        let (database, entries) = try await Self.ledger(seed: 8, count: 200, days: 5)
+        let rows = try await database.spend(by: .model, sinceMs: october, untilMs: october + 5 * 86_400_000)
         #expect(Set(rows.compactMap(\.group)) == Set(entries.map(\.requestedModel)))
         for row in rows {
             let served = Set(entries.filter { $0.requestedModel == row.group }.map(\.servedModel))
             #expect(row.servedModels == served.sorted())
         }
-        let byServed = try database.spend(by: .servedModel, sinceMs: october, untilMs: october + 5 * 86_400_000)
+        let byServed = try await database.spend(by: .servedModel, sinceMs: october, untilMs: october + 5 * 86_400_000)
         #expect(Set(byServed.compactMap(\.group)) == Set(entries.map(\.servedModel)))
     }
 
     @Test(arguments: [TimeGrain.day, .week, .month])
-    func timeGrainsSplitTheWindowAndAddUpToIt(grain: TimeGrain) throws {
-        let (database, entries) = try Self.ledger(seed: 9, count: 500, days: 40)
+    func timeGrainsSplitTheWindowAndAddUpToIt(grain: TimeGrain) async throws {
+        let (database, entries) = try await Self.ledger(seed: 9, count: 500, days: 40)
         let since = october + 86_400_000
         let until = october + 38 * 86_400_000
-        let rows = try database.spend(by: SpendDimension(rawValue: grain.rawValue)!, sinceMs: since, untilMs: until)
+        let rows = try await database.spend(by: SpendDimension(rawValue: grain.rawValue)!, sinceMs: since, untilMs: until)
         let inWindow = entries.filter { $0.timestampMs >= since && $0.timestampMs < until }
         #expect(rows.map(\.group) == grain.buckets(fromDay: since / 86_400_000, toDay: until / 86_400_000).map(\.label))
         for row in rows {
@@ -66,7 +66,7 @@ import TollgateCore
         }
         // Showback by the same grain reads the rollups and agrees period by period.
         let period = ReportPeriod(startMs: since, endMs: until, label: "window")
-        let groups = try database.spend(groupedBy: [.team], period: period, grain: grain)
+        let groups = try await database.spend(groupedBy: [.team], period: period, grain: grain)
         for row in rows {
             let inBucket = groups.filter { $0.keys[0] == row.group }
             #expect(inBucket.reduce(0) { $0 + $1.measures.costNanoUSD } == row.costNanoUSD)
@@ -75,11 +75,11 @@ import TollgateCore
         }
     }
 
-    @Test func coverageNamesTheOldestAndNewestEntries() throws {
+    @Test func coverageNamesTheOldestAndNewestEntries() async throws {
         let (empty, _) = try temporaryLedger()
-        #expect(try empty.coverage() == nil)
-        let (database, entries) = try Self.ledger(seed: 10, count: 50, days: 9)
-        let coverage = try #require(try database.coverage())
+        #expect(try await empty.coverage() == nil)
+        let (database, entries) = try await Self.ledger(seed: 10, count: 50, days: 9)
+        let coverage = try #require(try await database.coverage())
         #expect(coverage.firstMs == entries.map(\.timestampMs).min())
         #expect(coverage.lastMs == entries.map(\.timestampMs).max())
     }

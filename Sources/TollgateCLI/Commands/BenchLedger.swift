@@ -24,7 +24,7 @@ struct BenchLedger: AsyncParsableCommand {
         for suffix in ["", "-wal", "-shm", ".admissions"] { try? FileManager.default.removeItem(atPath: db + suffix) }
         let database = try LedgerDatabase.open(path: db)
         let journal = LedgerJournal(
-            database: database, admissions: try AdmissionLog(directory: db + ".admissions"), logger: makeLogger("bench", level: .warning))
+            store: database, admissions: try AdmissionLog(directory: db + ".admissions"), logger: makeLogger("bench", level: .warning))
         let total = entries
         let producers = max(1, self.producers)
         let clock = ContinuousClock()
@@ -60,7 +60,7 @@ struct BenchLedger: AsyncParsableCommand {
             group.cancelAll()
         }
         let seconds = Double((clock.now - start).components.attoseconds) / 1e18 + Double((clock.now - start).components.seconds)
-        let count = try database.entryCount()
+        let count = try await database.entryCount()
         guard count == total else { throw CommandFailure("wrote \(count) entries, expected \(total)") }
         let rate = Double(total) / seconds
         print(String(format: "INGEST {\"entries\":%d,\"seconds\":%.3f,\"entries_per_second\":%.0f}", total, seconds, rate))

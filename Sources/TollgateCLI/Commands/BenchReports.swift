@@ -39,7 +39,7 @@ struct BenchReports: AsyncParsableCommand {
         let endMs = (CivilDate.unixSeconds(end) ?? 0) * 1_000
         let startMs = endMs - Int64(days) * 86_400_000
         var database: LedgerDatabase
-        if reuse, FileManager.default.fileExists(atPath: db), let existing = try? LedgerDatabase.open(path: db), (try? existing.entryCount()) == entries {
+        if reuse, FileManager.default.fileExists(atPath: db), let existing = try? LedgerDatabase.open(path: db), (try? await existing.entryCount()) == entries {
             database = existing
             log("reusing \(db) with \(entries) entries")
         } else {
@@ -51,7 +51,7 @@ struct BenchReports: AsyncParsableCommand {
             var i = 0
             while i < entries {
                 let n = min(batch, entries - i)
-                try database.writeNow(entries: (i..<(i + n)).map { Synthetic.entry($0, of: entries, startMs: startMs, days: days) })
+                try await database.write(entries: (i..<(i + n)).map { Synthetic.entry($0, of: entries, startMs: startMs, days: days) })
                 i += n
                 if i % 1_000_000 == 0 || i == entries {
                     log("inserted \(i) entries (\(Int(Double(i) / Self.seconds(clock.now - began))) per second)")
@@ -64,38 +64,39 @@ struct BenchReports: AsyncParsableCommand {
                 outcomes.append(Synthetic.outcome(k, entry: Synthetic.entry(i, of: entries, startMs: startMs, days: days)))
                 k += 1
                 if outcomes.count == 50_000 {
-                    try database.recordNow(outcomes: outcomes)
+                    try await database.record(outcomes: outcomes)
                     outcomes.removeAll(keepingCapacity: true)
                 }
             }
-            try database.recordNow(outcomes: outcomes)
-            try database.analyze()
+            try await database.record(outcomes: outcomes)
+            try await database.analyze()
             let attributes = try FileManager.default.attributesOfItem(atPath: db)
             print(
                 "GENERATE {\"entries\":\(entries),\"outcomes\":\(k),\"insert_seconds\":\(String(format: "%.1f", insertSeconds)),"
                     + "\"entries_per_second\":\(Int(Double(entries) / insertSeconds)),\"file_bytes\":\((attributes[.size] as? Int) ?? 0)}")
         }
         let period = try ReportPeriod.parse(month)
-        let (hourlyRows, dailyRows, customerRows) = try database.rollupRowCounts()
+        let (hourlyRows, dailyRows, customerRows) = try await database.rollupRowCounts()
         print("ROLLUPS {\"spend_hourly_rows\":\(hourlyRows),\"spend_daily_rows\":\(dailyRows),\"spend_customer_daily_rows\":\(customerRows)}")
-        try time("showback_team_month") { _ = try database.spend(groupedBy: [.team], period: period).count }
+        try await time("showback_team_month") { _ = try await database.spend(groupedBy: [.team], period: period).count }
         let hours = ReportPeriod(startMs: period.startMs + 3_600_000, endMs: period.endMs - 3_600_000, label: "hour-aligned")
-        try time("showback_team_month_hourly_rollup") { _ = try database.spend(groupedBy: [.team], period: hours).count }
-        try time("showback_team_workflow_month") { _ = try database.spend(groupedBy: [.team, .workflow], period: period).count }
-        try time("unit_workflow_month") { _ = try database.unitEconomics(by: .workflow, period: period).count }
-        try time("unit_customer_month") { _ = try database.unitEconomics(by: .customer, period: period).count }
-        try time("kpi_month") {
+        try await time("showback_team_month_hourly_rollup") { _ = try await database.spend(groupedBy: [.team], period: hours).count }
+        try await time("showback_team_workflow_month") { _ = try await database.spend(groupedBy: [.team, .workflow], period: period).count }
+        try await time("unit_workflow_month") { _ = try await database.unitEconomics(by: .workflow, period: period).count }
+        try await time("unit_customer_month") { _ = try await database.unitEconomics(by: .customer, period: period).count }
+        try await time("kpi_month") {
             _ = KPIReport.evaluate(
-                current: try database.kpiInputs(period: period), previous: try database.kpiInputs(period: period.previous), targets: .init())
+                current: try await database.kpiInputs(period: period), previous: try await database.kpiInputs(period: period.previous),
+                targets: .init())
         }
     }
 
-    func time(_ name: String, _ body: () throws -> Void) throws {
+    func time(_ name: String, _ body: () async throws -> Void) async throws {
         let clock = ContinuousClock()
         var samples: [Double] = []
         for _ in 0..<max(1, runs) {
             let began = clock.now
-            try body()
+            try await body()
             samples.append(Self.seconds(clock.now - began))
         }
         print(

@@ -38,20 +38,20 @@ struct DemoStatus: Service {
     func run() async throws {
         let terminal = isatty(STDOUT_FILENO) == 1
         let interval: Duration = terminal ? .seconds(2) : .seconds(10)
-        guard let database = try? LedgerDatabase.open(path: dbPath), var last = try? database.lastRowID() else { return }
+        guard let database = try? LedgerDatabase.open(path: dbPath), var last = try? await database.lastSequence() else { return }
         var tally = Tally()
         var printed = false
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             try? await Task.sleep(for: interval)
             guard !Task.isShuttingDownGracefully else { break }
             let before = tally.calls
-            while let page = try? database.entries(afterRowID: last, limit: 2_000), !page.entries.isEmpty {
+            while let page = try? await database.entries(afterSequence: last, limit: 2_000), !page.entries.isEmpty {
                 for entry in page.entries { tally.add(entry) }
-                last = page.lastRowID
+                last = page.last?.sequence ?? last
             }
             let now = Date()
             let month = Self.monthStartMs(now)
-            let spent = (try? database.spend(scope: GovernanceScope(), fromMs: month, toMs: nil, bucketMs: nil))?.reduce(0) { $0 + $1.nanoUSD } ?? 0
+            let spent = (try? await database.spend(scope: GovernanceScope(), fromMs: month, toMs: nil, bucketMs: nil))?.reduce(0) { $0 + $1.nanoUSD } ?? 0
             let rate = Double(tally.calls - before) / Double(interval.components.seconds)
             let line = Self.line(at: now, callsPerSecond: rate, session: tally, monthNanoUSD: spent)
             if terminal {

@@ -37,8 +37,8 @@ struct Demo: AsyncParsableCommand {
         try DemoScenario.configuration(port: port, simulatorPort: simulatorPort, sqlitePath: dbPath)
             .write(toFile: configPath, atomically: true, encoding: .utf8)
         let runtime = try loadRuntime(configPath)
-        if history { try DemoHistorySeeder.seedIfEmpty(path: dbPath) }
-        let server = try GatewayServer(runtime: runtime, configurationPath: configPath, logger: logger)
+        if history { try await DemoHistorySeeder.seedIfEmpty(path: dbPath) }
+        let server = try await GatewayServer(runtime: runtime, configurationPath: configPath, logger: logger)
 
         var simulatorConfiguration = SimulatorConfiguration()
         simulatorConfiguration.port = simulatorPort

@@ -64,15 +64,15 @@ struct ExportCommand: AsyncParsableCommand {
             let period = try resolvedPeriod()
             let database = try location.open()
             let configuration = try location.config.map { try loadRuntime($0).configuration }
-            let catalog = try CatalogLoader.catalog(
+            let catalog = try await CatalogLoader.catalog(
                 configuration: configuration ?? GatewayConfiguration(providers: [], models: [], keys: []), database: database)
             let priceKeys = FocusPriceKeys(
-                models: configuration?.models ?? [], snapshots: try CatalogLoader.snapshots(configuration: configuration, database: database))
+                models: configuration?.models ?? [], snapshots: try await CatalogLoader.snapshots(configuration: configuration, database: database))
 
             let sink = try OutputSink(path: output)
             var aggregator = FocusAggregator()
             sink.write(FocusRow.csvHeader + "\n")
-            try database.forEachEntry(sinceMs: period.start * 1_000, untilMs: period.end * 1_000) { entry in
+            try await database.forEachEntry(sinceMs: period.start * 1_000, untilMs: period.end * 1_000) { entry in
                 let repriced = priceKeys.reprice(entry, catalog: catalog)
                 for row in aggregator.add(entry, repriced: repriced) { sink.write(row.csvLine + "\n") }
             }

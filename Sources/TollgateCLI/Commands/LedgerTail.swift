@@ -27,14 +27,14 @@ struct LedgerCommand: AsyncParsableCommand {
             if !json {
                 writeLine(Self.header)
             }
-            for entry in try database.latestEntries(limit: lines) { emit(entry) }
+            for entry in try await database.latestEntries(limit: lines) { emit(entry) }
             guard follow else { return }
-            var last = try database.lastRowID()
+            var last = try await database.lastSequence()
             while !Task.isCancelled {
-                let (entries, next) = try database.entries(afterRowID: last, limit: 500)
-                for entry in entries { emit(entry) }
-                last = next
-                if entries.isEmpty { try await Task.sleep(for: .milliseconds(250)) }
+                let page = try await database.entries(afterSequence: last, limit: 500)
+                for entry in page.entries { emit(entry) }
+                last = page.last?.sequence ?? last
+                if page.entries.isEmpty { try await Task.sleep(for: .milliseconds(250)) }
             }
         }
 

@@ -41,10 +41,10 @@ struct PricesCommand: AsyncParsableCommand {
             let sha = SHA256Digest.hex(data)
             let id = "litellm-\(CivilDate.format(unixSeconds: effective))-\(sha.prefix(12))"
             let database = try location.open()
-            if try database.priceVersions().contains(where: { $0.id == id }) {
+            if try await database.priceVersions().contains(where: { $0.id == id }) {
                 throw CommandFailure("version \(id) is already imported")
             }
-            try database.importPrices(
+            try await database.importPrices(
                 prices,
                 version: StoredPriceVersion(
                     id: id, source: URL(fileURLWithPath: litellm).lastPathComponent, sha256: sha, importedAt: now, effectiveFrom: effective,
@@ -65,7 +65,7 @@ struct PricesCommand: AsyncParsableCommand {
             let (builtin, version) = try CatalogLoader.builtin()
             var table = TextTable(columns: [("version", .left), ("effective", .left), ("models", .right), ("source", .left)])
             table.rows.append([version, "always", Format.grouped(Int64(builtin.count)), "built-in"])
-            for v in try location.open().priceVersions() {
+            for v in try await location.open().priceVersions() {
                 table.rows.append([v.id, CivilDate.format(unixSeconds: v.effectiveFrom), Format.grouped(Int64(v.modelCount)), v.source])
             }
             print(table.render())

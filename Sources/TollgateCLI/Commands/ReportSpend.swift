@@ -89,11 +89,11 @@ struct ReportCommand: AsyncParsableCommand {
             let database = try location.open()
             let report = SpendOutput(
                 dimension: dimension, since: CivilDate.format(unixSeconds: sinceS), until: CivilDate.format(unixSeconds: untilS),
-                rows: try database.spend(by: dimension, sinceMs: sinceS * 1_000, untilMs: untilS * 1_000))
+                rows: try await database.spend(by: dimension, sinceMs: sinceS * 1_000, untilMs: untilS * 1_000))
             if json { return try ReportJSON.print(report.json()) }
             if csv { return print(report.csv()) }
             if report.isEmpty {
-                let coverage = try database.coverage()
+                let coverage = try await database.coverage()
                 print(LedgerCoverage.emptyWindow(startMs: sinceS * 1_000, endMs: untilS * 1_000, firstMs: coverage?.firstMs, lastMs: coverage?.lastMs))
                 return
             }

@@ -26,7 +26,7 @@ struct Serve: AsyncParsableCommand {
         let flag = "--port (or server.port in \(config))"
         try ListenAddressCheck.requireFree(host: listener.host, port: listener.port, flag: flag)
         let logger = makeLogger("tollgate")
-        let server = try GatewayServer(runtime: runtime, configurationPath: config, logger: logger)
+        let server = try await GatewayServer(runtime: runtime, configurationPath: config, logger: logger)
         do {
             try await serve(server, runtime: runtime, logger: logger)
         } catch where ListenAddressCheck.isAddressInUse(error) {

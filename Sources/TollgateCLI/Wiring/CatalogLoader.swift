@@ -1,7 +1,6 @@
 import Logging
 import Foundation
 import TollgateCore
-import TollgateStore
 
 /// Builds the dated price catalog: the built-in snapshot, versions imported into the ledger
 /// database, then prices from the configuration.
@@ -24,29 +23,29 @@ enum CatalogLoader {
     /// configuration's prices (each labelled with the price version that names it exactly).
     /// - Parameter record: Store the configuration's prices in the ledger as price versions (the gateway
     ///   does at start), so exports can re-price their entries without the configuration.
-    static func catalog(configuration: GatewayConfiguration, database: LedgerDatabase, record: Bool = false) throws -> PriceCatalog {
+    static func catalog(configuration: GatewayConfiguration, database: any PriceStore, record: Bool = false) async throws -> PriceCatalog {
         var catalog = PriceCatalog(prices: [], version: "none")
         if configuration.pricing.builtinCatalog {
             let (prices, version) = try builtin()
             catalog = PriceCatalog(prices: prices.map { $0.from(version) }, version: version)
         }
-        let imported = try database.priceVersions().filter { !$0.isConfigured }
+        let imported = try await database.priceVersions().filter { !$0.isConfigured }
         let importedIDs = Set(imported.map(\.id))
         if let last = imported.last {
-            let stored = try database.storedPrices().filter { importedIDs.contains($0.version) }
+            let stored = try await database.storedPrices().filter { importedIDs.contains($0.version) }
             catalog = catalog.merging(stored.map { $0.price.from($0.version) }, version: last.id)
         }
         let configured = try configuredPrices(configuration)
-        if record { try database.recordConfiguredPrices(configured) }
+        if record { try await database.recordConfiguredPrices(configured) }
         if !configured.isEmpty { catalog = catalog.merging(configured.map { $0.price }, version: catalog.version + "+config") }
         return catalog
     }
 
     /// Every price known to the ledger and the configuration, each labelled with its version: what an
     /// entry's `priceVersion` and `priceModel` name.
-    static func snapshots(configuration: GatewayConfiguration?, database: LedgerDatabase) throws -> PriceSnapshots {
+    static func snapshots(configuration: GatewayConfiguration?, database: any PriceStore) async throws -> PriceSnapshots {
         let (prices, version) = try builtin()
-        let stored = try database.storedPrices().map { $0.price.from($0.version) }
+        let stored = try await database.storedPrices().map { $0.price.from($0.version) }
         let configured = try configuration.map(configuredPrices)?.map { $0.price } ?? []
         return PriceSnapshots(prices.map { $0.from(version) } + stored + configured)
     }

@@ -35,7 +35,7 @@ final class ConfigurationReloader: Service, Sendable {
         let running = gateway.runtime
         let rules = try GovernanceRules(
             runtime.configuration.governance, models: Set(running.models.keys), providers: Set(running.providers.keys))
-        try gateway.governor.reload(rules, nowMs: Int64(Date().timeIntervalSince1970 * 1_000))
+        try await gateway.governor.reload(rules, nowMs: Int64(Date().timeIntervalSince1970 * 1_000))
         gateway.keys.replaceConfigured(runtime.principals)
         let g = runtime.configuration.governance
         var summary =

@@ -27,36 +27,37 @@ struct GatewayServer {
     ///   - now: The start-up time: recovered calls are dated with it and budgets load the spend of the periods
     ///     containing it (tests pin it).
     ///   - logger: Logger.
-    init(runtime: GatewayRuntime, configurationPath: String? = nil, now: Date = Date(), logger: Logger) throws {
+    init(runtime: GatewayRuntime, configurationPath: String? = nil, now: Date = Date(), logger: Logger) async throws {
         // First, so the open-file limit is raised before the ledger, its log and the listener take descriptors.
         let connections = ConnectionGuard.startUp(runtime.configuration.server, logger: logger)
         let nowMs = Int64((now.timeIntervalSince1970 * 1_000).rounded(.down))
         let storage = runtime.configuration.storage
         let database = try LedgerDatabase.open(path: storage.sqlitePath)
-        let catalog = try CatalogLoader.catalog(configuration: runtime.configuration, database: database, record: true)
+        let catalog = try await CatalogLoader.catalog(configuration: runtime.configuration, database: database, record: true)
         let pricer = LedgerPricer(catalog: catalog)
         let logDirectory = storage.sqlitePath + ".admissions"
         let open = AdmissionLog.pending(in: logDirectory)
-        let recovered = try database.recover(open, pricer: pricer, nowMs: nowMs)
+        let recovered = try await database.recover(open, pricer: pricer, nowMs: nowMs)
         AdmissionLog.clear(logDirectory)
         let admissions = try AdmissionLog(directory: logDirectory)
         if recovered > 0 {
             logger.warning("recovered in-flight calls from an unclean stop as estimated entries", metadata: ["entries": "\(recovered)"])
         }
         let journal = LedgerJournal(
-            database: database, admissions: admissions, configuration: .init(capacity: storage.queueCapacity, batchSize: storage.batchSize), logger: logger)
+            store: database, admissions: admissions, configuration: .init(capacity: storage.queueCapacity, batchSize: storage.batchSize), logger: logger)
         self.runtime = runtime
         self.database = database
         self.journal = journal
         self.catalog = catalog
         self.recovered = recovered
         // Budgets start from the spend already in the ledger (recovered calls included).
-        let governor = try Governor(rules: runtime.governance, catalog: catalog, source: database, nowMs: nowMs)
-        for kill in try database.killSwitches() { governor.setKillSwitch(kill) }
+        let governor = try await Governor(rules: runtime.governance, catalog: catalog, source: database, nowMs: nowMs)
+        for kill in try await database.killSwitches() { governor.setKillSwitch(kill) }
+        let managedKeys = try await database.keys()
         let gateway = try Gateway(
             runtime: runtime, ledger: journal, pricer: pricer, metrics: GatewayMetrics(),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger, governor: governor, events: database,
-            managedKeys: try database.keys())
+            managedKeys: managedKeys)
         self.gateway = gateway
         self.reloader = configurationPath.map { ConfigurationReloader(path: $0, gateway: gateway, logger: logger) }
         self.connections = connections

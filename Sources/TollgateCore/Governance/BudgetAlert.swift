@@ -32,9 +32,3 @@ public struct BudgetAlert: Sendable, Hashable, Codable {
         self.limitNanoUSD = limitNanoUSD
     }
 }
-
-/// Where budget alerts are kept (the ledger's event table).
-public protocol GovernanceEventSink: Sendable {
-    /// Keeps alerts; an alert already kept is not kept twice.
-    func record(alerts: [BudgetAlert]) throws
-}

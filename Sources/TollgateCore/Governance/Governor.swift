@@ -13,17 +13,27 @@ public final class Governor: Sendable {
     let catalog: PriceCatalog
     let source: (any SpendSource)?
 
-    /// Creates a governor and loads the current periods' spend from `source`.
+    /// Creates a governor that starts from zero: no spend settled before it, no ledger to read (tests, dry runs).
     /// - Parameters:
     ///   - rules: Compiled governance rules.
     ///   - catalog: Prices reservations are computed with (the same catalog that prices entries).
-    ///   - source: The ledger, for spend already settled; nil starts from zero (tests).
+    public init(rules: GovernanceRules, catalog: PriceCatalog) {
+        self.catalog = catalog
+        self.source = nil
+        self.state = Mutex(State(rules: rules))
+    }
+
+    /// Creates a governor and loads the current periods' spend and the alerts already raised from `source`.
+    /// - Parameters:
+    ///   - rules: Compiled governance rules.
+    ///   - catalog: Prices reservations are computed with (the same catalog that prices entries).
+    ///   - source: The ledger, for spend already settled and for traces.
     ///   - nowMs: The current time.
-    public init(rules: GovernanceRules, catalog: PriceCatalog, source: (any SpendSource)?, nowMs: Int64) throws {
+    public init(rules: GovernanceRules, catalog: PriceCatalog, source: any SpendSource, nowMs: Int64) async throws {
         self.catalog = catalog
         self.source = source
         var state = State(rules: rules)
-        if let source { try state.preload(from: source, identities: Set(rules.budgets.map(\.identity)), nowMs: nowMs) }
+        try await state.preload(from: source, identities: Set(rules.budgets.map(\.identity)), nowMs: nowMs)
         self.state = Mutex(state)
     }
 
@@ -32,11 +42,11 @@ public final class Governor: Sendable {
 
     /// Replaces the rules without a restart. Counters of budgets whose name, scope and period are
     /// unchanged carry over (with their reservations); new budgets load their spend from the ledger.
-    public func reload(_ rules: GovernanceRules, nowMs: Int64) throws {
+    public func reload(_ rules: GovernanceRules, nowMs: Int64) async throws {
         let known = state.withLock { state in Set(state.rules.budgets.map(\.identity)) }
         let fresh = Set(rules.budgets.map(\.identity)).subtracting(known)
         var loaded = State(rules: rules)
-        if let source, !fresh.isEmpty { try loaded.preload(from: source, identities: fresh, nowMs: nowMs) }
+        if let source, !fresh.isEmpty { try await loaded.preload(from: source, identities: fresh, nowMs: nowMs) }
         state.withLock { state in
             let keep = Set(rules.budgets.map(\.identity))
             state.rules = rules

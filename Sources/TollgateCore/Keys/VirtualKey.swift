@@ -124,18 +124,3 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     }
 }
 
-/// Where keys, kill switches and the audit trail are kept.
-public protocol AdminStore: Sendable {
-    /// Every managed key.
-    func keys() throws -> [VirtualKey]
-    /// Inserts or replaces a key and records the change in the audit trail, atomically.
-    func save(_ key: VirtualKey, audit: AuditEvent) throws
-    /// Sets (or with nil, clears) a kill switch and records the change, atomically.
-    func save(killSwitch: KillSwitch?, target: KillSwitch.Target, audit: AuditEvent) throws
-    /// Records an audit event on its own (e.g. a configuration reload).
-    func record(audit: AuditEvent) throws
-    /// The newest audit events, newest first.
-    func auditEvents(limit: Int) throws -> [AuditEvent]
-    /// Budget alerts raised, newest first.
-    func budgetEvents(limit: Int) throws -> [BudgetAlert]
-}

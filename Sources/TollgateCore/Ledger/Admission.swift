@@ -44,15 +44,3 @@ public struct Admission: Sendable, Hashable, Codable {
         self.clientRetryCount = clientRetryCount
     }
 }
-
-/// Where ledger records go: implemented by the store, used by the gateway.
-///
-/// ``admit(_:)`` returns only once the admission is durable; ``record(_:)`` hands a finished
-/// entry to the write-behind journal and returns at once unless the journal is full, in which
-/// case it waits for room (entries are never dropped).
-public protocol LedgerSink: Sendable {
-    /// Makes an admission durable.
-    func admit(_ admission: Admission) async throws
-    /// Queues a finished entry, completing its admission.
-    func record(_ entry: LedgerEntry) async
-}

@@ -1,16 +1,16 @@
 /// Where governance reads what was already spent: the ledger, at start-up and for traces it has not seen.
 ///
-/// ``traceTotals(_:)`` is read on the request path, the first time a process sees a trace, so it is
-/// asynchronous: an implementation must not block the caller's thread (an event loop) on I/O.
-/// ``spend(scope:fromMs:toMs:bucketMs:)`` and ``alerts(sinceMs:)`` are read when the rules are loaded.
+/// Every read is asynchronous: ``traceTotals(_:)`` is read on the request path, the first time a process sees a trace,
+/// and ``spend(scope:fromMs:toMs:bucketMs:)`` and ``alerts(sinceMs:)`` when the rules are loaded or reloaded; an
+/// implementation must not block the caller's thread (an event loop) on I/O.
 public protocol SpendSource: Sendable {
     /// Settled cost (nano-USD) of entries in `[fromMs, toMs)` matching a scope's exact conditions, grouped by the scope's
     /// counter key (see ``GovernanceScope/key(for:)``) and, when `bucketMs` is given, by the start of each bucket.
-    func spend(scope: GovernanceScope, fromMs: Int64?, toMs: Int64?, bucketMs: Int64?) throws -> [SettledSpend]
+    func spend(scope: GovernanceScope, fromMs: Int64?, toMs: Int64?, bucketMs: Int64?) async throws -> [SettledSpend]
     /// Totals of a trace's entries, or nil when it has none.
     func traceTotals(_ traceID: String) async throws -> TraceTotals?
     /// Threshold alerts already raised for periods starting at or after `sinceMs`.
-    func alerts(sinceMs: Int64) throws -> [BudgetAlert]
+    func alerts(sinceMs: Int64) async throws -> [BudgetAlert]
 }
 
 /// One group of settled spend.

@@ -99,13 +99,13 @@ extension AdminAPI {
         group.get("/keys") { _, _ -> Response in
             let now = Gateway.nowMs()
             var views = gateway.keys.configuredPrincipals.map(KeyView.init(configured:))
-            views += try store.keys().map { KeyView($0, nowMs: now) }
+            views += try await store.keys().map { KeyView($0, nowMs: now) }
             return try Self.json(["data": views])
         }
         group.post("/keys") { request, context -> Response in
             let body = try await Self.decode(KeyCreateRequest.self, from: request, context: context)
             let now = Gateway.nowMs()
-            try Self.validate(name: body.name, gateway: gateway, store: store)
+            try await Self.validate(name: body.name, gateway: gateway, store: store)
             try Self.validate(models: body.allowedModels, gateway: gateway)
             let expires = try body.expiresAt.map { try Self.parseTime($0, field: "expires_at", after: now) }
             let secret = VirtualKey.makeSecret()
@@ -114,16 +114,16 @@ extension AdminAPI {
                 hint: VirtualKey.hint(secret: secret), org: body.org, team: body.team, app: body.app, environment: body.environment,
                 costCenter: body.costCenter, workflow: body.workflow, allowedModels: body.allowedModels, allowOverride: body.allowOverride ?? true,
                 createdAtMs: now, expiresAtMs: expires)
-            try store.save(key, audit: Self.audit(request, "key.create", key: key, before: nil, after: key, now: now))
+            try await store.save(key, audit: Self.audit(request, "key.create", key: key, before: nil, after: key, now: now))
             gateway.keys.upsert(key)
             return try Self.json(SecretReply(key: KeyView(key, nowMs: now), secret: secret), status: .created)
         }
         group.get("/keys/{name}") { _, context -> Response in
-            let key = try Self.managedKey(context, store: store, gateway: gateway)
+            let key = try await Self.managedKey(context, store: store, gateway: gateway)
             return try Self.json(KeyView(key, nowMs: Gateway.nowMs()))
         }
         group.patch("/keys/{name}") { request, context -> Response in
-            var key = try Self.managedKey(context, store: store, gateway: gateway)
+            var key = try await Self.managedKey(context, store: store, gateway: gateway)
             let body = try await Self.decode(KeyUpdateRequest.self, from: request, context: context)
             let now = Gateway.nowMs()
             let before = key
@@ -136,12 +136,12 @@ extension AdminAPI {
             if let workflow = body.workflow { key.workflow = workflow }
             if let environment = body.environment { key.environment = environment }
             if let costCenter = body.costCenter { key.costCenter = costCenter }
-            try store.save(key, audit: Self.audit(request, "key.update", key: key, before: before, after: key, now: now))
+            try await store.save(key, audit: Self.audit(request, "key.update", key: key, before: before, after: key, now: now))
             gateway.keys.upsert(key)
             return try Self.json(KeyView(key, nowMs: now))
         }
         group.post("/keys/{name}/rotate") { request, context -> Response in
-            var key = try Self.managedKey(context, store: store, gateway: gateway)
+            var key = try await Self.managedKey(context, store: store, gateway: gateway)
             guard key.revokedAtMs == nil else { throw Self.error(409, "The key '\(key.name)' is revoked; create a new one.", code: "key_revoked") }
             let now = Gateway.nowMs()
             let before = key
@@ -149,17 +149,17 @@ extension AdminAPI {
             key.secretHash = VirtualKey.hash(secret: secret)
             key.hint = VirtualKey.hint(secret: secret)
             key.rotatedAtMs = now
-            try store.save(key, audit: Self.audit(request, "key.rotate", key: key, before: before, after: key, now: now))
+            try await store.save(key, audit: Self.audit(request, "key.rotate", key: key, before: before, after: key, now: now))
             gateway.keys.upsert(key)
             return try Self.json(SecretReply(key: KeyView(key, nowMs: now), secret: secret))
         }
         group.post("/keys/{name}/revoke") { request, context -> Response in
-            var key = try Self.managedKey(context, store: store, gateway: gateway)
+            var key = try await Self.managedKey(context, store: store, gateway: gateway)
             guard key.revokedAtMs == nil else { throw Self.error(409, "The key '\(key.name)' is already revoked.", code: "key_revoked") }
             let now = Gateway.nowMs()
             let before = key
             key.revokedAtMs = now
-            try store.save(key, audit: Self.audit(request, "key.revoke", key: key, before: before, after: key, now: now))
+            try await store.save(key, audit: Self.audit(request, "key.revoke", key: key, before: before, after: key, now: now))
             gateway.keys.upsert(key)
             return try Self.json(KeyView(key, nowMs: now))
         }
@@ -175,7 +175,7 @@ extension AdminAPI {
             let audit = AuditEvent(
                 atMs: now, actor: Self.actor(request), action: "kill_switch.set", subject: body.target.kind.rawValue + ":" + body.target.name,
                 before: previous.map(Self.text), after: Self.text(kill))
-            try store.save(killSwitch: kill, target: body.target, audit: audit)
+            try await store.save(killSwitch: kill, target: body.target, audit: audit)
             gateway.governor.setKillSwitch(kill)
             return try Self.json(KillSwitchView(kill))
         }
@@ -193,7 +193,7 @@ extension AdminAPI {
             let audit = AuditEvent(
                 atMs: Gateway.nowMs(), actor: Self.actor(request), action: "kill_switch.clear", subject: kind.rawValue + ":" + name,
                 before: Self.text(removed))
-            try store.save(killSwitch: nil, target: target, audit: audit)
+            try await store.save(killSwitch: nil, target: target, audit: audit)
             gateway.governor.clearKillSwitch(target)
             return try Self.json(["cleared": target.text])
         }
@@ -202,17 +202,17 @@ extension AdminAPI {
         }
         group.get("/budgets/events") { request, _ -> Response in
             let limit = request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 100
-            return try Self.json(["data": try store.budgetEvents(limit: max(1, min(limit, 10_000))).map(AlertView.init)])
+            return try await Self.json(["data": try await store.budgetEvents(limit: max(1, min(limit, 10_000))).map(AlertView.init)])
         }
         group.get("/audit") { request, _ -> Response in
             let limit = request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 100
-            return try Self.json(["data": try store.auditEvents(limit: max(1, min(limit, 10_000))).map(AuditView.init)])
+            return try await Self.json(["data": try await store.auditEvents(limit: max(1, min(limit, 10_000))).map(AuditView.init)])
         }
         group.post("/reload") { request, _ -> Response in
             guard let reload else { throw Self.error(404, "This gateway was not started from a configuration file.", code: "not_found") }
             do {
                 let summary = try await reload()
-                try store.record(audit: AuditEvent(atMs: Gateway.nowMs(), actor: Self.actor(request), action: "config.reload", subject: "config", after: summary))
+                try await store.record(audit: AuditEvent(atMs: Gateway.nowMs(), actor: Self.actor(request), action: "config.reload", subject: "config", after: summary))
                 return try Self.json(["reloaded": summary])
             } catch let error as ConfigurationError {
                 throw Self.error(400, error.description, code: "invalid_configuration")
@@ -227,21 +227,21 @@ extension AdminAPI {
         var secret: String
     }
 
-    static func managedKey(_ context: GatewayRequestContext, store: any AdminStore, gateway: Gateway) throws -> VirtualKey {
+    static func managedKey(_ context: GatewayRequestContext, store: any AdminStore, gateway: Gateway) async throws -> VirtualKey {
         let name = context.parameters.get("name") ?? ""
-        if let key = try store.keys().first(where: { $0.name == name }) { return key }
+        if let key = try await store.keys().first(where: { $0.name == name }) { return key }
         if gateway.keys.configuredPrincipals.contains(where: { $0.keyID == name }) {
             throw error(409, "The key '\(name)' is defined in the configuration file; change it there.", code: "configured")
         }
         throw error(404, "No key named '\(name)'.", code: "not_found")
     }
 
-    static func validate(name: String, gateway: Gateway, store: any AdminStore) throws {
+    static func validate(name: String, gateway: Gateway, store: any AdminStore) async throws {
         let allowed = name.utf8.allSatisfy { $0.isASCIILetterOrDigit || $0 == 45 || $0 == 46 || $0 == 95 }
         guard !name.isEmpty, name.utf8.count <= 64, allowed else {
             throw error(400, "A key name is 1 to 64 letters, digits, '.', '_' or '-'.", code: "invalid_value", param: "name")
         }
-        let taken = try store.keys().contains { $0.name == name }
+        let taken = try await store.keys().contains { $0.name == name }
         if taken || gateway.keys.configuredPrincipals.contains(where: { $0.keyID == name }) {
             throw error(409, "A key named '\(name)' already exists.", code: "already_exists", param: "name")
         }

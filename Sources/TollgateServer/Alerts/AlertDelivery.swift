@@ -15,7 +15,7 @@ public import TollgateCore
 /// is dropped and counted. On graceful shutdown the service stops taking alerts, delivers what is
 /// queued, then closes its own HTTP client.
 public final class AlertDelivery: Service, Sendable {
-    let events: (any GovernanceEventSink)?
+    let events: (any BudgetAlertStore)?
     let webhook: String?
     let eventLoopGroup: any EventLoopGroup
     let logger: Logger
@@ -33,7 +33,7 @@ public final class AlertDelivery: Service, Sendable {
     ///   - capacity: Batches queued at most.
     ///   - timeout: How long one webhook post may take.
     public init(
-        events: (any GovernanceEventSink)?, webhook: String?, eventLoopGroup: any EventLoopGroup, logger: Logger, capacity: Int = 1_024,
+        events: (any BudgetAlertStore)?, webhook: String?, eventLoopGroup: any EventLoopGroup, logger: Logger, capacity: Int = 1_024,
         timeout: TimeAmount = .seconds(10)
     ) {
         self.events = events
@@ -80,7 +80,7 @@ public final class AlertDelivery: Service, Sendable {
 
     /// Keeps one batch and posts each of its alerts.
     func send(_ alerts: [BudgetAlert], client: HTTPClient) async {
-        do { try events?.record(alerts: alerts) } catch { logger.error("recording budget alerts failed", metadata: ["error": "\(error)"]) }
+        do { try await events?.record(alerts: alerts) } catch { logger.error("recording budget alerts failed", metadata: ["error": "\(error)"]) }
         guard let webhook else { return }
         for alert in alerts {
             var request = HTTPClientRequest(url: webhook)

@@ -47,14 +47,14 @@ public final class Gateway: Sendable {
     /// - Throws: When a provider's TLS context cannot be created.
     public init(
         runtime: GatewayRuntime, ledger: any LedgerSink, pricer: LedgerPricer, metrics: GatewayMetrics,
-        eventLoopGroup: any EventLoopGroup, logger: Logger, governor: Governor? = nil, events: (any GovernanceEventSink)? = nil,
+        eventLoopGroup: any EventLoopGroup, logger: Logger, governor: Governor? = nil, events: (any BudgetAlertStore)? = nil,
         managedKeys: [VirtualKey] = [], clock: WallClock = .system
     ) throws {
         self.runtime = runtime
         self.clock = clock
         let keys = KeyRing(configured: runtime.principals, managed: managedKeys)
         self.keys = keys
-        let governor = governor ?? (try! Governor(rules: runtime.governance, catalog: pricer.catalog, source: nil, nowMs: clock.nowMs()))
+        let governor = governor ?? Governor(rules: runtime.governance, catalog: pricer.catalog)
         self.governor = governor
         self.metrics = metrics
         // Registered workflows and the keys' own teams and workflows keep their metric series.

@@ -2,18 +2,24 @@ import Foundation
 import GRDB
 public import TollgateCore
 
-extension LedgerDatabase {
-    /// Writes entries in one transaction.
-    public func write(entries: [LedgerEntry]) async throws {
-        _ = try await writer.write { db in try Self.insert(db, entries: entries) }
+extension LedgerDatabase: EntryStore, LedgerReader {
+    @discardableResult
+    public func write(entries: [LedgerEntry]) async throws -> Int {
+        // Not `writer.write`: a cancelled task's batch must still be written, so the write is handed to the writer's
+        // queue whatever the caller's cancellation state, and awaited without blocking a thread.
+        try await withCheckedThrowingContinuation { continuation in
+            writer.asyncWrite({ db in try Self.insert(db, entries: entries, ignoreExisting: true) }) { _, result in
+                continuation.resume(with: result)
+            }
+        }
     }
 
-    /// Synchronous form of ``write(entries:)`` for tools, shutdown, recovery and tests.
+    /// Writes entries in one transaction (tools, the demo's history, tests).
     /// - Parameter ignoringExisting: Skip entries whose id is already recorded instead of failing.
     /// - Returns: How many entries were written.
     @discardableResult
-    public func writeNow(entries: [LedgerEntry], ignoringExisting: Bool = false) throws -> Int {
-        try writer.write { db in try Self.insert(db, entries: entries, ignoreExisting: ignoringExisting) }
+    public func write(entries: [LedgerEntry], ignoringExisting: Bool) async throws -> Int {
+        try await writer.write { db in try Self.insert(db, entries: entries, ignoreExisting: ignoringExisting) }
     }
 
     /// Inserts entries and adds them to the rollups; the only way entries enter the ledger.
@@ -36,45 +42,57 @@ extension LedgerDatabase {
     /// estimated entry; admissions whose entry was already committed are left alone.
     /// - Returns: How many entries recovery wrote.
     @discardableResult
-    public func recover(_ admissions: [Admission], pricer: LedgerPricer, nowMs: Int64) throws -> Int {
+    public func recover(_ admissions: [Admission], pricer: LedgerPricer, nowMs: Int64) async throws -> Int {
         guard !admissions.isEmpty else { return 0 }
         let entries = admissions.map { LedgerEntry.interrupted($0, at: nowMs, pricer: pricer) }
-        return try writeNow(entries: entries, ignoringExisting: true)
+        return try await write(entries: entries, ignoringExisting: true)
     }
 
-    /// Number of entries in the ledger.
-    public func entryCount() throws -> Int {
-        try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledgerEntry") ?? 0 }
+    public func entryCount() async throws -> Int {
+        try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledgerEntry") ?? 0 }
     }
 
-    /// One entry by request id.
-    public func entry(id: String) throws -> LedgerEntry? {
-        try writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM ledgerEntry WHERE id = ?", arguments: [id]).map(Self.entry) }
+    public func entry(id: String) async throws -> LedgerEntry? {
+        try await writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM ledgerEntry WHERE id = ?", arguments: [id]).map(Self.entry) }
     }
 
-    /// Entries after a row id, oldest first (for `ledger tail`).
-    /// - Returns: The entries and the last row id seen.
-    public func entries(afterRowID rowID: Int64, limit: Int) throws -> (entries: [LedgerEntry], lastRowID: Int64) {
-        try writer.read { db in
+    public func entries(afterSequence sequence: Int64, limit: Int) async throws -> EntryPage {
+        try await writer.read { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT rowid AS _rowid, * FROM ledgerEntry WHERE rowid > ? ORDER BY rowid LIMIT ?", arguments: [rowID, limit])
-            let last = rows.last.map { $0["_rowid"] as Int64 } ?? rowID
-            return (rows.map(Self.entry), last)
+                db, sql: "SELECT rowid AS _rowid, * FROM ledgerEntry WHERE rowid > ? ORDER BY rowid LIMIT ?", arguments: [sequence, limit])
+            return Self.page(rows)
         }
     }
 
-    /// The most recent row id (for starting a tail at the end).
-    public func lastRowID() throws -> Int64 {
-        try writer.read(Self.lastRowID)
+    public func entries(sinceMs: Int64, untilMs: Int64, after position: EntryPosition?, limit: Int) async throws -> EntryPage {
+        try await writer.read { db in
+            let after = position ?? EntryPosition(timestampMs: sinceMs, sequence: 0)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT rowid AS _rowid, * FROM ledgerEntry
+                    WHERE ts >= ? AND ts < ? AND (ts > ? OR (ts = ? AND rowid > ?))
+                    ORDER BY ts, rowid LIMIT ?
+                    """,
+                arguments: [sinceMs, untilMs, after.timestampMs, after.timestampMs, after.sequence, limit])
+            return Self.page(rows)
+        }
+    }
+
+    static func page(_ rows: [Row]) -> EntryPage {
+        EntryPage(entries: rows.map(Self.entry), last: rows.last.map { EntryPosition(timestampMs: $0["ts"], sequence: $0["_rowid"]) })
+    }
+
+    public func lastSequence() async throws -> Int64 {
+        try await writer.read(Self.lastRowID)
     }
 
     static func lastRowID(_ db: Database) throws -> Int64 {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(rowid) FROM ledgerEntry")) ?? 0
     }
 
-    /// The newest `limit` entries, oldest first.
-    public func latestEntries(limit: Int) throws -> [LedgerEntry] {
-        try writer.read { db in
+    public func latestEntries(limit: Int) async throws -> [LedgerEntry] {
+        try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM (SELECT rowid AS r, * FROM ledgerEntry ORDER BY rowid DESC LIMIT ?) ORDER BY r", arguments: [limit])
                 .map(Self.entry)
         }

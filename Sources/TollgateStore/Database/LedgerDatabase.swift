@@ -1,15 +1,16 @@
 import Foundation
-public import GRDB
+import GRDB
 import TollgateCore
 
 /// The ledger database: owns its schema and the queries that keep its invariants.
 ///
 /// Production opens a `DatabasePool` on a file (WAL mode, several readers beside one writer);
-/// tests may pass a `DatabaseQueue`. Entries are append-only, keyed by request id, so an admitted
+/// ``inMemory()`` opens a private in-memory database. GRDB stays inside this module: the rest of Tollgate sees the
+/// ports of `TollgateCore/Ports` that this type implements, every one of them asynchronous. Entries are append-only, keyed by request id, so an admitted
 /// call has exactly one entry (admissions themselves live in the ``AdmissionLog``).
 public struct LedgerDatabase: Sendable {
     /// The underlying writer.
-    public let writer: any DatabaseWriter
+    let writer: any DatabaseWriter
 
     /// Opens (and migrates) the ledger at `path`.
     /// - Parameters:
@@ -44,8 +45,13 @@ public struct LedgerDatabase: Sendable {
         return try LedgerDatabase(pool, migrate: !readOnly)
     }
 
+    /// A new, empty, migrated ledger in memory (tests, dry runs).
+    public static func inMemory() throws -> LedgerDatabase {
+        try LedgerDatabase(DatabaseQueue())
+    }
+
     /// Wraps a writer, migrating the schema.
-    public init(_ writer: any DatabaseWriter, migrate: Bool = true) throws {
+    init(_ writer: any DatabaseWriter, migrate: Bool = true) throws {
         self.writer = writer
         if migrate { try Self.migrator.migrate(writer) }
     }

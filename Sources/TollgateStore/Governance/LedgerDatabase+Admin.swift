@@ -2,14 +2,14 @@ import Foundation
 import GRDB
 public import TollgateCore
 
-extension LedgerDatabase: AdminStore {
-    public func keys() throws -> [VirtualKey] {
-        try writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM virtualKey ORDER BY createdAt, name").map(Self.key) }
+extension LedgerDatabase: KeyStore, KillSwitchStore, AuditTrail {
+    public func keys() async throws -> [VirtualKey] {
+        try await writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM virtualKey ORDER BY createdAt, name").map(Self.key) }
     }
 
-    public func save(_ key: VirtualKey, audit: AuditEvent) throws {
+    public func save(_ key: VirtualKey, audit: AuditEvent) async throws {
         let models = try key.allowedModels.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        try writer.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO virtualKey (id, name, secretHash, hint, org, team, app, environment, costCenter, workflow, allowedModels,
@@ -29,8 +29,8 @@ extension LedgerDatabase: AdminStore {
         }
     }
 
-    public func save(killSwitch: KillSwitch?, target: KillSwitch.Target, audit: AuditEvent) throws {
-        try writer.write { db in
+    public func save(killSwitch: KillSwitch?, target: KillSwitch.Target, audit: AuditEvent) async throws {
+        try await writer.write { db in
             if let killSwitch {
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO killSwitch (kind, name, byWhom, reason, at) VALUES (?, ?, ?, ?, ?)",
@@ -42,12 +42,12 @@ extension LedgerDatabase: AdminStore {
         }
     }
 
-    public func record(audit: AuditEvent) throws {
-        try writer.write { db in try Self.insert(db, audit: audit) }
+    public func record(audit: AuditEvent) async throws {
+        try await writer.write { db in try Self.insert(db, audit: audit) }
     }
 
-    public func auditEvents(limit: Int) throws -> [AuditEvent] {
-        try writer.read { db in
+    public func auditEvents(limit: Int) async throws -> [AuditEvent] {
+        try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM auditEvent ORDER BY seq DESC LIMIT ?", arguments: [limit]).map {
                 AuditEvent(
                     seq: $0["seq"], atMs: $0["ts"], actor: $0["actor"], action: $0["action"], subject: $0["subject"], before: $0["before"],
@@ -56,8 +56,8 @@ extension LedgerDatabase: AdminStore {
         }
     }
 
-    public func budgetEvents(limit: Int) throws -> [BudgetAlert] {
-        try writer.read { db in
+    public func budgetEvents(limit: Int) async throws -> [BudgetAlert] {
+        try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM budgetEvent ORDER BY seq DESC LIMIT ?", arguments: [limit]).map {
                 BudgetAlert(
                     atMs: $0["ts"], budget: $0["budget"], scopeKey: $0["scopeKey"], period: $0["period"], periodStartMs: $0["periodStart"],

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 public import TollgateCore
 
-extension LedgerDatabase: SpendSource, GovernanceEventSink {
+extension LedgerDatabase: SpendSource, BudgetAlertStore {
     /// The ledger column holding each scope dimension.
     static func column(_ dimension: GovernanceScope.Dimension) -> String {
         switch dimension {
@@ -22,7 +22,7 @@ extension LedgerDatabase: SpendSource, GovernanceEventSink {
         }
     }
 
-    public func spend(scope: GovernanceScope, fromMs: Int64?, toMs: Int64?, bucketMs: Int64?) throws -> [SettledSpend] {
+    public func spend(scope: GovernanceScope, fromMs: Int64?, toMs: Int64?, bucketMs: Int64?) async throws -> [SettledSpend] {
         var conditions: [String] = ["costNano IS NOT NULL"]
         var arguments: [any DatabaseValueConvertible] = []
         for (dimension, condition) in scope.conditions.sorted(by: { $0.key < $1.key }) {
@@ -56,8 +56,9 @@ extension LedgerDatabase: SpendSource, GovernanceEventSink {
             SELECT \(keyExpression) AS k, \(bucketExpression) AS b, SUM(costNano) AS total FROM ledgerEntry
             WHERE \(conditions.joined(separator: " AND ")) GROUP BY k, b
             """
-        return try writer.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map {
+        let statementArguments = StatementArguments(arguments.map(\.databaseValue))
+        return try await writer.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: statementArguments).map {
                 SettledSpend(scopeKey: $0["k"], bucketStartMs: $0["b"], nanoUSD: $0["total"] ?? 0)
             }
         }
@@ -85,8 +86,8 @@ extension LedgerDatabase: SpendSource, GovernanceEventSink {
         }
     }
 
-    public func alerts(sinceMs: Int64) throws -> [BudgetAlert] {
-        try writer.read { db in
+    public func alerts(sinceMs: Int64) async throws -> [BudgetAlert] {
+        try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM budgetEvent WHERE periodStart >= ? ORDER BY seq", arguments: [sinceMs]).map {
                 BudgetAlert(
                     atMs: $0["ts"], budget: $0["budget"], scopeKey: $0["scopeKey"], period: $0["period"], periodStartMs: $0["periodStart"],
@@ -96,9 +97,9 @@ extension LedgerDatabase: SpendSource, GovernanceEventSink {
     }
 
     /// Keeps budget alerts as events (a repeated alert is recorded once).
-    public func record(alerts: [BudgetAlert]) throws {
+    public func record(alerts: [BudgetAlert]) async throws {
         guard !alerts.isEmpty else { return }
-        try writer.write { db in
+        try await writer.write { db in
             for alert in alerts {
                 try db.execute(
                     sql: """
@@ -114,8 +115,8 @@ extension LedgerDatabase: SpendSource, GovernanceEventSink {
     }
 
     /// Kill switches set through the admin API.
-    public func killSwitches() throws -> [KillSwitch] {
-        try writer.read { db in
+    public func killSwitches() async throws -> [KillSwitch] {
+        try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM killSwitch ORDER BY at").compactMap { row in
                 guard let kind = KillSwitch.Target.Kind(rawValue: row["kind"]) else { return nil }
                 return KillSwitch(target: .init(kind: kind, name: row["name"]), by: row["byWhom"], reason: row["reason"], atMs: row["at"])

@@ -1,6 +1,5 @@
 public import Logging
 public import ServiceLifecycle
-import GRDB
 import Synchronization
 public import TollgateCore
 
@@ -38,16 +37,16 @@ public final class LedgerJournal: LedgerSink, Service {
         var stopped = false
     }
 
-    private let database: LedgerDatabase
+    private let store: any EntryStore
     private let admissions: AdmissionLog
     private let configuration: Configuration
     private let logger: Logger
     private let state = Mutex(State())
     private let counters = Mutex((entries: 0, batches: 0))
 
-    /// Creates a journal writing entries to `database` and admissions to `admissions`.
-    public init(database: LedgerDatabase, admissions: AdmissionLog, configuration: Configuration = .init(), logger: Logger) {
-        self.database = database
+    /// Creates a journal writing entries to `store` and admissions to `admissions`.
+    public init(store: any EntryStore, admissions: AdmissionLog, configuration: Configuration = .init(), logger: Logger) {
+        self.store = store
         self.admissions = admissions
         self.configuration = configuration
         self.logger = logger
@@ -198,24 +197,12 @@ public final class LedgerJournal: LedgerSink, Service {
         }
     }
 
-    /// Writes a batch; once the task is cancelled (forced stop) it writes synchronously, so a
-    /// cancellation never discards a batch that could still be written.
+    /// Writes a batch (the store writes it even when this task is cancelled, so a forced stop never discards a batch
+    /// that could still be written).
     private func persist(_ entries: [LedgerEntry]) async throws {
-        do {
-            if !Task.isCancelled {
-                do {
-                    try await database.write(entries: entries)
-                    return
-                } catch is CancellationError {
-                    // Fall through to the synchronous write.
-                }
-            }
-            try database.writeNow(entries: entries)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            // An id already in the ledger (a duplicate hand-off): keep the first entry, write the rest.
-            let written = try database.writeNow(entries: entries, ignoringExisting: true)
-            logger.error(
-                "ledger entries with an id already recorded were skipped", metadata: ["skipped": "\(entries.count - written)"])
+        let written = try await store.write(entries: entries)
+        if written < entries.count {
+            logger.error("ledger entries with an id already recorded were skipped", metadata: ["skipped": "\(entries.count - written)"])
         }
     }
 

@@ -4,14 +4,9 @@ public import TollgateCore
 extension LedgerDatabase: OutcomeRecorder {
     /// Records outcomes atomically and idempotently (see ``OutcomeRecorder``): a new id is recorded, the same
     /// payload again is a duplicate, a different payload under a known id rejects the whole batch.
+    @discardableResult
     public func record(outcomes: [Outcome]) async throws -> OutcomeRecordResult {
         try await writer.write { db in try Self.record(db, outcomes: outcomes) }
-    }
-
-    /// Synchronous form of ``record(outcomes:)`` for imports and tests.
-    @discardableResult
-    public func recordNow(outcomes: [Outcome]) throws -> OutcomeRecordResult {
-        try writer.write { db in try Self.record(db, outcomes: outcomes) }
     }
 
     static func record(_ db: Database, outcomes: [Outcome]) throws -> OutcomeRecordResult {
@@ -47,27 +42,27 @@ extension LedgerDatabase: OutcomeRecorder {
     }
 
     /// One outcome by id.
-    public func outcome(id: String) throws -> Outcome? {
-        try writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM outcome WHERE id = ?", arguments: [id]).map(Self.outcome) }
+    public func outcome(id: String) async throws -> Outcome? {
+        try await writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM outcome WHERE id = ?", arguments: [id]).map(Self.outcome) }
     }
 
     /// Number of recorded outcomes.
-    public func outcomeCount() throws -> Int {
-        try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outcome") ?? 0 }
+    public func outcomeCount() async throws -> Int {
+        try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outcome") ?? 0 }
     }
 
     /// Outcomes that match no ledger entry: their request id is unknown and their trace id (if any) has no calls.
     /// They are kept (the calls may be in another ledger, or not written yet) and reported, never dropped.
-    public func unmatchedOutcomes(limit: Int = 10_000) throws -> [Outcome] {
-        try writer.read { db in
+    public func unmatchedOutcomes(limit: Int = 10_000) async throws -> [Outcome] {
+        try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM outcome o WHERE \(Self.unmatchedCondition) ORDER BY occurredAt, id LIMIT ?", arguments: [limit])
                 .map(Self.outcome)
         }
     }
 
     /// Number of unmatched outcomes that occurred in `[startMs, endMs)`.
-    public func unmatchedOutcomeCount(startMs: Int64, endMs: Int64) throws -> Int {
-        try writer.read { db in
+    public func unmatchedOutcomeCount(startMs: Int64, endMs: Int64) async throws -> Int {
+        try await writer.read { db in
             try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM outcome o WHERE occurredAt >= ? AND occurredAt < ? AND \(Self.unmatchedCondition)",
                 arguments: [startMs, endMs]) ?? 0
@@ -81,8 +76,8 @@ extension LedgerDatabase: OutcomeRecorder {
 
     /// The calls an outcome covers: its request, plus every call of its trace.
     /// - Returns: Calls and their known cost in nano-USD.
-    public func coverage(ofOutcome id: String) throws -> (calls: Int64, costNanoUSD: Int64) {
-        try writer.read { db in
+    public func coverage(ofOutcome id: String) async throws -> (calls: Int64, costNanoUSD: Int64) {
+        try await writer.read { db in
             let row = try Row.fetchOne(
                 db,
                 sql: """
@@ -99,8 +94,8 @@ extension LedgerDatabase: OutcomeRecorder {
     /// `workflow` groups by the outcome's own workflow. Other dimensions take the value of the call the
     /// outcome covers (its request; else the earliest call of its trace); an outcome whose calls are unknown
     /// falls in the nil (unattributed) group.
-    public func outcomeTotals(by dimension: ReportDimension?, startMs: Int64, endMs: Int64) throws -> [String?: OutcomeTotals] {
-        try writer.read { db in
+    public func outcomeTotals(by dimension: ReportDimension?, startMs: Int64, endMs: Int64) async throws -> [String?: OutcomeTotals] {
+        try await writer.read { db in
             let group: String
             if let dimension, dimension != .workflow {
                 let column = Self.ledgerColumn(dimension)

@@ -2,39 +2,13 @@ import Foundation
 import GRDB
 public import TollgateCore
 
-/// A price catalog version stored in the ledger database.
-public struct StoredPriceVersion: Sendable, Hashable {
-    /// Version id, e.g. `litellm-2026-11-26-1a2b3c4d`.
-    public var id: String
-    /// Where it came from.
-    public var source: String
-    /// SHA-256 of the imported file.
-    public var sha256: String
-    /// When it was imported (unix seconds).
-    public var importedAt: Int64
-    /// When its prices take effect (unix seconds).
-    public var effectiveFrom: Int64
-    /// Models priced.
-    public var modelCount: Int
-
-    /// Creates a version record.
-    public init(id: String, source: String, sha256: String, importedAt: Int64, effectiveFrom: Int64, modelCount: Int) {
-        self.id = id
-        self.source = source
-        self.sha256 = sha256
-        self.importedAt = importedAt
-        self.effectiveFrom = effectiveFrom
-        self.modelCount = modelCount
-    }
-}
-
-extension LedgerDatabase {
+extension LedgerDatabase: PriceStore {
     /// Stores a new dated catalog version (the ledger stays append-only: old versions are kept).
     /// - Throws: When a version with the same id exists.
-    public func importPrices(_ prices: [ModelPrice], version: StoredPriceVersion) throws {
+    public func importPrices(_ prices: [ModelPrice], version: StoredPriceVersion) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try writer.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql: "INSERT INTO priceVersion (id, source, sha256, importedAt, effectiveFrom, modelCount) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [version.id, version.source, version.sha256, version.importedAt, version.effectiveFrom, prices.count])
@@ -47,8 +21,8 @@ extension LedgerDatabase {
     }
 
     /// Every stored catalog version, oldest effective date first.
-    public func priceVersions() throws -> [StoredPriceVersion] {
-        try writer.read { db in
+    public func priceVersions() async throws -> [StoredPriceVersion] {
+        try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM priceVersion ORDER BY effectiveFrom, importedAt").map {
                 StoredPriceVersion(
                     id: $0["id"], source: $0["source"], sha256: $0["sha256"], importedAt: $0["importedAt"],
@@ -58,8 +32,8 @@ extension LedgerDatabase {
     }
 
     /// Every stored dated price, with the id of the version it belongs to.
-    public func storedPrices() throws -> [(version: String, price: ModelPrice)] {
-        try writer.read { db in
+    public func storedPrices() async throws -> [(version: String, price: ModelPrice)] {
+        try await writer.read { db in
             let decoder = JSONDecoder()
             return try Row.fetchAll(db, sql: "SELECT versionId, price FROM modelPrice ORDER BY effectiveFrom").map {
                 ($0["versionId"], try decoder.decode(ModelPrice.self, from: Data(($0["price"] as String).utf8)))
@@ -68,23 +42,15 @@ extension LedgerDatabase {
     }
 }
 
-extension StoredPriceVersion {
-    /// The `source` of the versions that hold prices given in the configuration.
-    public static let configurationSource = "configuration"
-
-    /// Whether the version holds a price given in the configuration (not an imported catalog).
-    public var isConfigured: Bool { source == Self.configurationSource }
-}
-
 extension LedgerDatabase {
     /// Records prices given in the configuration, each as a price version of its own (its id names
     /// the exact price), so that entries they price can be re-priced exactly without the configuration.
     /// Versions already recorded are left alone; each price's ``ModelPrice/source`` is its version id.
-    public func recordConfiguredPrices(_ prices: [(version: StoredPriceVersion, price: ModelPrice)]) throws {
+    public func recordConfiguredPrices(_ prices: [(version: StoredPriceVersion, price: ModelPrice)]) async throws {
         guard !prices.isEmpty else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try writer.write { db in
+        try await writer.write { db in
             for (version, price) in prices {
                 try db.execute(
                     sql: """

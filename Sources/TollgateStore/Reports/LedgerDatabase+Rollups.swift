@@ -1,7 +1,7 @@
 import GRDB
 public import TollgateCore
 
-extension LedgerDatabase {
+extension LedgerDatabase: ReportSource {
     /// Spend over `period`, grouped by zero, one or two dimensions (and by a time grain when given), read from the
     /// rollups; refused calls (``SpendMeasures/refusedCalls``) are counted from the ledger's `blocked` entries.
     ///
@@ -10,7 +10,7 @@ extension LedgerDatabase {
     /// team or workflow, and needs a day-aligned period; so does a time grain.
     /// - Returns: One group per distinct combination; `''` in the rollup comes back as nil (unattributed). With a
     ///   grain, `keys[0]` is the period's label (`2026-11-12`, `2026-W46`, `2026-11`) and the dimensions follow.
-    public func spend(groupedBy dimensions: [ReportDimension], period: ReportPeriod, grain: TimeGrain? = nil) throws -> [GroupedSpend] {
+    public func spend(groupedBy dimensions: [ReportDimension], period: ReportPeriod, grain: TimeGrain?) async throws -> [GroupedSpend] {
         let useCustomerTable = dimensions.contains(.customer)
         let wholeDays = period.startMs % 86_400_000 == 0 && period.endMs % 86_400_000 == 0
         let table = useCustomerTable || grain != nil ? Self.rollups[useCustomerTable ? 2 : 1] : wholeDays ? Self.rollups[1] : Self.rollups[0]
@@ -29,7 +29,7 @@ extension LedgerDatabase {
             FROM \(table.table) WHERE \(table.bucket) >= ? AND \(table.bucket) < ?
             \(keys.isEmpty ? "" : "GROUP BY " + (1...keys.count).map(String.init).joined(separator: ", "))
             """
-        var groups: [[String?]: SpendMeasures] = try writer.read { db in
+        var groups: [[String?]: SpendMeasures] = try await writer.read { db in
             var out: [[String?]: SpendMeasures] = [:]
             let rows = try Row.fetchCursor(db, sql: sql, arguments: [period.startMs / table.bucketMs, period.endMs / table.bucketMs])
             while let row = try rows.next() {
@@ -39,7 +39,7 @@ extension LedgerDatabase {
             }
             return out
         }
-        for (key, refused) in try refusedCalls(columns: dimensions.map(Self.ledgerColumn), period: period, grain: grain) {
+        for (key, refused) in try await refusedCalls(columns: dimensions.map(Self.ledgerColumn), period: period, grain: grain) {
             groups[key, default: SpendMeasures()].refusedCalls += refused
         }
         return groups.map { GroupedSpend(keys: $0.key, measures: $0.value) }
@@ -63,14 +63,14 @@ extension LedgerDatabase {
 
     /// Refused (`blocked`) entries over `period` by the given ledger columns (and time grain), from the ledger itself:
     /// the rollups do not count them.
-    func refusedCalls(columns: [String], period: ReportPeriod, grain: TimeGrain?) throws -> [[String?]: Int64] {
+    func refusedCalls(columns: [String], period: ReportPeriod, grain: TimeGrain?) async throws -> [[String?]: Int64] {
         let keys = (grain == nil ? [] : ["CAST(ts / 86400000 AS TEXT) AS kt"]) + columns.enumerated().map { "NULLIF(\($1), '') AS k\($0)" }
         let sql = """
             SELECT \((keys + ["COUNT(*) AS refused"]).joined(separator: ", "))
             FROM ledgerEntry WHERE status = 'blocked' AND ts >= ? AND ts < ?
             \(keys.isEmpty ? "" : "GROUP BY " + (1...keys.count).map(String.init).joined(separator: ", "))
             """
-        return try writer.read { db in
+        return try await writer.read { db in
             var out: [[String?]: Int64] = [:]
             for row in try Row.fetchAll(db, sql: sql, arguments: [period.startMs, period.endMs]) {
                 let refused: Int64 = row["refused"] ?? 0
@@ -81,8 +81,8 @@ extension LedgerDatabase {
     }
 
     /// Total spend over `period`.
-    public func spendTotal(period: ReportPeriod) throws -> SpendMeasures {
-        try spend(groupedBy: [], period: period).first?.measures ?? SpendMeasures()
+    public func spendTotal(period: ReportPeriod) async throws -> SpendMeasures {
+        try await spend(groupedBy: [], period: period, grain: nil).first?.measures ?? SpendMeasures()
     }
 
     static let measureSQL = """
@@ -101,37 +101,12 @@ extension LedgerDatabase {
             estimatedCalls: row["estimatedCalls"] ?? 0, failedCalls: row["failedCalls"] ?? 0,
             workflowTaggedCostNanoUSD: row["workflowCost"] ?? 0, fullyAttributedCalls: row["fullCalls"] ?? 0)
     }
-
-    /// Unit economics by one dimension: spend from the rollups, outcomes from the outcome table, for `period`
-    /// and the previous period of equal length. Groups are sorted by cost, largest first.
-    public func unitEconomics(by dimension: ReportDimension, period: ReportPeriod) throws -> [UnitRow] {
-        let previous = period.previous
-        var spendNow: [String?: SpendMeasures] = [:]
-        var spendBefore: [String?: SpendMeasures] = [:]
-        for g in try spend(groupedBy: [dimension], period: period) { spendNow[g.keys[0]] = g.measures }
-        for g in try spend(groupedBy: [dimension], period: previous) { spendBefore[g.keys[0]] = g.measures }
-        let outcomesNow = try outcomeTotals(by: dimension, startMs: period.startMs, endMs: period.endMs)
-        let outcomesBefore = try outcomeTotals(by: dimension, startMs: previous.startMs, endMs: previous.endMs)
-        let groups = Set(spendNow.keys).union(outcomesNow.keys)
-        return groups.map { key in
-            UnitRow(
-                group: key,
-                current: UnitMetrics.compute(spend: spendNow[key] ?? .init(), outcomes: outcomesNow[key] ?? .init(), hours: period.hours),
-                previous: UnitMetrics.compute(spend: spendBefore[key] ?? .init(), outcomes: outcomesBefore[key] ?? .init(), hours: previous.hours))
-        }.sorted { ($0.current.costNanoUSD, $1.group ?? "") > ($1.current.costNanoUSD, $0.group ?? "") }
-    }
-
-    /// The KPI inputs (total spend and outcomes) of a period.
-    public func kpiInputs(period: ReportPeriod) throws -> KPIReport.Inputs {
-        let outcomes = try outcomeTotals(by: nil, startMs: period.startMs, endMs: period.endMs)
-        return KPIReport.Inputs(spend: try spendTotal(period: period), outcomes: outcomes[nil] ?? .init(), hours: period.hours)
-    }
 }
 
 extension LedgerDatabase {
     /// Rows in the rollup tables (hourly, daily, customer daily), for benchmarks and operations.
-    public func rollupRowCounts() throws -> (hourly: Int, daily: Int, customerDaily: Int) {
-        try writer.read { db in
+    public func rollupRowCounts() async throws -> (hourly: Int, daily: Int, customerDaily: Int) {
+        try await writer.read { db in
             (
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spendHourly") ?? 0,
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spendDaily") ?? 0,
@@ -141,7 +116,7 @@ extension LedgerDatabase {
     }
 
     /// Refreshes the query planner's statistics (after a bulk load).
-    public func analyze() throws {
-        try writer.write { db in try db.execute(sql: "ANALYZE") }
+    public func analyze() async throws {
+        try await writer.write { db in try db.execute(sql: "ANALYZE") }
     }
 }

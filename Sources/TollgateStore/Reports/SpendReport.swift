@@ -1,20 +1,8 @@
 import GRDB
 public import TollgateCore
 
-/// A dimension `report spend` groups by: an attribution column, the requested or served model, or a time grain.
-public enum SpendDimension: String, Sendable, CaseIterable {
-    case team, app, workflow, customer, provider, environment, key
-    case costCenter = "cost_center"
-    /// The model the caller asked for (the configured name; for a downgraded call the model it was routed from);
-    /// rows list the served model when it differs.
-    case model
-    /// The model the provider ran (`upstream_model`, or a downgrade's target).
-    case servedModel = "served_model"
-    case day, week, month
-
-    /// The time grain, for `day`, `week` and `month`.
-    public var grain: TimeGrain? { TimeGrain(rawValue: rawValue) }
-
+extension SpendDimension {
+    /// The SQL expression of the ledger column the dimension groups by.
     var column: String {
         switch self {
         case .team: "team"
@@ -32,62 +20,11 @@ public enum SpendDimension: String, Sendable, CaseIterable {
     }
 }
 
-/// One line of a spend report.
-public struct SpendRow: Sendable, Hashable, Codable {
-    /// The group's value (a period label for time grains); `nil` is the unattributed bucket.
-    public var group: String?
-    /// Served calls: ledger entries governance did not refuse.
-    public var calls: Int64 = 0
-    /// Calls governance refused (`blocked` entries: budget, rate limit, policy, kill switch); not in ``calls``.
-    public var refusedCalls: Int64 = 0
-    /// Input tokens (uncached + cache reads + cache writes).
-    public var inputTokens: Int64 = 0
-    /// Cache-read tokens (part of input).
-    public var cachedTokens: Int64 = 0
-    /// Output tokens, reasoning included.
-    public var outputTokens: Int64 = 0
-    /// Known cost in nano-USD (estimated entries included, unpriced ones not).
-    public var costNanoUSD: Int64 = 0
-    /// Entries whose cost is unknown (unpriced): not included in the cost.
-    public var unpricedCalls: Int64 = 0
-    /// Entries whose usage was estimated.
-    public var estimatedCalls: Int64 = 0
-    /// Served calls that failed upstream or were cancelled.
-    public var failedCalls: Int64 = 0
-    /// For `--by model`: the served models of the group's calls, sorted.
-    public var servedModels: [String] = []
-    /// For time grains: the period's first day, `YYYY-MM-DD`.
-    public var periodStart: String?
-
-    /// Whether the cost is complete, a lower bound, or unknown.
-    public var knowledge: CostKnowledge { CostKnowledge.of(calls: calls, unpricedCalls: unpricedCalls) }
-
-    /// Adds another row's figures (for merging days into weeks and months).
-    mutating func add(_ o: SpendRow) {
-        calls += o.calls
-        refusedCalls += o.refusedCalls
-        inputTokens += o.inputTokens
-        cachedTokens += o.cachedTokens
-        outputTokens += o.outputTokens
-        costNanoUSD += o.costNanoUSD
-        unpricedCalls += o.unpricedCalls
-        estimatedCalls += o.estimatedCalls
-        failedCalls += o.failedCalls
-    }
-}
-
-extension SpendRow {
-    /// An empty row for `group` (totals are built by adding rows to one).
-    public init(group: String?) {
-        self.group = group
-    }
-}
-
 extension LedgerDatabase {
     /// Spend grouped by one dimension over `[sinceMs, untilMs)`: largest cost first, or for a time grain one row per
     /// period of the window in order (periods with no calls included, as zeros).
-    public func spend(by dimension: SpendDimension, sinceMs: Int64, untilMs: Int64) throws -> [SpendRow] {
-        let rows = try writer.read { db in
+    public func spend(by dimension: SpendDimension, sinceMs: Int64, untilMs: Int64) async throws -> [SpendRow] {
+        let rows = try await writer.read { db in
             let sql = """
                 SELECT \(dimension.column) AS grp,
                        SUM(status <> 'blocked') AS calls,
@@ -132,8 +69,8 @@ extension LedgerDatabase {
     }
 
     /// The timestamps (ms) of the oldest and newest entries, nil for an empty ledger.
-    public func coverage() throws -> (firstMs: Int64, lastMs: Int64)? {
-        try writer.read { db in
+    public func coverage() async throws -> (firstMs: Int64, lastMs: Int64)? {
+        try await writer.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT MIN(ts) AS a, MAX(ts) AS b FROM ledgerEntry"),
                 let first: Int64 = row["a"], let last: Int64 = row["b"]
             else { return nil }

@@ -37,7 +37,7 @@ import Testing
     @Test func dayBudgetResetsAtLocalMidnightInItsTimeZone() throws {
         let config = GovernanceConfiguration(
             timeZone: "Europe/Berlin", budgets: [BudgetRule(name: "daily", scope: GovernanceScope([.team: .each]), period: "day", limitUSD: "0.00001")])
-        let governor = try Governor(rules: try Self.rules(config), catalog: Self.catalog, source: nil, nowMs: Self.lastBerlinMs)
+        let governor = Governor(rules: try Self.rules(config), catalog: Self.catalog)
         // Each call may cost up to 3,000 nano (1 input + 1 output token); each really costs 4,000.
         for _ in 0..<2 {
             let ticket = try #require(Self.ticket(governor.admit(Self.facts(at: Self.lastBerlinMs))))
@@ -61,7 +61,7 @@ import Testing
             BudgetRule(name: "roomy", period: "month", limitUSD: "1"),
             BudgetRule(name: "tight", scope: GovernanceScope([.team: .equals("support")]), period: "month", limitUSD: "0.000002"),
         ])
-        let governor = try Governor(rules: try Self.rules(config), catalog: Self.catalog, source: nil, nowMs: 0)
+        let governor = Governor(rules: try Self.rules(config), catalog: Self.catalog)
         guard case .refused(let refusal) = governor.admit(Self.facts(at: 1_000)) else {
             Issue.record("the tight budget must refuse")
             return
@@ -78,7 +78,7 @@ import Testing
 
     @Test func thresholdsFireOncePerPeriod() throws {
         let config = GovernanceConfiguration(budgets: [BudgetRule(name: "b", period: "month", limitUSD: "0.00001", thresholds: [50, 100])])
-        let governor = try Governor(rules: try Self.rules(config), catalog: Self.catalog, source: nil, nowMs: 0)
+        let governor = Governor(rules: try Self.rules(config), catalog: Self.catalog)
         let november: Int64 = 1_794_000_000_000
         func spend(_ cost: Int64, at ms: Int64) throws -> [Int] {
             let ticket = try #require(Self.ticket(governor.admit(Self.facts(at: ms))))
@@ -95,7 +95,7 @@ import Testing
 
     @Test func estimateModeReportsItsOvershoot() throws {
         let config = GovernanceConfiguration(budgets: [BudgetRule(name: "e", period: "lifetime", limitUSD: "0.00001", mode: .estimate)])
-        let governor = try Governor(rules: try Self.rules(config), catalog: Self.catalog, source: nil, nowMs: 0)
+        let governor = Governor(rules: try Self.rules(config), catalog: Self.catalog)
         let first = try #require(Self.ticket(governor.admit(Self.facts(at: 0))))
         let second = try #require(Self.ticket(governor.admit(Self.facts(at: 0))))
         governor.settle(first, entry: Self.entry(cost: 7_000, at: 0))
@@ -106,7 +106,7 @@ import Testing
 
     @Test func rollingWindowsForgetOldSpend() throws {
         let config = GovernanceConfiguration(budgets: [BudgetRule(name: "r", period: "rolling 1h", limitUSD: "0.000005")])
-        let governor = try Governor(rules: try Self.rules(config), catalog: Self.catalog, source: nil, nowMs: 0)
+        let governor = Governor(rules: try Self.rules(config), catalog: Self.catalog)
         let t0: Int64 = 1_800_000_000_000
         let ticket = try #require(Self.ticket(governor.admit(Self.facts(at: t0))))
         governor.settle(ticket, entry: Self.entry(cost: 4_000, at: t0))
@@ -116,7 +116,7 @@ import Testing
 
     @Test func agentLimitsCountCallsAndTokensPerTrace() throws {
         let config = GovernanceConfiguration(agentLimits: [AgentLimitRule(name: "task", maxCalls: 2, maxTokens: 100)])
-        let governor = try Governor(rules: try Self.rules(config), catalog: Self.catalog, source: nil, nowMs: 0)
+        let governor = Governor(rules: try Self.rules(config), catalog: Self.catalog)
         let a = try #require(Self.ticket(governor.admit(Self.facts(at: 0, trace: "t"))))
         let b = try #require(Self.ticket(governor.admit(Self.facts(at: 0, trace: "t"))))
         guard case .refused(let refusal) = governor.admit(Self.facts(at: 0, trace: "t")) else {
@@ -139,7 +139,7 @@ import Testing
             func alerts(sinceMs: Int64) throws -> [BudgetAlert] { [] }
         }
         let config = GovernanceConfiguration(agentLimits: [AgentLimitRule(name: "task", maxCalls: 5, maxDuration: .seconds(600))])
-        let governor = try Governor(rules: try Self.rules(config), catalog: Self.catalog, source: Ledger(), nowMs: 2_000)
+        let governor = try await Governor(rules: try Self.rules(config), catalog: Self.catalog, source: Ledger(), nowMs: 2_000)
         // The trace made 4 calls before the restart: one more is allowed, then it stops.
         await governor.prepare(Self.facts(at: 2_000, trace: "long-task"))
         let fifth = try #require(Self.ticket(governor.admit(Self.facts(at: 2_000, trace: "long-task"))))
@@ -158,23 +158,21 @@ import Testing
         var facts = Self.facts(at: 0, trace: "t")
         facts.maxTokens = Int64.max
         facts.choices = 128
-        let budget = try Governor(
-            rules: try Self.rules(GovernanceConfiguration(budgets: [BudgetRule(name: "b", period: "day", limitUSD: "5")])), catalog: Self.catalog,
-            source: nil, nowMs: 0)
+        let budget = Governor(
+            rules: try Self.rules(GovernanceConfiguration(budgets: [BudgetRule(name: "b", period: "day", limitUSD: "5")])), catalog: Self.catalog)
         guard case .refused(let refusal) = budget.admit(facts) else {
             Issue.record("a call that may cost far more than the limit must be refused")
             return
         }
         #expect(refusal.code == .budgetExceeded)
-        let calls = try Governor(
-            rules: try Self.rules(GovernanceConfiguration(agentLimits: [AgentLimitRule(name: "calls", maxCalls: 100)])), catalog: Self.catalog,
-            source: nil, nowMs: 0)
+        let calls = Governor(
+            rules: try Self.rules(GovernanceConfiguration(agentLimits: [AgentLimitRule(name: "calls", maxCalls: 100)])), catalog: Self.catalog)
         for _ in 0..<50 { #expect(Self.ticket(calls.admit(facts)) != nil) }
     }
 
     @Test func aCallLargerThanItsBucketEmptiesItWithoutLockingTheScopeOut() throws {
         let rule = RateLimitRule(name: "tpm", scope: GovernanceScope([.team: .each]), tokensPerMinute: 1_000)
-        let governor = try Governor(rules: try Self.rules(GovernanceConfiguration(rateLimits: [rule])), catalog: Self.catalog, source: nil, nowMs: 0)
+        let governor = Governor(rules: try Self.rules(GovernanceConfiguration(rateLimits: [rule])), catalog: Self.catalog)
         var huge = Self.facts(at: 0)
         huge.inputBytes = 50_000_000
         huge.estimatedInputTokens = 50_000_000
@@ -193,7 +191,7 @@ import Testing
     @Test func aDeclaredWorkflowOfAnotherTeamCannotSpendItsBudget() throws {
         // beta-flow is beta's, with a budget that fits one call (3,000 nano-USD each at most).
         let config = GovernanceConfiguration(workflows: [WorkflowDefinition(name: "beta-flow", owner: "bea", team: "beta", budgetUSD: "0.000003")])
-        let governor = try Governor(rules: try Self.rules(config), catalog: Self.catalog, source: nil, nowMs: 0)
+        let governor = Governor(rules: try Self.rules(config), catalog: Self.catalog)
         func call(team: String, declared: Bool) -> GovernanceTicket? {
             var facts = Self.facts(team: team, at: 0)
             facts.attribution.workflow = "beta-flow"
@@ -207,21 +205,21 @@ import Testing
         #expect(call(team: "beta", declared: false) == nil)
     }
 
-    @Test func reloadKeepsUnchangedBudgetsAndLoadsNewOnesFromTheLedger() throws {
+    @Test func reloadKeepsUnchangedBudgetsAndLoadsNewOnesFromTheLedger() async throws {
         struct Ledger: SpendSource {
             func spend(scope: GovernanceScope, fromMs: Int64?, toMs: Int64?, bucketMs: Int64?) throws -> [SettledSpend] {
                 [SettledSpend(scopeKey: "", nanoUSD: 2_500)]
             }
             func traceTotals(_ traceID: String) throws -> TraceTotals? { nil }
-            func alerts(sinceMs: Int64) throws -> [BudgetAlert] { [] }
+            func alerts(sinceMs: Int64) async throws -> [BudgetAlert] { [] }
         }
         let old = BudgetRule(name: "old", period: "month", limitUSD: "1")
-        let governor = try Governor(
+        let governor = try await Governor(
             rules: try Self.rules(GovernanceConfiguration(budgets: [old])), catalog: Self.catalog, source: Ledger(), nowMs: 0)
         let ticket = try #require(Self.ticket(governor.admit(Self.facts(at: 0))))
         governor.settle(ticket, entry: Self.entry(cost: 500, at: 0))
         let added = BudgetRule(name: "new", period: "month", limitUSD: "1")
-        try governor.reload(try Self.rules(GovernanceConfiguration(budgets: [old, added])), nowMs: 0)
+        try await governor.reload(try Self.rules(GovernanceConfiguration(budgets: [old, added])), nowMs: 0)
         let status = Dictionary(uniqueKeysWithValues: governor.budgetStatus(nowMs: 0).map { ($0.budget, $0.spentNanoUSD) })
         #expect(status == ["old": 3_000, "new": 2_500])
     }

@@ -9,9 +9,10 @@ import TollgateCore
 
 /// Alert delivery as a service: a bounded queue the request path never waits on, drained on shutdown.
 @Suite struct AlertDeliveryTests {
-    final class Events: GovernanceEventSink {
+    final class Events: BudgetAlertStore {
         let kept = Mutex<[String]>([])
         func record(alerts: [BudgetAlert]) throws { kept.withLock { $0 += alerts.map(\.budget) } }
+        func budgetEvents(limit: Int) throws -> [BudgetAlert] { [] }
     }
 
     static func alert(_ budget: String) -> BudgetAlert {

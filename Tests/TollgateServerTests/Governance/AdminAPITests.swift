@@ -84,9 +84,9 @@ import TollgateStore
             let secret = try #require(try created.object()["secret"] as? String)
             #expect(try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat, authorization: "Bearer \(secret)").status == 200)
             // Move its expiry into the past behind the API's back, as time would.
-            var key = try #require(try h.database.keys().first { $0.name == "temp" })
+            var key = try #require(try await h.database.keys().first { $0.name == "temp" })
             key.expiresAtMs = 1_000
-            try h.database.save(key, audit: AuditEvent(atMs: 0, actor: "test", action: "test", subject: "key:temp"))
+            try await h.database.save(key, audit: AuditEvent(atMs: 0, actor: "test", action: "test", subject: "key:temp"))
             let response = try await h.gateway.send(.patch, "/admin/v1/keys/temp", json: #"{"allow_override":false}"#, authorization: Self.admin)
             #expect(response.status == 200)
             let expired = try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat, authorization: "Bearer \(secret)")
@@ -112,8 +112,8 @@ import TollgateStore
                 #expect(response.status == status, "\(body)")
                 #expect(((try? Self.error(response))?["message"] as? String)?.contains(message) == true, "\(body): \(response.body)")
             }
-            #expect(try h.database.keys().isEmpty)
-            #expect(try h.database.auditEvents(limit: 10).isEmpty)
+            #expect(try await h.database.keys().isEmpty)
+            #expect(try await h.database.auditEvents(limit: 10).isEmpty)
             let unknown = try await h.gateway.send(.put, "/admin/v1/kill-switches", json: #"{"team":"x","reason":"y"}"#, authorization: Self.admin)
             #expect(unknown.status == 400)
             let twoTargets = try await h.gateway.send(
@@ -140,7 +140,7 @@ import TollgateStore
             let cleared = try await h.gateway.send(.delete, "/admin/v1/kill-switches/workflow/support-copilot", authorization: Self.admin)
             #expect(cleared.status == 200)
             #expect(try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat).status == 200)
-            let actions = try h.database.auditEvents(limit: 10).map(\.action)
+            let actions = try await h.database.auditEvents(limit: 10).map(\.action)
             #expect(actions == ["kill_switch.clear", "kill_switch.set"])
         }
     }

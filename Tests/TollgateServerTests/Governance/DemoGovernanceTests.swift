@@ -17,15 +17,15 @@ import TollgateStore
     @Test func demoTrafficIsAdmittedUnderTheDemoGovernanceAfterHistoryIsSeeded() async throws {
         try await SimulatorHarness.run { simulator in
             let ledgerPath = try GatewayHarness.freshLedgerPath()
-            _ = try DemoHistorySeeder.seedIfEmpty(path: ledgerPath, now: Self.now)
+            _ = try await DemoHistorySeeder.seedIfEmpty(path: ledgerPath, now: Self.now)
             // The history's outcomes are stored, so unit economics have something true to show.
-            #expect(try LedgerDatabase.open(path: ledgerPath).outcomeCount() > 10_000)
+            #expect(try await LedgerDatabase.open(path: ledgerPath).outcomeCount() > 10_000)
             let text = DemoScenario.configuration(port: 0, simulatorPort: simulator.port, sqlitePath: ledgerPath)
             let runtime = try ConfigurationLoader.load(text: text, origin: "demo.yaml", environment: [:])
             #expect(!runtime.configuration.governance.budgets.isEmpty)
             var logger = Logger(label: "demo-test")
             logger.logLevel = .warning
-            let server = try GatewayServer(runtime: runtime, now: Self.now, logger: logger)
+            let server = try await GatewayServer(runtime: runtime, now: Self.now, logger: logger)
             // Budgets start from the seeded history's spend in the current period.
             // (The live calls below run at the real time, in whatever period that is; they are admitted either way.)
             let now = Int64(Self.now.timeIntervalSince1970 * 1_000)

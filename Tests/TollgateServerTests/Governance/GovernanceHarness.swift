@@ -64,10 +64,10 @@ extension GatewayHarness {
     /// Waits until the ledger holds `count` entries, then returns all of them.
     func settledEntries(count: Int) async throws -> [LedgerEntry] {
         for _ in 0..<200 {
-            if try database.entryCount() >= count { break }
+            if try await database.entryCount() >= count { break }
             try await Task.sleep(for: .milliseconds(25))
         }
-        return try database.latestEntries(limit: 100_000)
+        return try await database.latestEntries(limit: 100_000)
     }
 }
 

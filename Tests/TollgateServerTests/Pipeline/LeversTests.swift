@@ -8,7 +8,7 @@ import TollgateProviders
 /// The levers stage alone: a body is edited only where Tollgate must act.
 @Suite struct LeversTests {
     static func admitted(_ runtime: GatewayRuntime, model: String, maxTokens: Int? = nil, redactors: [PIIRedactor] = []) throws -> Admitted {
-        let governor = try Governor(rules: .none, catalog: PipelineFixtures.catalog, source: nil, nowMs: 0)
+        let governor = Governor(rules: .none, catalog: PipelineFixtures.catalog)
         return Admitted(
             model: runtime.models[model]!, maxTokens: maxTokens, redactors: redactors, notes: ["from admission"],
             streamGuard: StreamGuard(governor: governor, ticket: nil))

@@ -56,7 +56,7 @@ enum PipelineFixtures {
 
     /// The admit stage over the runtime's rules.
     static func admitter(_ runtime: GatewayRuntime) throws -> Admitter {
-        let governor = try Governor(rules: runtime.governance, catalog: catalog, source: nil, nowMs: 1_800_000_000_000)
+        let governor = Governor(rules: runtime.governance, catalog: catalog)
         return Admitter(governor: governor, intake: intake(runtime))
     }
 

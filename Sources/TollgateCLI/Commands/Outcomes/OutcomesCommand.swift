@@ -25,12 +25,12 @@ struct OutcomesCommand: AsyncParsableCommand {
         var file: String
 
         func run() async throws {
-            let result = try Self.importFile(file, into: location.open())
+            let result = try await Self.importFile(file, into: location.open())
             print("imported \(result.accepted) outcomes from \(file) (\(result.duplicates) already recorded)")
         }
 
         /// Parses the whole file, then records every row in one transaction; any error imports nothing.
-        static func importFile(_ file: String, into database: LedgerDatabase) throws -> OutcomeRecordResult {
+        static func importFile(_ file: String, into database: LedgerDatabase) async throws -> OutcomeRecordResult {
             guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("\(file): cannot read the file") }
             let bytes = [UInt8](data)
             let large = bytes.count > 5_000_000
@@ -44,7 +44,7 @@ struct OutcomesCommand: AsyncParsableCommand {
             }
             if large { FileHandle.standardError.write(Data("writing \(outcomes.count) outcomes in one transaction...\n".utf8)) }
             do {
-                return try database.recordNow(outcomes: outcomes)
+                return try await database.record(outcomes: outcomes)
             } catch let conflict as OutcomeConflict {
                 throw CommandFailure("\(file): \(conflict.description)")
             }
@@ -63,7 +63,7 @@ struct OutcomesCommand: AsyncParsableCommand {
         var limit: Int = 1_000
 
         func run() async throws {
-            let outcomes = try location.open().unmatchedOutcomes(limit: limit)
+            let outcomes = try await location.open().unmatchedOutcomes(limit: limit)
             if format.json {
                 try ReportJSON.print([
                     "unmatched": outcomes.map {

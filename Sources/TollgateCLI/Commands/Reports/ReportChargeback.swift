@@ -61,7 +61,7 @@ extension ReportCommand {
             let database = try location.open()
             let result: TollgateCore.Chargeback
             do {
-                result = try TollgateCore.Chargeback.compute(byTeam: try database.spend(groupedBy: [.team], period: period), rateCard: card)
+                result = try await database.chargeback(period: period, rateCard: card)
             } catch let error as ReportError {
                 throw CommandFailure(error.message)
             }
@@ -70,34 +70,17 @@ extension ReportCommand {
                 FileHandle.standardError.write(Data(
                     "warning: rate_card.shared_teams names '\(team)', which has no calls in \(period.label) (teams with calls: \(known.isEmpty ? "none" : known))\n".utf8))
             }
-            if let team = statement { return print(try Self.statement(for: team, result: result, database: database, period: period, as: statementFormat)) }
+            if let team = statement {
+                do {
+                    return print(Self.render(try await database.chargebackStatement(for: team, result: result, period: period), as: statementFormat))
+                } catch let error as ReportError {
+                    throw CommandFailure(error.message)
+                }
+            }
             let output = ChargebackOutput(result: result, period: period)
             if format.json { return try ReportJSON.print(output.json()) }
             if format.csv { return print(output.csv()) }
             print(output.text())
-        }
-
-        /// One team's statement; a shared team's or the unattributed pool's (`(unattributed)`) shows what was redistributed.
-        static func statement(
-            for team: String, result: TollgateCore.Chargeback, database: LedgerDatabase, period: ReportPeriod, as format: StatementFormat
-        ) throws -> String {
-            let key: String? = team == GroupedSpend.unattributed ? nil : team
-            let byWorkflow = try database.spend(groupedBy: [.team, .workflow], period: period)
-                .filter { $0.keys[0] == key }.map { GroupedSpend(keys: [$0.keys[1]], measures: $0.measures) }
-            if let line = result.lines.first(where: { $0.team == team }) {
-                let made = Result { () throws(ReportError) in
-                    try ChargebackStatement.make(line: line, byWorkflow: byWorkflow, period: period, rule: result.rule)
-                }
-                return render(try made.mapError { CommandFailure($0.message) }.get(), as: format)
-            }
-            if let part = result.pool.first(where: { $0.team == key }) {
-                let made = Result { () throws(ReportError) in
-                    try ChargebackStatement.make(pool: part, byWorkflow: byWorkflow, period: period, rule: result.rule)
-                }
-                return render(try made.mapError { CommandFailure($0.message) }.get(), as: format)
-            }
-            let names = result.lines.map(\.team) + result.pool.map { $0.team ?? GroupedSpend.unattributed }
-            throw CommandFailure("no chargeback line for team '\(team)' in \(period.label) (lines: \(names.joined(separator: ", ")))")
         }
 
         static func render(_ s: ChargebackStatement, as format: StatementFormat) -> String {

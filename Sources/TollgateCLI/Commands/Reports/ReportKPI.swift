@@ -18,11 +18,7 @@ extension ReportCommand {
             let period = try self.period.resolve()
             let configuration = try location.config.map { try loadRuntime($0).configuration }
             let targets = configuration?.reports.targets ?? .init()
-            let database = try location.open()
-            let budgets = try configuration.flatMap { try Self.budgetVariance(governance: $0.governance, period: period, database: database) }
-            let results = KPIReport.evaluate(
-                current: try database.kpiInputs(period: period), previous: try database.kpiInputs(period: period.previous), targets: targets,
-                budgets: budgets)
+            let results = try await location.open().kpis(period: period, targets: targets, governance: configuration?.governance)
             if format.json {
                 try ReportJSON.print([
                     "report": "kpi", "period": ReportJSON.period(period), "previous_period": ReportJSON.period(period.previous),
@@ -41,44 +37,6 @@ extension ReportCommand {
             for r in results { table.rows.append([r.name, r.value, r.target, r.status.rawValue]) }
             print("KPIs, \(period.label) (trends vs \(period.previous.label))")
             print(table.render())
-        }
-
-        /// Spend against the configured budgets whose period is the report's kind (month budgets for
-        /// `--period 2026-10`, quarter budgets for `2026-Q4`, ...), read from the ledger over the report
-        /// period (UTC); each counter of a per-value budget (`team: "*"`) counts as one budget.
-        static func budgetVariance(governance: GovernanceConfiguration, period: ReportPeriod, database: LedgerDatabase) throws -> BudgetVariance? {
-            let kind: String
-            switch period.label.count {
-            case 4: kind = "year"
-            case 7 where period.label.contains("-Q"): kind = "quarter"
-            case 7: kind = "month"
-            case 10: kind = "day"
-            default: return nil
-            }
-            var rules = governance.budgets.filter { $0.period == kind }
-            if kind == "month" {
-                for workflow in governance.workflows {
-                    if let limit = workflow.budgetUSD {
-                        rules.append(BudgetRule(name: "workflow:\(workflow.name)", scope: GovernanceScope([.workflow: .equals(workflow.name)]), limitUSD: limit))
-                    }
-                }
-            }
-            guard !rules.isEmpty else { return nil }
-            var variance = BudgetVariance(spentNanoUSD: 0, limitNanoUSD: 0, budgets: 0, overspent: 0)
-            for rule in rules {
-                guard let limit = Money.parseUSD(rule.limitUSD) else { continue }
-                var rows = try database.spend(scope: rule.scope, fromMs: period.startMs, toMs: period.endMs, bucketMs: nil)
-                if rows.isEmpty && rule.scope.perValueDimensions.isEmpty && rule.scope.perValueTags.isEmpty {
-                    rows = [SettledSpend(scopeKey: "", nanoUSD: 0)]
-                }
-                for row in rows {
-                    variance.spentNanoUSD += row.nanoUSD
-                    variance.limitNanoUSD += limit
-                    variance.budgets += 1
-                    if row.nanoUSD > limit { variance.overspent += 1 }
-                }
-            }
-            return variance
         }
     }
 }

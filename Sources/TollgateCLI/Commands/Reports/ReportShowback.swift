@@ -36,7 +36,7 @@ extension ReportCommand {
             let database = try location.open()
             let groups: [GroupedSpend]
             do {
-                groups = try database.spend(groupedBy: dimensions, period: period, grain: grain)
+                groups = try await database.spend(groupedBy: dimensions, period: period, grain: grain)
             } catch let error as ReportError {
                 throw CommandFailure(error.message)
             }
@@ -46,7 +46,7 @@ extension ReportCommand {
             if format.json { return try ReportJSON.print(Self.json(ordered, total: total, names: names, period: period)) }
             if format.csv { return print(Self.csv(ordered, total: total, names: names)) }
             if total.calls == 0 && total.refusedCalls == 0 {
-                let coverage = try database.coverage()
+                let coverage = try await database.coverage()
                 print(LedgerCoverage.emptyWindow(startMs: period.startMs, endMs: period.endMs, firstMs: coverage?.firstMs, lastMs: coverage?.lastMs))
                 return
             }

@@ -95,8 +95,8 @@ extension ReportCommand {
             let dimension = ReportDimension(rawValue: by)!
             let period = try self.period.resolve()
             let database = try location.open()
-            let rows = try database.unitEconomics(by: dimension, period: period)
-            let unmatched = try database.unmatchedOutcomeCount(startMs: period.startMs, endMs: period.endMs)
+            let rows = try await database.unitEconomics(by: dimension, period: period)
+            let unmatched = try await database.unmatchedOutcomeCount(startMs: period.startMs, endMs: period.endMs)
             if format.json {
                 try ReportJSON.print([
                     "report": "unit", "by": dimension.rawValue, "period": ReportJSON.period(period),
