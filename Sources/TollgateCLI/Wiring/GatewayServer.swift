@@ -59,7 +59,7 @@ struct GatewayServer {
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger, governor: governor, events: database,
             managedKeys: managedKeys)
         self.gateway = gateway
-        self.reloader = configurationPath.map { ConfigurationReloader(path: $0, gateway: gateway, logger: logger) }
+        self.reloader = configurationPath.map { ConfigurationReloader(path: $0, load: { try ConfigurationLoader.load(path: $0) }, gateway: gateway, logger: logger) }
         self.connections = connections
     }
 

@@ -97,14 +97,14 @@ extension AdminAPI {
     func addRoutes(to router: Router<GatewayRequestContext>, gateway: Gateway) {
         let group = router.group("/admin/v1").add(middleware: AdminAuthMiddleware(key: gateway.runtime.configuration.admin.key))
         group.get("/keys") { _, _ -> Response in
-            let now = Gateway.nowMs()
+            let now = gateway.clock.nowMs()
             var views = gateway.keys.configuredPrincipals.map(KeyView.init(configured:))
             views += try await store.keys().map { KeyView($0, nowMs: now) }
             return try Self.json(["data": views])
         }
         group.post("/keys") { request, context -> Response in
             let body = try await Self.decode(KeyCreateRequest.self, from: request, context: context)
-            let now = Gateway.nowMs()
+            let now = gateway.clock.nowMs()
             try await Self.validate(name: body.name, gateway: gateway, store: store)
             try Self.validate(models: body.allowedModels, gateway: gateway)
             let expires = try body.expiresAt.map { try Self.parseTime($0, field: "expires_at", after: now) }
@@ -120,12 +120,12 @@ extension AdminAPI {
         }
         group.get("/keys/{name}") { _, context -> Response in
             let key = try await Self.managedKey(context, store: store, gateway: gateway)
-            return try Self.json(KeyView(key, nowMs: Gateway.nowMs()))
+            return try Self.json(KeyView(key, nowMs: gateway.clock.nowMs()))
         }
         group.patch("/keys/{name}") { request, context -> Response in
             var key = try await Self.managedKey(context, store: store, gateway: gateway)
             let body = try await Self.decode(KeyUpdateRequest.self, from: request, context: context)
-            let now = Gateway.nowMs()
+            let now = gateway.clock.nowMs()
             let before = key
             if let expires = body.expiresAt { key.expiresAtMs = try expires.map { try Self.parseTime($0, field: "expires_at", after: now) } }
             if let models = body.allowedModels {
@@ -143,7 +143,7 @@ extension AdminAPI {
         group.post("/keys/{name}/rotate") { request, context -> Response in
             var key = try await Self.managedKey(context, store: store, gateway: gateway)
             guard key.revokedAtMs == nil else { throw Self.error(409, "The key '\(key.name)' is revoked; create a new one.", code: "key_revoked") }
-            let now = Gateway.nowMs()
+            let now = gateway.clock.nowMs()
             let before = key
             let secret = VirtualKey.makeSecret()
             key.secretHash = VirtualKey.hash(secret: secret)
@@ -156,7 +156,7 @@ extension AdminAPI {
         group.post("/keys/{name}/revoke") { request, context -> Response in
             var key = try await Self.managedKey(context, store: store, gateway: gateway)
             guard key.revokedAtMs == nil else { throw Self.error(409, "The key '\(key.name)' is already revoked.", code: "key_revoked") }
-            let now = Gateway.nowMs()
+            let now = gateway.clock.nowMs()
             let before = key
             key.revokedAtMs = now
             try await store.save(key, audit: Self.audit(request, "key.revoke", key: key, before: before, after: key, now: now))
@@ -169,7 +169,7 @@ extension AdminAPI {
         group.put("/kill-switches") { request, context -> Response in
             let body = try await Self.decode(KillSwitchRequest.self, from: request, context: context)
             try Self.validate(target: body.target, gateway: gateway)
-            let now = Gateway.nowMs()
+            let now = gateway.clock.nowMs()
             let kill = KillSwitch(target: body.target, by: Self.actor(request), reason: body.reason, atMs: now)
             let previous = gateway.governor.killSwitches.first { $0.target == body.target }
             let audit = AuditEvent(
@@ -191,28 +191,28 @@ extension AdminAPI {
                 throw Self.error(409, "The switch on \(target.text) is in the configuration file; remove it there and reload.", code: "configured")
             }
             let audit = AuditEvent(
-                atMs: Gateway.nowMs(), actor: Self.actor(request), action: "kill_switch.clear", subject: kind.rawValue + ":" + name,
+                atMs: gateway.clock.nowMs(), actor: Self.actor(request), action: "kill_switch.clear", subject: kind.rawValue + ":" + name,
                 before: Self.text(removed))
             try await store.save(killSwitch: nil, target: target, audit: audit)
             gateway.governor.clearKillSwitch(target)
             return try Self.json(["cleared": target.text])
         }
         group.get("/budgets") { _, _ -> Response in
-            try Self.json(["data": gateway.governor.budgetStatus(nowMs: Gateway.nowMs()).map(BudgetView.init)])
+            try Self.json(["data": gateway.governor.budgetStatus(nowMs: gateway.clock.nowMs()).map(BudgetView.init)])
         }
         group.get("/budgets/events") { request, _ -> Response in
             let limit = request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 100
-            return try await Self.json(["data": try await store.budgetEvents(limit: max(1, min(limit, 10_000))).map(AlertView.init)])
+            return try Self.json(["data": try await store.budgetEvents(limit: max(1, min(limit, 10_000))).map(AlertView.init)])
         }
         group.get("/audit") { request, _ -> Response in
             let limit = request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 100
-            return try await Self.json(["data": try await store.auditEvents(limit: max(1, min(limit, 10_000))).map(AuditView.init)])
+            return try Self.json(["data": try await store.auditEvents(limit: max(1, min(limit, 10_000))).map(AuditView.init)])
         }
         group.post("/reload") { request, _ -> Response in
             guard let reload else { throw Self.error(404, "This gateway was not started from a configuration file.", code: "not_found") }
             do {
                 let summary = try await reload()
-                try await store.record(audit: AuditEvent(atMs: Gateway.nowMs(), actor: Self.actor(request), action: "config.reload", subject: "config", after: summary))
+                try await store.record(audit: AuditEvent(atMs: gateway.clock.nowMs(), actor: Self.actor(request), action: "config.reload", subject: "config", after: summary))
                 return try Self.json(["reloaded": summary])
             } catch let error as ConfigurationError {
                 throw Self.error(400, error.description, code: "invalid_configuration")

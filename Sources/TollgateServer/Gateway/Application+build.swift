@@ -74,7 +74,7 @@ public func buildGatewayApplication(
                 status: .unauthorized, headers: [.contentType: "text/plain; charset=utf-8", .wwwAuthenticate: "Bearer"],
                 body: .init(byteBuffer: ByteBuffer(string: "/metrics needs the token set in server.metrics_token as a bearer token.\n")))
         }
-        gateway.metrics.updateBudgets(gateway.governor.budgetStatus(nowMs: Gateway.nowMs()))
+        gateway.metrics.updateBudgets(gateway.governor.budgetStatus(nowMs: gateway.clock.nowMs()))
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: gateway.metrics.registry.emitToBuffer())))

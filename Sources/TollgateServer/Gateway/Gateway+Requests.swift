@@ -61,11 +61,6 @@ extension Gateway {
             if read > discardLimit { return }
         }
     }
-
-    /// The system clock's time, for the routes that date what they do outside a call's pipeline.
-    static func nowMs() -> Int64 {
-        WallClock.system.nowMs()
-    }
 }
 
 /// Request ids: `tg_`, 16 hex digits drawn at random when the process starts, and 8 hex digits of

@@ -41,7 +41,7 @@ extension Gateway {
         }
         let outcomes: [Outcome]
         do {
-            outcomes = try Outcome.parseSubmission([UInt8](body.readableBytesView), receivedAtMs: Self.nowMs())
+            outcomes = try Outcome.parseSubmission([UInt8](body.readableBytesView), receivedAtMs: clock.nowMs())
         } catch {
             throw GatewayError(
                 dialect: .openai,

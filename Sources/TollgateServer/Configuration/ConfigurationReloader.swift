@@ -1,41 +1,49 @@
 import Foundation
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 import Synchronization
 import TollgateCore
-import TollgateServer
 import UnixSignals
 
 /// Reloads governance (budgets, limits, policies, kill switches, the workflow registry) and the
 /// configuration file's keys without a restart: on SIGHUP, when the file changes (checked every
 /// two seconds), or on `POST /admin/v1/reload`. A file with any problem is rejected whole and the
 /// rules in force stay; providers, models, server and storage changes need a restart.
-final class ConfigurationReloader: Service, Sendable {
+public final class ConfigurationReloader: Service, Sendable {
+    /// Reads and validates the configuration file at a path; throws every problem of the file.
+    public typealias Loader = @Sendable (_ path: String) throws -> GatewayRuntime
+
     let path: String
+    let load: Loader
     let gateway: Gateway
     let logger: Logger
     let signature: Mutex<String?>
 
-    init(path: String, gateway: Gateway, logger: Logger) {
+    /// Creates a reloader of the file at `path` for `gateway`.
+    /// - Parameter load: How the file is read (the CLI's YAML loader).
+    public init(path: String, load: @escaping Loader, gateway: Gateway, logger: Logger) {
         self.path = path
+        self.load = load
         self.gateway = gateway
         self.logger = logger
         self.signature = Mutex(Self.signature(path))
     }
 
     /// Reloads now; returns a summary of what is in force, or throws every problem found.
-    func reload() async throws -> String {
+    public func reload() async throws -> String {
         signature.withLock { $0 = Self.signature(path) }
         let runtime: GatewayRuntime
         do {
-            runtime = try ConfigurationLoader.load(path: path)
-        } catch let error as ConfigurationLoader.LoadError {
-            throw ConfigurationError(issues: [.init(path: path, message: error.description)])
+            runtime = try load(path)
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError(issues: [.init(path: path, message: "\(error)")])
         }
         let running = gateway.runtime
         let rules = try GovernanceRules(
             runtime.configuration.governance, models: Set(running.models.keys), providers: Set(running.providers.keys))
-        try await gateway.governor.reload(rules, nowMs: Int64(Date().timeIntervalSince1970 * 1_000))
+        try await gateway.governor.reload(rules, nowMs: gateway.clock.nowMs())
         gateway.keys.replaceConfigured(runtime.principals)
         let g = runtime.configuration.governance
         var summary =
@@ -51,7 +59,7 @@ final class ConfigurationReloader: Service, Sendable {
         return summary
     }
 
-    func run() async throws {
+    public func run() async throws {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         // Runs until graceful shutdown cancels it; neither loop ends on its own, so the reloader never
         // stops the service group early.
