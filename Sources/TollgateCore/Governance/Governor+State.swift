@@ -88,37 +88,6 @@ extension Governor {
             }
         }
 
-        // MARK: Preload
-
-        mutating func preload(from source: any SpendSource, identities: Set<String>, nowMs: Int64) async throws {
-            for budget in rules.budgets where identities.contains(budget.identity) {
-                switch budget.period {
-                case .rolling(let seconds):
-                    let width = Self.bucketWidth(seconds)
-                    let from = Self.floor(nowMs - seconds * 1_000, width)
-                    for row in try await source.spend(scope: budget.rule.scope, fromMs: from, toMs: nil, bucketMs: width) {
-                        let key = CounterKey(identity: budget.identity, scopeKey: row.scopeKey, windowStartMs: Int64.min)
-                        budgets[key, default: .init()].rolling[row.bucketStartMs ?? from, default: 0] += row.nanoUSD
-                    }
-                case .lifetime:
-                    for row in try await source.spend(scope: budget.rule.scope, fromMs: nil, toMs: nil, bucketMs: nil) {
-                        budgets[CounterKey(identity: budget.identity, scopeKey: row.scopeKey, windowStartMs: Int64.min), default: .init()].spent =
-                            row.nanoUSD
-                    }
-                default:
-                    let window = rules.calendar.window(budget.period, containing: nowMs)
-                    for row in try await source.spend(scope: budget.rule.scope, fromMs: window.startMs, toMs: window.endMs, bucketMs: nil) {
-                        budgets[CounterKey(identity: budget.identity, scopeKey: row.scopeKey, windowStartMs: window.startMs), default: .init()].spent =
-                            row.nanoUSD
-                    }
-                }
-            }
-            for alert in try await source.alerts(sinceMs: Int64.min) {
-                firedAlerts.insert(
-                    AlertKey(budget: alert.budget, scopeKey: alert.scopeKey, periodStartMs: alert.periodStartMs, threshold: alert.thresholdPercent))
-            }
-        }
-
         // MARK: Admission
 
         mutating func admit(
@@ -132,17 +101,10 @@ extension Governor {
             if admissions % 4_096 == 0 { prune(nowMs: now) }
 
             // Rate limits first: they are the cheapest refusal and protect the provider edge.
-            let expectedTokens = facts.estimatedInputTokens + (outputBound ?? 0)
-            var rateUpdates: [(BucketKey, RateBuckets)] = []
-            for (rule, scopeKey) in rateLimits {
-                let key = BucketKey(rule: rule.name, scopeKey: scopeKey)
-                var buckets = self.buckets[key] ?? RateBuckets(rule, nowMs: now)
-                buckets.refill(nowMs: now)
-                if let refusal = buckets.refusal(rule: rule, scopeKey: scopeKey, tokens: expectedTokens) { return .refused(refusal) }
-                buckets.take(tokens: expectedTokens)
-                if ticket.rateLimits == nil { ticket.rateLimits = buckets.snapshot() }
-                rateUpdates.append((key, buckets))
-                ticket.rateHolds.append(GovernanceTicket.RateHold(bucket: key, tokens: expectedTokens))
+            let rateUpdates: [(BucketKey, RateBuckets)]
+            switch takeRates(rateLimits, tokens: facts.estimatedInputTokens + (outputBound ?? 0), nowMs: now, ticket: &ticket) {
+            case .success(let updates): rateUpdates = updates
+            case .failure(let refusal): return .refused(refusal)
             }
 
             // Agent limits: one trace, atomically.
@@ -156,6 +118,62 @@ extension Governor {
             }
 
             // Budgets: every applicable one must admit the call.
+            let holds: [GovernanceTicket.BudgetHold]
+            var covered: Int64
+            switch checkBudgets(
+                applicable, facts: facts, worstCost: worstCost, outputBound: outputBound, catalog: catalog, allowDowngrade: allowDowngrade,
+                ticket: &ticket)
+            {
+            case .admit(let h, let c): (holds, covered) = (h, c)
+            case .verdict(let verdict): return verdict
+            }
+            if !agentLimits.isEmpty { covered = min(covered, outputBound ?? 0) }
+            ticket.outputTokensCovered = covered == .max ? 0 : covered
+
+            // Everything admits the call: commit all reservations together.
+            for (key, buckets) in rateUpdates { self.buckets[key] = buckets }
+            for hold in holds {
+                budgets[hold.counter, default: .init()].reserved = budgets[hold.counter, default: .init()].reserved.saturatingAdd(hold.amount)
+            }
+            ticket.budgetHolds = holds
+            if let trace = facts.attribution.traceID, !agentLimits.isEmpty {
+                ticket.traceHold = holdTrace(trace, agentLimits: agentLimits, worstTokens: worstTokens, worstCost: worstCost, nowMs: now)
+            }
+            return .admitted(ticket)
+        }
+
+        /// Takes the call's expected tokens from every applicable rate limit's buckets, without storing them: the
+        /// updated buckets are stored only once every check has admitted the call.
+        func takeRates(
+            _ rateLimits: [(RateLimitRule, String)], tokens expectedTokens: Int64, nowMs now: Int64, ticket: inout GovernanceTicket
+        ) -> Result<[(BucketKey, RateBuckets)], GovernanceRefusal> {
+            var rateUpdates: [(BucketKey, RateBuckets)] = []
+            for (rule, scopeKey) in rateLimits {
+                let key = BucketKey(rule: rule.name, scopeKey: scopeKey)
+                var buckets = self.buckets[key] ?? RateBuckets(rule, nowMs: now)
+                buckets.refill(nowMs: now)
+                if let refusal = buckets.refusal(rule: rule, scopeKey: scopeKey, tokens: expectedTokens) { return .failure(refusal) }
+                buckets.take(tokens: expectedTokens)
+                if ticket.rateLimits == nil { ticket.rateLimits = buckets.snapshot() }
+                rateUpdates.append((key, buckets))
+                ticket.rateHolds.append(GovernanceTicket.RateHold(bucket: key, tokens: expectedTokens))
+            }
+            return .success(rateUpdates)
+        }
+
+        /// What the budgets decide: the reservations to make and the output tokens they cover, or a verdict
+        /// (a refusal, or a downgrade) that ends the admission.
+        enum BudgetCheck {
+            case admit(holds: [GovernanceTicket.BudgetHold], covered: Int64)
+            case verdict(AdmissionVerdict)
+        }
+
+        /// Checks every applicable budget; reserves nothing.
+        mutating func checkBudgets(
+            _ applicable: [(Int, String)], facts: RequestFacts, worstCost: Int64?, outputBound: Int64?, catalog: PriceCatalog,
+            allowDowngrade: Bool, ticket: inout GovernanceTicket
+        ) -> BudgetCheck {
+            let now = facts.nowMs
             var holds: [GovernanceTicket.BudgetHold] = []
             var downgrade: (String, String)?
             var covered: Int64 = .max
@@ -181,36 +199,34 @@ extension Governor {
                         if downgrade == nil { downgrade = (target, budget.rule.name) }
                         continue
                     }
-                    return .refused(Self.budgetRefusal(budget, scopeKey: scopeKey, spent: spent, reserved: counter.reserved, amount: amount, window: window, calendar: rules.calendar, nowMs: now))
+                    return .verdict(
+                        .refused(
+                            Self.budgetRefusal(
+                                budget, scopeKey: scopeKey, spent: spent, reserved: counter.reserved, amount: amount, window: window,
+                                calendar: rules.calendar, nowMs: now)))
                 }
                 holds.append(GovernanceTicket.BudgetHold(counter: key, amount: amount, limit: budget.limitNano, budget: index))
                 ticket.budgets.append(budget.rule.name)
             }
-            if let (target, budget) = downgrade { return .downgrade(to: target, budget: budget) }
-            if !agentLimits.isEmpty { covered = min(covered, outputBound ?? 0) }
-            ticket.outputTokensCovered = covered == .max ? 0 : covered
+            if let (target, budget) = downgrade { return .verdict(.downgrade(to: target, budget: budget)) }
+            return .admit(holds: holds, covered: covered)
+        }
 
-            // Everything admits the call: commit all reservations together.
-            for (key, buckets) in rateUpdates { self.buckets[key] = buckets }
-            for hold in holds {
-                budgets[hold.counter, default: .init()].reserved = budgets[hold.counter, default: .init()].reserved.saturatingAdd(hold.amount)
-            }
-            ticket.budgetHolds = holds
-            if let trace = facts.attribution.traceID, !agentLimits.isEmpty {
-                // Reserve only what a limit checks: an admitted reservation then fits under that limit, so
-                // reservations of concurrent calls always sum within range.
-                let tokens = agentLimits.contains { $0.rule.maxTokens != nil } ? worstTokens : 0
-                let cost = agentLimits.contains { $0.maxCostNano != nil } ? worstCost ?? 0 : 0
-                var counter = traces[trace] ?? TraceCounter(firstMs: now, lastMs: now)
-                counter.inFlight += 1
-                counter.reservedTokens += tokens
-                counter.reservedCost += cost
-                counter.lastMs = now
-                traces[trace] = counter
-                ticket.traceHold = GovernanceTicket.TraceHold(trace: trace, tokens: tokens, cost: cost)
-                if traces.count > 100_000 { evictTraces(nowMs: now) }
-            }
-            return .admitted(ticket)
+        /// Reserves the call on its trace's counter. Only what a limit checks is reserved: an admitted reservation then
+        /// fits under that limit, so reservations of concurrent calls always sum within range.
+        mutating func holdTrace(
+            _ trace: String, agentLimits: [GovernanceRules.AgentLimit], worstTokens: Int64, worstCost: Int64?, nowMs now: Int64
+        ) -> GovernanceTicket.TraceHold {
+            let tokens = agentLimits.contains { $0.rule.maxTokens != nil } ? worstTokens : 0
+            let cost = agentLimits.contains { $0.maxCostNano != nil } ? worstCost ?? 0 : 0
+            var counter = traces[trace] ?? TraceCounter(firstMs: now, lastMs: now)
+            counter.inFlight += 1
+            counter.reservedTokens += tokens
+            counter.reservedCost += cost
+            counter.lastMs = now
+            traces[trace] = counter
+            if traces.count > 100_000 { evictTraces(nowMs: now) }
+            return GovernanceTicket.TraceHold(trace: trace, tokens: tokens, cost: cost)
         }
 
         /// Drops counters that hold nothing a future decision needs: budget counters of past periods
@@ -292,139 +308,6 @@ extension Governor {
             if seconds < 60 { return "\(seconds)s" }
             if seconds < 3_600 { return "\(seconds / 60)m\(seconds % 60)s" }
             return "\(seconds / 3_600)h\(seconds % 3_600 / 60)m"
-        }
-
-        // MARK: Streams
-
-        mutating func extend(_ ticket: inout GovernanceTicket, runningCost: Int64, runningTokens: Int64) -> Bool {
-            for hold in ticket.budgetHolds where runningCost > hold.amount {
-                let counter = budgets[hold.counter] ?? .init()
-                let spent = counter.rolling.isEmpty ? counter.spent : counter.rolling.values.reduce(0, +)
-                if spent + counter.reserved + (runningCost - hold.amount) > hold.limit { return false }
-            }
-            if let hold = ticket.traceHold, let counter = traces[hold.trace] {
-                let limits = rules.agentLimits.filter { $0.rule.scope.key(for: ticket.facts) != nil }
-                for limit in limits {
-                    if let max = limit.maxCostNano, runningCost > hold.cost, counter.cost + counter.reservedCost + runningCost - hold.cost > max {
-                        return false
-                    }
-                    if let max = limit.rule.maxTokens, runningTokens > hold.tokens,
-                        counter.tokens + counter.reservedTokens + runningTokens - hold.tokens > max
-                    {
-                        return false
-                    }
-                }
-            }
-            for i in ticket.budgetHolds.indices where runningCost > ticket.budgetHolds[i].amount {
-                let key = ticket.budgetHolds[i].counter
-                budgets[key, default: .init()].reserved = budgets[key, default: .init()].reserved.saturatingAdd(runningCost - ticket.budgetHolds[i].amount)
-                ticket.budgetHolds[i].amount = runningCost
-            }
-            if let hold = ticket.traceHold {
-                let cost = max(hold.cost, runningCost)
-                let tokens = max(hold.tokens, runningTokens)
-                traces[hold.trace]?.reservedCost += cost - hold.cost
-                traces[hold.trace]?.reservedTokens += tokens - hold.tokens
-                ticket.traceHold = GovernanceTicket.TraceHold(trace: hold.trace, tokens: tokens, cost: cost)
-            }
-            return true
-        }
-
-        // MARK: Settlement
-
-        mutating func settle(_ ticket: GovernanceTicket, entry: LedgerEntry) -> [BudgetAlert] {
-            settle(ticket, cost: entry.costNanoUSD ?? 0, tokens: entry.usage.total, outputTokens: entry.usage.output, atMs: entry.timestampMs)
-        }
-
-        mutating func settle(_ ticket: GovernanceTicket, cost: Int64, tokens: Int64, outputTokens: Int64?, atMs: Int64) -> [BudgetAlert] {
-            var alerts: [BudgetAlert] = []
-            for hold in ticket.budgetHolds {
-                var counter = budgets[hold.counter] ?? .init()
-                counter.reserved = max(0, counter.reserved.saturatingAdd(-hold.amount))
-                let indexed = hold.budget < rules.budgets.count && rules.budgets[hold.budget].identity == hold.counter.identity
-                guard let budget = indexed ? rules.budgets[hold.budget] : rules.budgets.first(where: { $0.identity == hold.counter.identity }) else {
-                    budgets[hold.counter] = counter
-                    continue
-                }
-                let before = counter.settled(nowMs: atMs, period: budget.period)
-                if case .rolling(let seconds) = budget.period {
-                    counter.rolling[Self.floor(atMs, Self.bucketWidth(seconds)), default: 0] += cost
-                } else {
-                    counter.spent += cost
-                }
-                let after = before + cost
-                if after > budget.limitNano {
-                    counter.overshoot = max(counter.overshoot, after - budget.limitNano)
-                    maxOvershoot = max(maxOvershoot, counter.overshoot)
-                }
-                budgets[hold.counter] = counter
-                for threshold in budget.rule.thresholds.sorted() {
-                    let mark = Int64((Int128(budget.limitNano) * Int128(threshold) + 99) / 100)
-                    guard before < mark, after >= mark else { continue }
-                    let key = AlertKey(budget: budget.rule.name, scopeKey: hold.counter.scopeKey, periodStartMs: hold.counter.windowStartMs, threshold: threshold)
-                    guard firedAlerts.insert(key).inserted else { continue }
-                    let label: String
-                    switch budget.period {
-                    case .rolling, .lifetime: label = budget.rule.period
-                    default: label = rules.calendar.label(budget.period, containing: hold.counter.windowStartMs)
-                    }
-                    alerts.append(
-                        BudgetAlert(
-                            atMs: atMs, budget: budget.rule.name, scopeKey: hold.counter.scopeKey, period: label,
-                            periodStartMs: hold.counter.windowStartMs, thresholdPercent: threshold, spentNanoUSD: after,
-                            limitNanoUSD: budget.limitNano))
-                }
-            }
-            for hold in ticket.rateHolds {
-                buckets[hold.bucket]?.refund(reserved: hold.tokens, actual: tokens)
-            }
-            if let hold = ticket.traceHold, var counter = traces[hold.trace] {
-                counter.inFlight -= 1
-                counter.reservedTokens -= hold.tokens
-                counter.reservedCost -= hold.cost
-                counter.calls += outputTokens == nil && tokens == 0 && cost == 0 ? 0 : 1
-                counter.tokens += tokens
-                counter.cost += cost
-                traces[hold.trace] = counter
-            }
-            if let outputTokens, outputTokens > 0 {
-                let perChoice = Double(outputTokens) / Double(max(1, ticket.facts.choices))
-                let old = outputAverage[ticket.facts.priceModel] ?? perChoice
-                outputAverage[ticket.facts.priceModel] = old * 0.9 + perChoice * 0.1
-            }
-            return alerts
-        }
-
-        // MARK: Status
-
-        mutating func status(nowMs: Int64) -> [BudgetStatus] {
-            var result: [BudgetStatus] = []
-            for budget in rules.budgets {
-                let windowStart: Int64
-                var resets: Int64?
-                switch budget.period {
-                case .rolling, .lifetime: windowStart = Int64.min
-                default:
-                    let window = rules.calendar.window(budget.period, containing: nowMs)
-                    windowStart = window.startMs
-                    resets = window.endMs
-                }
-                let label: String
-                switch budget.period {
-                case .rolling, .lifetime: label = budget.rule.period
-                default: label = rules.calendar.label(budget.period, containing: nowMs)
-                }
-                let keys = budgets.keys.filter { $0.identity == budget.identity && $0.windowStartMs == windowStart }.sorted { $0.scopeKey < $1.scopeKey }
-                for key in keys.isEmpty ? [CounterKey(identity: budget.identity, scopeKey: "", windowStartMs: windowStart)] : keys {
-                    var counter = budgets[key] ?? .init()
-                    let spent = counter.settled(nowMs: nowMs, period: budget.period)
-                    result.append(
-                        BudgetStatus(
-                            budget: budget.rule.name, scopeKey: key.scopeKey, period: label, spentNanoUSD: spent, reservedNanoUSD: counter.reserved,
-                            limitNanoUSD: budget.limitNano, resetsAtMs: resets, mode: budget.rule.mode.rawValue, overshootNanoUSD: counter.overshoot))
-                }
-            }
-            return result
         }
     }
 }

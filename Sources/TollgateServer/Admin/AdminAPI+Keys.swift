@@ -1,0 +1,151 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import TollgateCore
+
+/// The admin API's view of a key (never the secret or its hash).
+struct KeyView: Encodable {
+    var name: String
+    var source: String
+    var id: String?
+    var hint: String?
+    var status: String
+    var org: String?
+    var team: String?
+    var app: String?
+    var environment: String?
+    var costCenter: String?
+    var workflow: String?
+    var allowedModels: [String]?
+    var allowOverride: Bool
+    var createdAt: String?
+    var expiresAt: String?
+    var revokedAt: String?
+    var rotatedAt: String?
+
+    init(_ key: VirtualKey, nowMs: Int64) {
+        name = key.name
+        source = "admin"
+        id = key.id
+        hint = key.hint
+        status = key.revokedAtMs != nil ? "revoked" : (key.expiresAtMs.map { nowMs >= $0 } ?? false) ? "expired" : "active"
+        org = key.org
+        team = key.team
+        app = key.app
+        environment = key.environment
+        costCenter = key.costCenter
+        workflow = key.workflow
+        allowedModels = key.allowedModels
+        allowOverride = key.allowOverride
+        createdAt = AdminAPI.time(key.createdAtMs)
+        expiresAt = key.expiresAtMs.map(AdminAPI.time)
+        revokedAt = key.revokedAtMs.map(AdminAPI.time)
+        rotatedAt = key.rotatedAtMs.map(AdminAPI.time)
+    }
+
+    init(configured principal: Principal) {
+        name = principal.keyID
+        source = "config"
+        status = "active"
+        org = principal.org
+        team = principal.team
+        app = principal.app
+        environment = principal.environment
+        costCenter = principal.costCenter
+        workflow = principal.defaultWorkflow
+        allowedModels = principal.allowedModels.map { $0.sorted() }
+        allowOverride = principal.allowsOverride
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, source, id, hint, status, org, team, app, environment, workflow
+        case costCenter = "cost_center"
+        case allowedModels = "allowed_models"
+        case allowOverride = "allow_override"
+        case createdAt = "created_at"
+        case expiresAt = "expires_at"
+        case revokedAt = "revoked_at"
+        case rotatedAt = "rotated_at"
+    }
+}
+
+extension AdminAPI {
+    /// Every key: the configuration's and the managed ones.
+    func listKeys(_ request: Request, _ context: GatewayRequestContext, gateway: Gateway) async throws -> Response {
+        let now = gateway.clock.nowMs()
+        var views = gateway.keys.configuredPrincipals.map(KeyView.init(configured:))
+        views += try await store.keys().map { KeyView($0, nowMs: now) }
+        return try Self.json(["data": views])
+    }
+
+    /// Creates a managed key; the reply holds its secret, shown this once.
+    func createKey(_ request: Request, _ context: GatewayRequestContext, gateway: Gateway) async throws -> Response {
+        let body = try await Self.decode(KeyCreateRequest.self, from: request, context: context)
+        let now = gateway.clock.nowMs()
+        try await Self.validate(name: body.name, gateway: gateway, store: store)
+        try Self.validate(models: body.allowedModels, gateway: gateway)
+        let expires = try body.expiresAt.map { try Self.parseTime($0, field: "expires_at", after: now) }
+        let secret = VirtualKey.makeSecret()
+        let key = VirtualKey(
+            id: "key_" + String(VirtualKey.makeSecret().suffix(16)), name: body.name, secretHash: VirtualKey.hash(secret: secret),
+            hint: VirtualKey.hint(secret: secret), org: body.org, team: body.team, app: body.app, environment: body.environment,
+            costCenter: body.costCenter, workflow: body.workflow, allowedModels: body.allowedModels, allowOverride: body.allowOverride ?? true,
+            createdAtMs: now, expiresAtMs: expires)
+        try await store.save(key, audit: Self.audit(request, "key.create", key: key, before: nil, after: key, now: now))
+        gateway.keys.upsert(key)
+        return try Self.json(SecretReply(key: KeyView(key, nowMs: now), secret: secret), status: .created)
+    }
+
+    /// One managed key.
+    func showKey(_ request: Request, _ context: GatewayRequestContext, gateway: Gateway) async throws -> Response {
+        let key = try await Self.managedKey(context, store: store, gateway: gateway)
+        return try Self.json(KeyView(key, nowMs: gateway.clock.nowMs()))
+    }
+
+    /// Changes a managed key's expiry, models, override flag, workflow, environment or cost centre.
+    func updateKey(_ request: Request, _ context: GatewayRequestContext, gateway: Gateway) async throws -> Response {
+        var key = try await Self.managedKey(context, store: store, gateway: gateway)
+        let body = try await Self.decode(KeyUpdateRequest.self, from: request, context: context)
+        let now = gateway.clock.nowMs()
+        let before = key
+        if let expires = body.expiresAt { key.expiresAtMs = try expires.map { try Self.parseTime($0, field: "expires_at", after: now) } }
+        if let models = body.allowedModels {
+            try Self.validate(models: models, gateway: gateway)
+            key.allowedModels = models
+        }
+        if let flag = body.allowOverride { key.allowOverride = flag }
+        if let workflow = body.workflow { key.workflow = workflow }
+        if let environment = body.environment { key.environment = environment }
+        if let costCenter = body.costCenter { key.costCenter = costCenter }
+        try await store.save(key, audit: Self.audit(request, "key.update", key: key, before: before, after: key, now: now))
+        gateway.keys.upsert(key)
+        return try Self.json(KeyView(key, nowMs: now))
+    }
+
+    /// Gives a managed key a new secret; the old one stops working at once.
+    func rotateKey(_ request: Request, _ context: GatewayRequestContext, gateway: Gateway) async throws -> Response {
+        var key = try await Self.managedKey(context, store: store, gateway: gateway)
+        guard key.revokedAtMs == nil else { throw Self.error(409, "The key '\(key.name)' is revoked; create a new one.", code: "key_revoked") }
+        let now = gateway.clock.nowMs()
+        let before = key
+        let secret = VirtualKey.makeSecret()
+        key.secretHash = VirtualKey.hash(secret: secret)
+        key.hint = VirtualKey.hint(secret: secret)
+        key.rotatedAtMs = now
+        try await store.save(key, audit: Self.audit(request, "key.rotate", key: key, before: before, after: key, now: now))
+        gateway.keys.upsert(key)
+        return try Self.json(SecretReply(key: KeyView(key, nowMs: now), secret: secret))
+    }
+
+    /// Revokes a managed key for good.
+    func revokeKey(_ request: Request, _ context: GatewayRequestContext, gateway: Gateway) async throws -> Response {
+        var key = try await Self.managedKey(context, store: store, gateway: gateway)
+        guard key.revokedAtMs == nil else { throw Self.error(409, "The key '\(key.name)' is already revoked.", code: "key_revoked") }
+        let now = gateway.clock.nowMs()
+        let before = key
+        key.revokedAtMs = now
+        try await store.save(key, audit: Self.audit(request, "key.revoke", key: key, before: before, after: key, now: now))
+        gateway.keys.upsert(key)
+        return try Self.json(KeyView(key, nowMs: now))
+    }
+}
