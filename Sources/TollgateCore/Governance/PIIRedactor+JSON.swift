@@ -54,18 +54,15 @@ extension PIIRedactor {
                 let n = bytes.count
                 var stack: [Bool] = []  // true: object, false: array
                 var state = State.value
-                func skipSpace() {
-                    while i < n, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
-                }
                 while true {
-                    skipSpace()
+                    skipSpace(bytes, &i)
                     switch state {
                     case .value:
                         guard i < n else { return false }
                         switch bytes[i] {
                         case 0x7B:  // {
                             i += 1
-                            skipSpace()
+                            skipSpace(bytes, &i)
                             if i < n, bytes[i] == 0x7D {
                                 i += 1
                                 state = .afterValue
@@ -75,7 +72,7 @@ extension PIIRedactor {
                             }
                         case 0x5B:  // [
                             i += 1
-                            skipSpace()
+                            skipSpace(bytes, &i)
                             if i < n, bytes[i] == 0x5D {
                                 i += 1
                                 state = .afterValue
@@ -92,10 +89,7 @@ extension PIIRedactor {
                             state = .afterValue
                         }
                     case .key:
-                        guard i < n, bytes[i] == 0x22, scanString(bytes, &i) != nil else { return false }
-                        skipSpace()
-                        guard i < n, bytes[i] == 0x3A else { return false }
-                        i += 1
+                        guard scanKey(bytes, &i) else { return false }
                         state = .value
                     case .afterValue:
                         guard let isObject = stack.last else { return i == n }
@@ -112,6 +106,19 @@ extension PIIRedactor {
                     }
                 }
             }
+        }
+
+        /// Scans an object key and its colon; leaves `i` after the colon.
+        private static func scanKey(_ bytes: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> Bool {
+            guard i < bytes.count, bytes[i] == 0x22, scanString(bytes, &i) != nil else { return false }
+            skipSpace(bytes, &i)
+            guard i < bytes.count, bytes[i] == 0x3A else { return false }
+            i += 1
+            return true
+        }
+
+        @inline(__always) private static func skipSpace(_ bytes: UnsafeBufferPointer<UInt8>, _ i: inout Int) {
+            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
         }
 
         /// Scans a string starting at its opening quote; leaves `i` after the closing quote.

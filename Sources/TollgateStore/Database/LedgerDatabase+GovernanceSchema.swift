@@ -37,32 +37,37 @@ extension LedgerDatabase {
                         after TEXT
                     ) STRICT
                     """)
-            try db.execute(
-                sql: """
-                    CREATE TABLE budgetEvent (
-                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                        ts INTEGER NOT NULL,
-                        budget TEXT NOT NULL,
-                        scopeKey TEXT NOT NULL,
-                        period TEXT NOT NULL,
-                        periodStart INTEGER NOT NULL,
-                        threshold INTEGER NOT NULL,
-                        spentNano INTEGER NOT NULL,
-                        limitNano INTEGER NOT NULL,
-                        UNIQUE (budget, scopeKey, periodStart, threshold)
-                    ) STRICT
-                    """)
-            try db.execute(
-                sql: """
-                    CREATE TABLE killSwitch (
-                        kind TEXT NOT NULL,
-                        name TEXT NOT NULL,
-                        byWhom TEXT NOT NULL,
-                        reason TEXT NOT NULL,
-                        at INTEGER NOT NULL,
-                        PRIMARY KEY (kind, name)
-                    ) STRICT
-                    """)
+            try createEventTables(db)
         }
+    }
+
+    /// The budget alert events and the kill switches set through the admin API (part of "v2: governance").
+    static func createEventTables(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE budgetEvent (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    ts INTEGER NOT NULL,
+                    budget TEXT NOT NULL,
+                    scopeKey TEXT NOT NULL,
+                    period TEXT NOT NULL,
+                    periodStart INTEGER NOT NULL,
+                    threshold INTEGER NOT NULL,
+                    spentNano INTEGER NOT NULL,
+                    limitNano INTEGER NOT NULL,
+                    UNIQUE (budget, scopeKey, periodStart, threshold)
+                ) STRICT
+                """)
+        try db.execute(
+            sql: """
+                CREATE TABLE killSwitch (
+                    kind TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    byWhom TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    PRIMARY KEY (kind, name)
+                ) STRICT
+                """)
     }
 }
