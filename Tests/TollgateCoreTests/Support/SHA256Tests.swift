@@ -1,0 +1,43 @@
+import Testing
+import TollgateCore
+
+/// The SHA-256 that hashes key secrets and price catalogs, against the known answers of FIPS 180-2 and NIST's
+/// SHA-256 test vectors, and at the padding boundaries (digests from an independent implementation, Python's hashlib).
+@Suite struct SHA256Tests {
+    @Test(arguments: [
+        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+        (
+            "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+            "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"
+        ),
+        ("The quick brown fox jumps over the lazy dog", "d7a8fbb307d7809469ca9abcb0082e4f8d5651e46d3cdb762d02d0bf37c9e592"),
+    ])
+    func knownAnswers(message: String, digest: String) {
+        #expect(SHA256Digest.hex(Array(message.utf8)) == digest)
+        #expect(Self.hex(SHA256Digest.digest(Array(message.utf8))) == digest)
+    }
+
+    /// Lowercase hex, written here so the digest's bytes are checked apart from ``SHA256Digest/hex(_:)``.
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef")
+        return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
+    }
+
+    @Test func oneMillionAs() {
+        let message = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
+        #expect(SHA256Digest.hex(message) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    /// Messages of 55, 56 and 64 bytes cross the padding boundaries (the length no longer fits the first block).
+    @Test(arguments: [
+        (55, "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"),
+        (56, "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"),
+        (64, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"),
+    ])
+    func paddingBoundaries(length: Int, digest: String) {
+        let message = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+        #expect(SHA256Digest.hex(message) == digest)
+    }
+}
