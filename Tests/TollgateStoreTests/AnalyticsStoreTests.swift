@@ -165,7 +165,7 @@ func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], pe
         // As v2 wrote them: entries only (in v2's columns), no rollups yet.
         let (source, path) = try temporaryLedger()
         try await source.write(entries: entries)
-        let v2Columns = LedgerDatabase.columns.filter { $0 != "priceModel" }.joined(separator: ", ")
+        let v2Columns = LedgerDatabase.columns.filter { !["priceModel", "parentId"].contains($0) }.joined(separator: ", ")  // the columns later migrations added
         try queue.inDatabase { db in
             try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [path])
             try db.execute(sql: "INSERT INTO ledgerEntry (\(v2Columns)) SELECT \(v2Columns) FROM source.ledgerEntry ORDER BY rowid")

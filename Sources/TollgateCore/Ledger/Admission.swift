@@ -25,12 +25,16 @@ public struct Admission: Sendable, Hashable, Codable {
     public var attribution: Attribution
     /// The client's own retry count, if sent.
     public var clientRetryCount: Int?
+    /// The request this is one upstream call of, when a request makes several (see ``LedgerEntry/parentID``).
+    public var parentID: String?
 
     /// Creates an admission.
     public init(
         id: String, timestampMs: Int64, route: String, provider: String, requestedModel: String, upstreamModel: String,
-        priceModel: String, stream: Bool, estimatedInputTokens: Int64, attribution: Attribution, clientRetryCount: Int? = nil
+        priceModel: String, stream: Bool, estimatedInputTokens: Int64, attribution: Attribution, clientRetryCount: Int? = nil,
+        parentID: String? = nil
     ) {
+        self.parentID = parentID
         self.id = id
         self.timestampMs = timestampMs
         self.route = route

@@ -53,6 +53,10 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     public var governance: String?
     /// Personal data items redacted from the prompt before it left.
     public var redactions: Int
+    /// The request this entry is one upstream call of, when a request makes several upstream calls (a cascade, a
+    /// fallback to another model): each call has its own entry, `<request id>.<n>`, chained to the request's. Nil for
+    /// a request's own entry.
+    public var parentID: String?
 
     /// Creates an entry.
     public init(
@@ -61,8 +65,9 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
         usage: TokenUsage = .zero, usageSource: UsageSource = .reported, pricing: PricingStatus = .unpriced,
         costNanoUSD: Int64? = nil, costBreakdown: CostBreakdown = .init(), priceVersion: String? = nil,
         attribution: Attribution, attempts: [Attempt] = [], clientRetryCount: Int? = nil, errorMessage: String? = nil,
-        routedFrom: String? = nil, governance: String? = nil, redactions: Int = 0, priceModel: String? = nil
+        routedFrom: String? = nil, governance: String? = nil, redactions: Int = 0, priceModel: String? = nil, parentID: String? = nil
     ) {
+        self.parentID = parentID
         self.priceModel = priceModel
         self.id = id
         self.timestampMs = timestampMs

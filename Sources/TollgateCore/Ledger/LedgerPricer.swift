@@ -71,7 +71,7 @@ extension LedgerEntry {
             servedModel: admission.upstreamModel, stream: admission.stream, status: .interrupted, httpStatus: 0,
             usage: TokenUsage(inputUncached: admission.estimatedInputTokens), usageSource: .estimated,
             attribution: admission.attribution, clientRetryCount: admission.clientRetryCount,
-            errorMessage: "the gateway stopped while the call was in flight; usage estimated by recovery"
+            errorMessage: "the gateway stopped while the call was in flight; usage estimated by recovery", parentID: admission.parentID
         )
         pricer.price(&entry, priceModel: admission.priceModel)
         return entry

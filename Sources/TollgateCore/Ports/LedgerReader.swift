@@ -4,6 +4,8 @@ public protocol LedgerReader: Sendable {
     func entryCount() async throws -> Int
     /// The entry with this request id.
     func entry(id: String) async throws -> LedgerEntry?
+    /// The entries of the upstream calls a request made, chained to it (``LedgerEntry/parentID``), oldest first.
+    func entries(chainedTo parentID: String) async throws -> [LedgerEntry]
     /// The newest `limit` entries, oldest first.
     func latestEntries(limit: Int) async throws -> [LedgerEntry]
     /// The write sequence number of the newest entry (0 for an empty ledger), to follow the ledger from its end with

@@ -138,7 +138,7 @@ public final class Gateway: Sendable {
             id: call.id, timestampMs: call.startedMs, route: call.route.rawValue, provider: model.provider.configuration.name,
             requestedModel: model.name, upstreamModel: model.upstreamModel, priceModel: model.priceModel, stream: incoming.probe.stream,
             estimatedInputTokens: call.route == .countTokens ? 0 : incoming.probe.estimatedInputTokens, attribution: attribution,
-            clientRetryCount: incoming.clientRetryCount)
+            clientRetryCount: incoming.clientRetryCount, parentID: call.parentID)
     }
 
     /// A forwarded call's entry before its ending is known.
@@ -147,6 +147,7 @@ public final class Gateway: Sendable {
             id: admission.id, timestampMs: admission.timestampMs, route: admission.route, provider: admission.provider,
             requestedModel: admission.requestedModel, servedModel: admission.upstreamModel, stream: admission.stream, status: .upstreamError,
             httpStatus: 502, usageSource: .none, attribution: admission.attribution, attempts: attempts, clientRetryCount: admission.clientRetryCount,
-            routedFrom: routedFrom, governance: outgoing.notes.isEmpty ? nil : outgoing.notes.joined(separator: "; "), redactions: outgoing.redactions)
+            routedFrom: routedFrom, governance: outgoing.notes.isEmpty ? nil : outgoing.notes.joined(separator: "; "), redactions: outgoing.redactions,
+            parentID: admission.parentID)
     }
 }

@@ -39,7 +39,7 @@ enum EntryBinder {
         int(Int64(e.attempts.count)); text(LedgerDatabase.attemptsJSON(e.attempts)); int(e.clientRetryCount.map(Int64.init))
         text(e.errorMessage)
         text(e.routedFrom); text(e.governance); int(Int64(e.redactions)); text(a.tagsJSON)
-        text(e.priceModel)
+        text(e.priceModel); text(e.parentID)
         precondition(index == Int32(LedgerDatabase.columns.count), "the binder and the column list disagree")
         let code = sqlite3_step(s)
         sqlite3_reset(s)

@@ -83,6 +83,12 @@ extension LedgerDatabase: EntryStore, LedgerReader {
         EntryPage(entries: rows.map(Self.entry), last: rows.last.map { EntryPosition(timestampMs: $0["ts"], sequence: $0["_rowid"]) })
     }
 
+    public func entries(chainedTo parentID: String) async throws -> [LedgerEntry] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM ledgerEntry WHERE parentId = ? ORDER BY ts, rowid", arguments: [parentID]).map(Self.entry)
+        }
+    }
+
     public func lastSequence() async throws -> Int64 {
         try await writer.read(Self.lastRowID)
     }
@@ -104,7 +110,7 @@ extension LedgerDatabase: EntryStore, LedgerReader {
         "pricing", "costNano", "costInputNano", "costCacheReadNano", "costCacheWriteNano", "costOutputNano",
         "costReasoningNano", "priceVersion", "keyId", "org", "team", "app", "environment", "costCenter", "workflow",
         "customer", "user", "promptId", "promptVersion", "traceId", "declared", "attemptCount", "attempts",
-        "clientRetryCount", "error", "routedFrom", "governance", "redactions", "tags", "priceModel",
+        "clientRetryCount", "error", "routedFrom", "governance", "redactions", "tags", "priceModel", "parentId",
     ]
 
     static let insertSQL =
@@ -147,7 +153,7 @@ extension LedgerDatabase: EntryStore, LedgerReader {
                 output: row["costOutputNano"], reasoning: row["costReasoningNano"]),
             priceVersion: row["priceVersion"], attribution: attribution, attempts: attempts,
             clientRetryCount: row["clientRetryCount"], errorMessage: row["error"], routedFrom: row["routedFrom"],
-            governance: row["governance"], redactions: row["redactions"] ?? 0, priceModel: row["priceModel"]
+            governance: row["governance"], redactions: row["redactions"] ?? 0, priceModel: row["priceModel"], parentID: row["parentId"]
         )
     }
 }

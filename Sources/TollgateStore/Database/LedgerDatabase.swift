@@ -129,6 +129,10 @@ public struct LedgerDatabase: Sendable {
         migrator.registerMigration("v5: price provenance") { db in
             try db.execute(sql: "ALTER TABLE ledgerEntry ADD COLUMN priceModel TEXT")
         }
+        migrator.registerMigration("v6: chained entries") { db in
+            try db.execute(sql: "ALTER TABLE ledgerEntry ADD COLUMN parentId TEXT")
+            try db.execute(sql: "CREATE INDEX ledgerEntry_parent ON ledgerEntry(parentId) WHERE parentId IS NOT NULL")
+        }
         return migrator
     }
 }
