@@ -1,20 +1,8 @@
 import Testing
 import TollgateCore
 
-/// SplitMix64, seeded, so property tests are reproducible.
-struct SeededRNG: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random spend per team: some teams, maybe a shared team, maybe an unattributed bucket.
-func randomTeams(_ rng: inout SeededRNG) -> [GroupedSpend] {
+func randomTeams(_ rng: inout SplitMix64) -> [GroupedSpend] {
     var out: [GroupedSpend] = []
     let teams = Int.random(in: 1...12, using: &rng)
     for t in 0..<teams {
@@ -32,7 +20,7 @@ func randomTeams(_ rng: inout SeededRNG) -> [GroupedSpend] {
 
 @Suite struct AnalyticsAllocationTests {
     @Test func largestRemainderSumsExactlyAndStaysWithinOneNanoOfTheQuota() {
-        var rng = SeededRNG(state: 42)
+        var rng = SplitMix64(seed: 42)
         for _ in 0..<2_000 {
             let total = Int64.random(in: -1_000_000_000_000...1_000_000_000_000_000, using: &rng)
             let weights = (0..<Int.random(in: 1...20, using: &rng)).map { _ in
@@ -63,7 +51,7 @@ func randomTeams(_ rng: inout SeededRNG) -> [GroupedSpend] {
 
     @Test(arguments: AllocationRule.allCases)
     func everyRuleChargesTheWholeLedgerToTheNano(rule: AllocationRule) throws {
-        var rng = SeededRNG(state: 7 + UInt64(rule.rawValue.utf8.count))
+        var rng = SplitMix64(seed: 7 + UInt64(rule.rawValue.utf8.count))
         for _ in 0..<500 {
             let groups = randomTeams(&rng)
             let shares = Dictionary(uniqueKeysWithValues: (0..<4).map { ("team-\($0)", "\(Int.random(in: 0...60, using: &rng)).25") })

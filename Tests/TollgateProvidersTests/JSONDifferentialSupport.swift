@@ -1,4 +1,5 @@
 import Foundation
+import TollgateCore
 
 @testable import TollgateProviders
 

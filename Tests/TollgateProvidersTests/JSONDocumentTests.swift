@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TollgateCore
 
 @testable import TollgateProviders
 

@@ -5,23 +5,11 @@ import TollgateCore
 
 @testable import TollgateStore
 
-/// SplitMix64, seeded, so random ledgers are reproducible.
-struct SeededRNG: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// October 2026, 00:00 UTC.
 let october: Int64 = 1_790_812_800_000
 
 /// A random entry in the first `days` days of October: random attribution (with gaps), status, pricing and usage.
-func randomEntry(_ i: Int, _ rng: inout SeededRNG, days: Int64 = 3) -> LedgerEntry {
+func randomEntry(_ i: Int, _ rng: inout SplitMix64, days: Int64 = 3) -> LedgerEntry {
     func maybe(_ values: [String]) -> String? {
         Int.random(in: 0..<5, using: &rng) == 0 ? nil : values.randomElement(using: &rng)!
     }
@@ -123,7 +111,7 @@ func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], pe
 @Suite struct AnalyticsStoreTests {
     @Test func rollupsEqualTheRawLedgerAfterJournalAndRecoveryWrites() async throws {
         let (journal, database, log) = try temporaryJournal(.init(capacity: 64, batchSize: 37))
-        var rng = SeededRNG(state: 2026)
+        var rng = SplitMix64(seed: 2026)
         let recorded = (0..<600).map { randomEntry($0, &rng) }
         let crashed = (600..<640).map { randomEntry($0, &rng) }
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -160,7 +148,7 @@ func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], pe
     @Test func theMigrationBackfillsRollupsFromAnExistingLedger() async throws {
         let queue = try DatabaseQueue()
         try LedgerDatabase.migrator.migrate(queue, upTo: "v2: governance")
-        var rng = SeededRNG(state: 99)
+        var rng = SplitMix64(seed: 99)
         let entries = (0..<400).map { randomEntry($0, &rng, days: 40) }
         // As v2 wrote them: entries only (in v2's columns), no rollups yet.
         let (source, path) = try temporaryLedger()
@@ -183,7 +171,7 @@ func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], pe
     @Test func randomLedgersGroupAndChargeBackToTheExactTotal() async throws {
         for seed in UInt64(1)...UInt64(6) {
             let (database, _) = try temporaryLedger()
-            var rng = SeededRNG(state: seed)
+            var rng = SplitMix64(seed: seed)
             let entries = (0..<Int.random(in: 50...300, using: &rng)).map { randomEntry($0, &rng, days: 31) }
             try await database.write(entries: entries)
             let period = try ReportPeriod.parse("2026-10")
@@ -246,7 +234,7 @@ func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], pe
         let (database, _) = try temporaryLedger()
         var calls: [LedgerEntry] = []
         for i in 0..<5 {
-            var rng = SeededRNG(state: UInt64(i))
+            var rng = SplitMix64(seed: UInt64(i))
             var e = randomEntry(i, &rng)
             e.attribution.traceID = i < 3 ? "trace-A" : nil
             e.attribution.workflow = "refunds"
@@ -289,7 +277,7 @@ func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], pe
         #expect(try await database.unmatchedOutcomeCount(startMs: day.startMs, endMs: day.endMs) == 3)
         let unit = try await database.unitEconomics(by: .team, period: day)
         #expect(unit.first { $0.group == nil }?.current.outcomes == 3)  // counted, under unattributed
-        var rng = SeededRNG(state: 5)
+        var rng = SplitMix64(seed: 5)
         var call = randomEntry(0, &rng)
         call.id = "tg_later"
         call.attribution.team = "support"
@@ -300,7 +288,7 @@ func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], pe
 
     @Test func unitEconomicsJoinRollupSpendWithOutcomesAndTrendAgainstThePreviousPeriod() async throws {
         let (database, _) = try temporaryLedger()
-        var rng = SeededRNG(state: 11)
+        var rng = SplitMix64(seed: 11)
         var entries: [LedgerEntry] = []
         for i in 0..<40 {
             var e = randomEntry(i, &rng, days: 1)

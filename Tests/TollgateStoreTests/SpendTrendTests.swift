@@ -8,7 +8,7 @@ import TollgateCore
 @Suite struct SpendTrendTests {
     static func ledger(seed: UInt64, count: Int, days: Int64) async throws -> (LedgerDatabase, [LedgerEntry]) {
         let (database, _) = try temporaryLedger()
-        var rng = SeededRNG(state: seed)
+        var rng = SplitMix64(seed: seed)
         let entries = (0..<count).map { i -> LedgerEntry in
             var e = randomEntry(i, &rng, days: days)
             e.requestedModel = ["gpt-4o", "fast"].randomElement(using: &rng)!

@@ -131,26 +131,13 @@ enum Synthetic {
         Model(provider: "openai", name: "mystery-model", input: nil, output: 0),
     ]
 
-    /// SplitMix64 over a seed.
-    struct RNG {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     static let hourWeights: [Int] = [1, 1, 1, 1, 1, 2, 3, 5, 8, 10, 10, 10, 9, 10, 10, 10, 9, 7, 5, 4, 3, 2, 2, 1]
     static let hourTotal = hourWeights.reduce(0, +)
 
     /// Entry number `i` of `total`: entries are in time order (as a ledger is written), `days` days from
     /// `startMs`, following a working-hours profile within each day.
     static func entry(_ i: Int, of total: Int, startMs: Int64, days: Int) -> LedgerEntry {
-        var r = RNG(state: UInt64(i) &* 0x2545_F491_4F6C_DD1D &+ 17)
+        var r = SplitMix64(seed: UInt64(i) &* 0x2545_F491_4F6C_DD1D &+ 17)
         let position = Double(i) / Double(max(1, total)) * Double(days)
         let day = Int64(position)
         // Inverse of the hour profile's cumulative distribution, at the position within the day.
@@ -199,7 +186,7 @@ enum Synthetic {
 
     /// Outcome number `k` for `entry`.
     static func outcome(_ k: Int, entry: LedgerEntry) -> Outcome {
-        var r = RNG(state: UInt64(k) &* 0x9E37_79B9 &+ 3)
+        var r = SplitMix64(seed: UInt64(k) &* 0x9E37_79B9 &+ 3)
         let roll = r.below(100)
         let status: Outcome.Status = roll < 80 ? .success : roll < 90 ? .partial : .failure
         return Outcome(

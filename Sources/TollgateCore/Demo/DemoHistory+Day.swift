@@ -3,14 +3,14 @@ extension DemoHistory {
     struct DayGenerator {
         let configuration: Configuration
         let pricer: LedgerPricer
-        var random: DemoRandom
+        var random: SplitMix64
         var budgets = BudgetLedger()
         var killSwitches: [KillSwitchEpisode] = []
 
         init(configuration: Configuration, pricer: LedgerPricer) {
             self.configuration = configuration
             self.pricer = pricer
-            self.random = DemoRandom(seed: configuration.seed)
+            self.random = SplitMix64(seed: configuration.seed)
         }
 
         /// A finished trace (or single call) waiting for its outcome until governance has settled.
@@ -36,7 +36,7 @@ extension DemoHistory {
                 } else if weekday >= 5 {
                     volume *= workflow.weekendFactor
                 }
-                let traces = max(0, Int((volume / Double(workflow.callsPerTrace) * (0.9 + 0.2 * random.unit())).rounded()))
+                let traces = max(0, Int((volume / Double(workflow.callsPerTrace) * (0.9 + 0.2 * random.nextUnit())).rounded()))
                 for trace in 0..<traces {
                     // On the anomaly day a few research traces loop until the agent limit stops them.
                     let steps = anomaly && trace < 6 ? Rules.agentLimit.maxCalls + 7 : workflow.callsPerTrace
@@ -68,7 +68,7 @@ extension DemoHistory {
                 let id = "demo-\(day)-\(index)-\(trace)-\(step)"
                 var entry = call(workflow: workflow, id: id, at: start, customer: customer, traceID: traceID, random: &random)
                 pricer.price(&entry, priceModel: entry.requestedModel)
-                if workflow.name == "support-copilot", entry.status == .ok, random.unit() < 0.04 { redact(&entry, random: &random) }
+                if workflow.name == "support-copilot", entry.status == .ok, random.nextUnit() < 0.04 { redact(&entry, random: &random) }
                 start = min(dayStart * 1_000 + 86_399_999, start + entry.durationMs + 200)
                 calls.append(entry)
             }

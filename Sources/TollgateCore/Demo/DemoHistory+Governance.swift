@@ -154,7 +154,7 @@ extension DemoHistory {
     }
 
     /// Marks personal data the `prod` policy redacted from a prompt before it left.
-    static func redact(_ entry: inout LedgerEntry, random: inout DemoRandom) {
+    static func redact(_ entry: inout LedgerEntry, random: inout SplitMix64) {
         let emails = 1 + random.below(2)
         let phones = random.below(2)
         entry.redactions = emails + phones

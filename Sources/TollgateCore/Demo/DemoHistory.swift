@@ -215,8 +215,8 @@ public enum DemoHistory {
     }
 
     /// One synthetic call (not yet priced).
-    static func call(workflow: Workflow, id: String, at ms: Int64, customer: String?, traceID: String?, random: inout DemoRandom) -> LedgerEntry {
-        var pick = random.unit()
+    static func call(workflow: Workflow, id: String, at ms: Int64, customer: String?, traceID: String?, random: inout SplitMix64) -> LedgerEntry {
+        var pick = random.nextUnit()
         var model = workflow.models[0].name
         for candidate in workflow.models {
             if pick < candidate.share {
@@ -228,10 +228,10 @@ public enum DemoHistory {
         let embedding = model.hasPrefix("text-embedding")
         let anthropic = model.hasPrefix("claude")
         let route = embedding ? "embeddings" : anthropic ? "messages" : "chat.completions"
-        let prompt = max(16, Int64(Double(workflow.inputTokens) * (embedding ? 0.2 : 1) * (0.4 + 1.2 * random.unit())))
-        let cached = embedding ? 0 : Int64(Double(prompt) * workflow.cacheReadShare * (0.6 + 0.8 * random.unit())) / 64 * 64
-        let cacheWrite = anthropic && random.unit() < 0.15 ? min(prompt - cached, 1_024) : 0
-        var output = embedding ? 0 : max(1, Int64(Double(workflow.outputTokens) * (0.3 + 1.4 * random.unit())))
+        let prompt = max(16, Int64(Double(workflow.inputTokens) * (embedding ? 0.2 : 1) * (0.4 + 1.2 * random.nextUnit())))
+        let cached = embedding ? 0 : Int64(Double(prompt) * workflow.cacheReadShare * (0.6 + 0.8 * random.nextUnit())) / 64 * 64
+        let cacheWrite = anthropic && random.nextUnit() < 0.15 ? min(prompt - cached, 1_024) : 0
+        var output = embedding ? 0 : max(1, Int64(Double(workflow.outputTokens) * (0.3 + 1.4 * random.nextUnit())))
         let reasoning = model.hasPrefix("o3") ? output * Int64(2 + random.below(4)) : 0
         output += reasoning
         var status = LedgerEntry.Status.ok
@@ -239,7 +239,7 @@ public enum DemoHistory {
         var usage = TokenUsage(inputUncached: prompt - cached - cacheWrite, cacheRead: cached, cacheWrite5m: cacheWrite, output: output, reasoning: reasoning)
         var source = LedgerEntry.UsageSource.reported
         var error: String?
-        let fault = random.unit()
+        let fault = random.nextUnit()
         if fault < 0.012 {
             status = .upstreamError
             httpStatus = 429
@@ -254,7 +254,7 @@ public enum DemoHistory {
             usage.reasoning = min(usage.reasoning, output)
             source = .estimated
         }
-        let stream = !embedding && random.unit() < 0.5
+        let stream = !embedding && random.nextUnit() < 0.5
         let ttft: Int64? = status == .upstreamError ? nil : Int64(250 + random.below(900))
         let duration = (ttft ?? 120) + (embedding ? 40 : usage.output * Int64(anthropic ? 12 : 9))
         let served = model.hasPrefix("gpt-4o-mini") ? "gpt-4o-mini-2024-07-18" : model == "gpt-4o" ? "gpt-4o-2024-08-06" : model
@@ -271,12 +271,12 @@ public enum DemoHistory {
     }
 
     /// The outcomes the application reports for a finished call or agent trace.
-    static func outcomesFor(workflow: Workflow, calls: [LedgerEntry], traceID: String?, random: inout DemoRandom) -> [Outcome] {
+    static func outcomesFor(workflow: Workflow, calls: [LedgerEntry], traceID: String?, random: inout SplitMix64) -> [Outcome] {
         guard let last = calls.last else { return [] }
         // Embedding lookups are a step of an answer, not an outcome of their own.
         if traceID == nil, last.route == "embeddings" { return [] }
         let failedCall = calls.contains { $0.status != .ok }
-        let roll = random.unit()
+        let roll = random.nextUnit()
         let status: Outcome.Status =
             failedCall ? .failure : roll < workflow.successRate ? .success : roll < workflow.successRate + 0.05 ? .partial : .failure
         let value: Int64? =
@@ -290,35 +290,16 @@ public enum DemoHistory {
             Outcome(
                 id: "demo-outcome-\(last.id)", requestID: traceID == nil ? last.id : nil, traceID: traceID, workflow: workflow.name,
                 name: workflow.outcomeName, status: status, valueNanoUSD: value,
-                quality: status == .failure ? nil : Double(70 + random.below(31)) / 100, humanReviewed: random.unit() < 0.1,
+                quality: status == .failure ? nil : Double(70 + random.below(31)) / 100, humanReviewed: random.nextUnit() < 0.1,
                 occurredAtMs: occurred, receivedAtMs: occurred + Int64(random.below(3_600_000)))
         ]
     }
 }
 
-/// SplitMix64: a tiny, fast, seedable generator (deterministic across platforms).
-struct DemoRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform value in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
-
-    /// A uniform integer in [0, n).
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
-
+extension SplitMix64 {
     /// Milliseconds into a UTC day, busier in office hours (08:00–18:00 gets about 80 %).
     mutating func diurnalMs() -> Int64 {
-        let hour: Int64 = unit() < 0.8 ? 8 + Int64(below(10)) : Int64(below(24))
+        let hour: Int64 = nextUnit() < 0.8 ? 8 + Int64(below(10)) : Int64(below(24))
         return hour * 3_600_000 + Int64(below(3_600_000))
     }
 }

@@ -1,4 +1,5 @@
 import Synchronization
+import TollgateCore
 
 /// Decides, request by request, which fault (if any) the simulator injects.
 ///

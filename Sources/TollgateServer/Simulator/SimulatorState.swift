@@ -1,4 +1,5 @@
 import Synchronization
+import TollgateCore
 import TollgateProviders
 
 /// Everything the simulator shares between requests: configuration, prompt cache, fault counters,

@@ -6,9 +6,9 @@ import Foundation
 /// numbers made huge or negative, ranges duplicated, and seeds crossed. The same seed gives the same inputs.
 struct FuzzMutator {
     /// The project's seedable SplitMix64 (the demo history's generator).
-    private var random: DemoRandom
+    private var random: SplitMix64
 
-    init(seed: UInt64) { random = DemoRandom(seed: seed) }
+    init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
     mutating func next() -> UInt64 { random.next() }
 

@@ -1,4 +1,5 @@
-/// A tiny seeded pseudo-random generator (SplitMix64), so simulated outputs and faults are reproducible.
+/// The project's one seeded pseudo-random generator (SplitMix64): simulated outputs and faults, the demo history,
+/// synthetic benchmark ledgers and property tests are reproducible from their seed, on every platform.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
@@ -19,5 +20,10 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     /// A uniformly distributed value in `0..<1`.
     public mutating func nextUnit() -> Double {
         Double(next() >> 11) * 0x1.0p-53
+    }
+
+    /// An integer in `0..<n` (0 when `n` is less than 1), by reduction modulo `n`.
+    public mutating func below(_ n: Int) -> Int {
+        Int(next() % UInt64(max(1, n)))
     }
 }
