@@ -15,19 +15,7 @@ import TollgateCore
     }
 
     @Test func aLedgerFromBeforeTheMigrationOpensAndItsEntriesNameNoPrice() async throws {
-        let queue = try DatabaseQueue()
-        try LedgerDatabase.migrator.migrate(queue, upTo: "v4: rollups per batch")
-        try await queue.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO ledgerEntry (id, ts, durationMs, route, provider, requestedModel, servedModel, stream, status, httpStatus,
-                        inputUncached, cacheRead, cacheWrite5m, cacheWrite1h, output, reasoning, usageSource, pricing, costNano,
-                        costInputNano, costCacheReadNano, costCacheWriteNano, costOutputNano, costReasoningNano, priceVersion, keyId,
-                        declared, attemptCount, attempts)
-                    VALUES ('old', 1790812800000, 1, 'chat.completions', 'acme', 'acme', 'acme', 0, 'ok', 200, 10, 0, 0, 0, 5, 0,
-                        'reported', 'priced', 24, 8, 0, 0, 16, 0, 'config', 'k', '', 1, '[]')
-                    """)
-        }
+        let queue = try legacyLedger(upTo: "v4: rollups per batch")
         let database = try LedgerDatabase(queue)
         let old = try #require(try await database.entry(id: "old"))
         #expect(old.priceModel == nil && old.priceVersion == "config" && old.costNanoUSD == 24)
