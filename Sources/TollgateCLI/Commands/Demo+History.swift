@@ -29,7 +29,7 @@ enum DemoHistorySeeder {
                     id: priceVersion.id, source: "tollgate demo (synthetic list price)", sha256: String(repeating: "0", count: 64),
                     importedAt: Int64(now.timeIntervalSince1970), effectiveFrom: priceVersion.effectiveFrom, modelCount: priceVersion.prices.count))
         }
-        let written = try await database.write(entries: history.entries, ignoringExisting: true)
+        let written = try await database.write(entries: history.entries)
         try await seedOutcomes(database, history.outcomes)
         try await database.record(alerts: history.alerts)
         for episode in history.killSwitches { try await recordKillSwitch(episode, in: database) }

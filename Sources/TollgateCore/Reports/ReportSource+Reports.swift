@@ -32,7 +32,8 @@ extension ReportSource {
     /// The KPIs of `period`, with trends against the previous period and, when `governance` is given, the variance
     /// against its budgets of the period's kind.
     public func kpis(period: ReportPeriod, targets: ReportsConfiguration.Targets, governance: GovernanceConfiguration?) async throws -> [KPIResult] {
-        let budgets = try await governance.asyncMap { try await budgetVariance(governance: $0, period: period) } ?? nil
+        var budgets: BudgetVariance?
+        if let governance { budgets = try await budgetVariance(governance: governance, period: period) }
         return KPIReport.evaluate(
             current: try await kpiInputs(period: period), previous: try await kpiInputs(period: period.previous), targets: targets,
             budgets: budgets)
@@ -102,15 +103,5 @@ extension ReportSource {
         }
         let names = result.lines.map(\.team) + result.pool.map { $0.team ?? GroupedSpend.unattributed }
         throw ReportError("no chargeback line for team '\(team)' in \(period.label) (lines: \(names.joined(separator: ", ")))")
-    }
-}
-
-extension Optional {
-    /// `map` with an asynchronous transform.
-    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        switch self {
-        case .some(let value): try await transform(value)
-        case .none: nil
-        }
     }
 }

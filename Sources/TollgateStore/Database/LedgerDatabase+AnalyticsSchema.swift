@@ -3,7 +3,7 @@ import GRDB
 
 /// Migrations v3 and v4: the `outcome` table and the spend rollups.
 ///
-/// The rollups are maintained by the one insert path every entry takes (``LedgerDatabase/insert(_:entries:ignoreExisting:)``:
+/// The rollups are maintained by the one insert path every entry takes (``LedgerDatabase/insert(_:entries:)``:
 /// the write-behind journal, crash recovery, imports, tools), in the same transaction as the entries:
 /// after a batch is inserted, each rollup table gets one aggregated upsert of the rows that batch
 /// added (`rowid` above the batch's starting point), so a batch of a thousand calls costs a handful of

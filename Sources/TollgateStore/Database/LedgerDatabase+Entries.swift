@@ -8,27 +8,20 @@ extension LedgerDatabase: EntryStore, LedgerReader {
         // Not `writer.write`: a cancelled task's batch must still be written, so the write is handed to the writer's
         // queue whatever the caller's cancellation state, and awaited without blocking a thread.
         try await withCheckedThrowingContinuation { continuation in
-            writer.asyncWrite({ db in try Self.insert(db, entries: entries, ignoreExisting: true) }) { _, result in
+            writer.asyncWrite({ db in try Self.insert(db, entries: entries) }) { _, result in
                 continuation.resume(with: result)
             }
         }
     }
 
-    /// Writes entries in one transaction (tools, the demo's history, tests).
-    /// - Parameter ignoringExisting: Skip entries whose id is already recorded instead of failing.
-    /// - Returns: How many entries were written.
-    @discardableResult
-    public func write(entries: [LedgerEntry], ignoringExisting: Bool) async throws -> Int {
-        try await writer.write { db in try Self.insert(db, entries: entries, ignoreExisting: ignoringExisting) }
-    }
-
-    /// Inserts entries and adds them to the rollups; the only way entries enter the ledger.
+    /// Inserts entries and adds them to the rollups; the only way entries enter the ledger. An entry whose id is
+    /// already recorded is skipped (the first one stays).
     /// - Returns: How many entries were inserted.
     @discardableResult
-    static func insert(_ db: Database, entries: [LedgerEntry], ignoreExisting: Bool = false) throws -> Int {
+    static func insert(_ db: Database, entries: [LedgerEntry]) throws -> Int {
         guard !entries.isEmpty else { return 0 }
         let before = try lastRowID(db)
-        let insert = try db.cachedStatement(sql: ignoreExisting ? insertOrIgnoreSQL : insertSQL)
+        let insert = try db.cachedStatement(sql: insertSQL)
         var inserted = 0
         for entry in entries {
             try EntryBinder.insert(entry, with: insert)
@@ -45,7 +38,7 @@ extension LedgerDatabase: EntryStore, LedgerReader {
     public func recover(_ admissions: [Admission], pricer: LedgerPricer, nowMs: Int64) async throws -> Int {
         guard !admissions.isEmpty else { return 0 }
         let entries = admissions.map { LedgerEntry.interrupted($0, at: nowMs, pricer: pricer) }
-        return try await write(entries: entries, ignoringExisting: true)
+        return try await write(entries: entries)
     }
 
     public func entryCount() async throws -> Int {
@@ -114,9 +107,7 @@ extension LedgerDatabase: EntryStore, LedgerReader {
     ]
 
     static let insertSQL =
-        "INSERT INTO ledgerEntry (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
-
-    static let insertOrIgnoreSQL = insertSQL.replacingOccurrences(of: "INSERT INTO", with: "INSERT OR IGNORE INTO")
+        "INSERT OR IGNORE INTO ledgerEntry (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
 
     static func attemptsJSON(_ attempts: [LedgerEntry.Attempt]) -> String {
         var out = "["
