@@ -61,10 +61,8 @@ struct Demo: AsyncParsableCommand {
         do {
             try await group.run()
         } catch where ListenAddressCheck.isAddressInUse(error) {
-            await server.gateway.shutdown()
             throw StartUpError("cannot listen on 127.0.0.1:\(port) or :\(simulatorPort): the address is already in use. Choose others with --port and --simulator-port.")
         }
-        await server.gateway.shutdown()
         print("\nstopped; the ledger is kept in \(dbPath)")
     }
 }

@@ -63,14 +63,15 @@ struct GatewayServer {
         self.connections = connections
     }
 
-    /// The application, with the journal as its first service (so it stops last and drains) and alert
-    /// delivery next (so queued alerts are kept before the journal closes), served with
+    /// The application, with the journal as its first service (so it stops last and drains), alert
+    /// delivery next (so queued alerts are kept before the journal closes) and the upstream pools
+    /// (which close once the server has finished its calls), served with
     /// the connection limit and time-outs of ``connections``.
     func application(logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let journal = journal
         let reloader = reloader
         var reload: (@Sendable () async throws -> String)?
-        var services: [any Service] = [journal, gateway.alerts]
+        var services: [any Service] = [journal, gateway.alerts, gateway.upstreams]
         if let reloader {
             reload = { try await reloader.reload() }
             services.append(reloader)
@@ -89,13 +90,7 @@ struct GatewayServer {
         let app = application(logger: logger, onServerRunning: onServerRunning)
         let group = ServiceGroup(
             configuration: .init(services: extraServices + [app, ShutdownNotice(logger: logger)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        do {
-            try await group.run()
-        } catch {
-            await gateway.shutdown()
-            throw error
-        }
-        await gateway.shutdown()
+        try await group.run()
     }
 }
 
