@@ -22,9 +22,7 @@ struct RequestFields {
     /// Refuses a body in which one of `keys` occurs twice: the gateway would read one and a provider might keep the other.
     func refuseRepeated(_ keys: Set<String>) throws(RequestError) {
         if let key = object.repeatedKey(among: keys) {
-            throw RequestError(
-                status: 400, message: "The field '\(name(key))' appears more than once in the request body; send it once.",
-                code: "duplicate_parameter", param: name(key))
+            throw RequestError(.duplicateParameter, "The field '\(name(key))' appears more than once in the request body; send it once.", param: name(key))
         }
     }
 
@@ -33,7 +31,7 @@ struct RequestFields {
         guard let value = value(key) else { throw .missing(name(key)) }
         guard let text = value.string else { throw .invalidType(name(key), expected: "a string") }
         guard !text.isEmpty else {
-            throw RequestError(status: 400, message: "'\(name(key))' must not be empty.", code: "invalid_value", param: name(key))
+            throw RequestError(.invalidValue, "'\(name(key))' must not be empty.", param: name(key))
         }
         return text
     }
@@ -65,7 +63,7 @@ struct RequestFields {
         guard value.kind == .array else { throw .invalidType(name(key), expected: "an array") }
         let elements = value.elements
         guard !elements.isEmpty else {
-            throw RequestError(status: 400, message: "'\(name(key))' must contain at least one item.", code: "invalid_value", param: name(key))
+            throw RequestError(.invalidValue, "'\(name(key))' must contain at least one item.", param: name(key))
         }
         return elements
     }
@@ -90,13 +88,11 @@ struct RequestFields {
         let shown = got.count > 40 ? String(got.prefix(40)) + "…" : got
         return below
             ? RequestError(
-                status: 400,
-                message: "Invalid '\(field)': integer below minimum value. Expected a value >= \(bounds.lowerBound), but got \(shown) instead.",
-                code: "integer_below_min_value", param: field)
+                .integerBelowMinValue,
+                "Invalid '\(field)': integer below minimum value. Expected a value >= \(bounds.lowerBound), but got \(shown) instead.", param: field)
             : RequestError(
-                status: 400,
-                message: "Invalid '\(field)': integer above maximum value. Expected a value <= \(bounds.upperBound), but got \(shown) instead.",
-                code: "integer_above_max_value", param: field)
+                .integerAboveMaxValue,
+                "Invalid '\(field)': integer above maximum value. Expected a value <= \(bounds.upperBound), but got \(shown) instead.", param: field)
     }
 }
 

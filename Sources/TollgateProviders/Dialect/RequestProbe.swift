@@ -72,7 +72,7 @@ public enum RouteKind: String, Sendable, Hashable, Codable, CaseIterable {
     }
 
     /// Reads and validates a request body for this route.
-    /// - Throws: ``RequestError`` (status 400) describing the first problem found.
+    /// - Throws: ``RequestError`` describing the first problem found.
     public func probe(_ body: Data) throws(RequestError) -> RequestProbe {
         try probe(bytes: [UInt8](body))
     }
@@ -80,7 +80,7 @@ public enum RouteKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// Reads and validates a request body given as bytes: it must be valid JSON (RFC 8259), an
     /// object, with every field the gateway acts on of its documented type and range, and none of
     /// them repeated.
-    /// - Throws: ``RequestError`` (status 400) describing the first problem found.
+    /// - Throws: ``RequestError`` describing the first problem found.
     public func probe(bytes body: [UInt8]) throws(RequestError) -> RequestProbe {
         let document: JSONDocument
         do {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 import TollgateCore
+import TollgateProviders
 
 extension AdminAPI {
     /// Every kill switch in force.
@@ -28,13 +29,13 @@ extension AdminAPI {
     func clearKillSwitch(_ request: Request, _ context: GatewayRequestContext, gateway: Gateway) async throws -> Response {
         guard let kind = context.parameters.get("kind").flatMap(KillSwitch.Target.Kind.init(rawValue:)),
             let name = context.parameters.get("name")
-        else { throw Self.error(404, "Use /admin/v1/kill-switches/{workflow|provider|model}/{name}.", code: "not_found") }
+        else { throw Self.error(.notFound, "Use /admin/v1/kill-switches/{workflow|provider|model}/{name}.") }
         let target = KillSwitch.Target(kind: kind, name: name)
         guard let removed = gateway.governor.killSwitches.first(where: { $0.target == target }) else {
-            throw Self.error(404, "No kill switch is set on \(target.text).", code: "not_found")
+            throw Self.error(.notFound, "No kill switch is set on \(target.text).")
         }
         if removed.atMs == nil {
-            throw Self.error(409, "The switch on \(target.text) is in the configuration file; remove it there and reload.", code: "configured")
+            throw Self.error(.configured, "The switch on \(target.text) is in the configuration file; remove it there and reload.")
         }
         let audit = AuditEvent(
             atMs: gateway.clock.nowMs(), actor: Self.actor(request), action: "kill_switch.clear", subject: kind.rawValue + ":" + name,
@@ -63,13 +64,13 @@ extension AdminAPI {
 
     /// Reloads the configuration file.
     func reloadConfiguration(_ request: Request, _ context: GatewayRequestContext, gateway: Gateway) async throws -> Response {
-        guard let reload else { throw Self.error(404, "This gateway was not started from a configuration file.", code: "not_found") }
+        guard let reload else { throw Self.error(.notFound, "This gateway was not started from a configuration file.") }
         do {
             let summary = try await reload()
             try await store.record(audit: AuditEvent(atMs: gateway.clock.nowMs(), actor: Self.actor(request), action: "config.reload", subject: "config", after: summary))
             return try Self.json(["reloaded": summary])
         } catch let error as ConfigurationError {
-            throw Self.error(400, error.description, code: "invalid_configuration")
+            throw Self.error(.invalidConfiguration, error.description)
         }
     }
 }

@@ -56,43 +56,43 @@ extension AdminAPI {
         let name = context.parameters.get("name") ?? ""
         if let key = try await store.keys().first(where: { $0.name == name }) { return key }
         if gateway.keys.configuredPrincipals.contains(where: { $0.keyID == name }) {
-            throw error(409, "The key '\(name)' is defined in the configuration file; change it there.", code: "configured")
+            throw error(.configured, "The key '\(name)' is defined in the configuration file; change it there.")
         }
-        throw error(404, "No key named '\(name)'.", code: "not_found")
+        throw error(.notFound, "No key named '\(name)'.")
     }
 
     static func validate(name: String, gateway: Gateway, store: any AdminStore) async throws {
         let allowed = name.utf8.allSatisfy { $0.isASCIILetterOrDigit || $0 == 45 || $0 == 46 || $0 == 95 }
         guard !name.isEmpty, name.utf8.count <= 64, allowed else {
-            throw error(400, "A key name is 1 to 64 letters, digits, '.', '_' or '-'.", code: "invalid_value", param: "name")
+            throw error(.invalidValue, "A key name is 1 to 64 letters, digits, '.', '_' or '-'.", param: "name")
         }
         let taken = try await store.keys().contains { $0.name == name }
         if taken || gateway.keys.configuredPrincipals.contains(where: { $0.keyID == name }) {
-            throw error(409, "A key named '\(name)' already exists.", code: "already_exists", param: "name")
+            throw error(.alreadyExists, "A key named '\(name)' already exists.", param: "name")
         }
     }
 
     static func validate(models: [String]?, gateway: Gateway) throws {
         for model in models ?? [] where gateway.runtime.models[model] == nil {
-            throw error(400, "Unknown model '\(model)' in allowed_models.", code: "invalid_value", param: "allowed_models")
+            throw error(.invalidValue, "Unknown model '\(model)' in allowed_models.", param: "allowed_models")
         }
     }
 
     static func validate(target: KillSwitch.Target, gateway: Gateway) throws {
         switch target.kind {
         case .model where gateway.runtime.models[target.name] == nil:
-            throw error(400, "Unknown model '\(target.name)'.", code: "invalid_value", param: "model")
+            throw error(.invalidValue, "Unknown model '\(target.name)'.", param: "model")
         case .provider where gateway.runtime.providers[target.name] == nil:
-            throw error(400, "Unknown provider '\(target.name)'.", code: "invalid_value", param: "provider")
+            throw error(.invalidValue, "Unknown provider '\(target.name)'.", param: "provider")
         default: break
         }
     }
 
     static func parseTime(_ text: String, field: String, after now: Int64) throws -> Int64 {
         guard let seconds = CivilDate.unixSeconds(text) else {
-            throw error(400, "'\(text)' is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ).", code: "invalid_value", param: field)
+            throw error(.invalidValue, "'\(text)' is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ).", param: field)
         }
-        guard seconds * 1_000 > now else { throw error(400, "\(field) must be in the future.", code: "invalid_value", param: field) }
+        guard seconds * 1_000 > now else { throw error(.invalidValue, "\(field) must be in the future.", param: field) }
         return seconds * 1_000
     }
 
@@ -121,8 +121,8 @@ extension AdminAPI {
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func error(_ status: Int, _ message: String, code: String, param: String? = nil) -> GatewayError {
-        GatewayError(dialect: .openai, RequestError(status: status, message: message, code: code, param: param), shouldRetry: false)
+    static func error(_ code: RequestError.Code, _ message: String, param: String? = nil) -> GatewayError {
+        GatewayError(dialect: .openai, RequestError(code, message, param: param), shouldRetry: false)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: GatewayRequestContext) async throws -> T {
@@ -131,14 +131,14 @@ extension AdminAPI {
         do {
             buffer = try await Gateway.collect(&request, limit: 1 << 20)
         } catch {
-            throw Self.error(413, "The request body exceeds 1 MiB.", code: "request_too_large")
+            throw Self.error(.requestTooLarge, "The request body exceeds 1 MiB.")
         }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {
-            throw Self.error(400, describe(error), code: "invalid_request")
+            throw Self.error(.invalidRequest, describe(error))
         } catch {
-            throw Self.error(400, "The body is not valid JSON.", code: "invalid_json")
+            throw Self.error(.invalidJSON, "The body is not valid JSON.")
         }
     }
 
@@ -165,10 +165,10 @@ struct AdminAuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let key else {
-            throw AdminAPI.error(404, "The admin API is off: set admin.key in the configuration.", code: "admin_disabled")
+            throw AdminAPI.error(.adminDisabled, "The admin API is off: set admin.key in the configuration.")
         }
         guard BearerToken.presented(in: request.headers, matches: Array(key.utf8)) else {
-            throw AdminAPI.error(401, "The admin API needs the admin key as a bearer token.", code: "invalid_admin_key")
+            throw AdminAPI.error(.invalidAdminKey, "The admin API needs the admin key as a bearer token.")
         }
         return try await next(request, context)
     }

@@ -10,8 +10,10 @@ public import TollgateProviders
 public struct GatewayError: Error, Sendable, HTTPResponseError {
     /// The caller's dialect.
     public var dialect: Dialect
-    /// The request error (status, message, code, param).
+    /// The request error (code, message, param).
     public var error: RequestError
+    /// The HTTP status: by default the one ``status(of:)`` gives the error's code.
+    public var status: HTTPResponse.Status
     /// The request id, when one was assigned.
     public var requestID: String?
     /// Seconds after which a retry may succeed (429/503).
@@ -24,20 +26,29 @@ public struct GatewayError: Error, Sendable, HTTPResponseError {
     /// Further response headers (e.g. `x-ratelimit-*`).
     public var headers: [String: String]
 
-    /// Creates a gateway error.
+    /// Creates a gateway error answered with the status of its code.
     public init(
         dialect: Dialect, _ error: RequestError, requestID: String? = nil, retryAfter: Int? = nil, shouldRetry: Bool? = nil,
+        headers: [String: String] = [:]
+    ) {
+        self.init(
+            status: Self.status(of: error.code), dialect: dialect, error, requestID: requestID, retryAfter: retryAfter, shouldRetry: shouldRetry,
+            headers: headers)
+    }
+
+    /// Creates a gateway error with a status of its own (a provider failure answered with the status its entry records).
+    init(
+        status: Int, dialect: Dialect, _ error: RequestError, requestID: String? = nil, retryAfter: Int? = nil, shouldRetry: Bool? = nil,
         headers: [String: String] = [:]
     ) {
         self.dialect = dialect
         self.headers = headers
         self.error = error
+        self.status = HTTPResponse.Status(code: status)
         self.requestID = requestID
         self.retryAfter = retryAfter
-        self.shouldRetry = shouldRetry ?? (error.status == 408 || error.status == 409 || error.status == 429 || error.status >= 500)
+        self.shouldRetry = shouldRetry ?? (status == 408 || status == 409 || status == 429 || status >= 500)
     }
-
-    public var status: HTTPResponse.Status { .init(code: error.status) }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         response()
@@ -54,7 +65,7 @@ public struct GatewayError: Error, Sendable, HTTPResponseError {
         for (name, value) in self.headers {
             if let field = HTTPField.Name(name) { headers[field] = value }
         }
-        let body = ErrorBody.render(dialect: dialect, status: error.status, message: error.message, code: error.code, param: error.param)
+        let body = ErrorBody.render(dialect: dialect, status: status.code, message: error.message, code: error.code.rawValue, param: error.param)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
@@ -62,10 +73,7 @@ public struct GatewayError: Error, Sendable, HTTPResponseError {
         GatewayError(
             dialect: dialect,
             RequestError(
-                status: 401,
-                message: dialect == .anthropic
-                    ? "invalid x-api-key" : "Incorrect API key provided. Use a Tollgate key as the bearer token.",
-                code: "invalid_api_key"))
+                .invalidAPIKey, dialect == .anthropic ? "invalid x-api-key" : "Incorrect API key provided. Use a Tollgate key as the bearer token."))
     }
 }
 

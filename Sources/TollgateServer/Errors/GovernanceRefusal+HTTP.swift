@@ -1,18 +1,11 @@
 import TollgateCore
 import TollgateProviders
 
-/// How governance's refusals are answered over HTTP: the status of each kind and the headers that
-/// carry its facts.
+/// How governance's refusals are answered over HTTP: the status of each kind (from the table in
+/// `GatewayError+Status.swift`) and the headers that carry its facts.
 extension GovernanceRefusal {
-    /// 429 for budgets and limits, 403 for policy, 503 for kill switches, 400 for input ceilings.
-    var httpStatus: Int {
-        switch code {
-        case .killSwitch: 503
-        case .inputTooLarge: 400
-        case .modelNotAllowed, .workflowNotRegistered, .unpricedModel: 403
-        default: 429
-        }
-    }
+    /// The status the refusal is answered with.
+    var httpStatus: Int { GatewayError.status(of: code) }
 
     /// The response headers that carry the refusal's facts (`x-tollgate-budget*`, `x-tollgate-trace-*`, `x-ratelimit-*`).
     var httpHeaders: [String: String] {
@@ -61,7 +54,7 @@ extension GatewayError {
     init(_ refusal: GovernanceRefusal, dialect: Dialect, requestID: String) {
         let status = refusal.httpStatus
         self.init(
-            dialect: dialect, RequestError(status: status, message: refusal.message, code: refusal.code.rawValue), requestID: requestID,
+            dialect: dialect, RequestError(RequestError.Code(rawValue: refusal.code.rawValue), refusal.message), requestID: requestID,
             retryAfter: refusal.retryAfterSeconds.map { Int($0) }, shouldRetry: status == 429 && (refusal.retryAfterSeconds ?? .max) <= 60,
             headers: refusal.httpHeaders)
     }

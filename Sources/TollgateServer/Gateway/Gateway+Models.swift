@@ -32,9 +32,7 @@ extension Gateway {
         guard runtime.models[id]?.provider.dialect == dialect else {
             throw GatewayError(
                 dialect: dialect,
-                RequestError(
-                    status: 404, message: "The model '\(id)' does not exist or is not served on this route by this gateway.",
-                    code: "model_not_found", param: "model"))
+                RequestError(.modelNotFound, "The model '\(id)' does not exist or is not served on this route by this gateway.", param: "model"))
         }
         return Self.json(modelObject(id, dialect: dialect))
     }
@@ -76,7 +74,7 @@ struct UnknownRouteMiddleware<Context: RequestContext>: RouterMiddleware {
                 status == 404
                 ? "Tollgate does not serve \(request.method) \(request.uri.path). It serves POST /v1/chat/completions, /v1/responses, /v1/embeddings, /v1/messages, /v1/messages/count_tokens and /v1/outcomes, and GET /v1/models."
                 : "Method \(request.method) is not allowed on \(request.uri.path)."
-            throw GatewayError(dialect: Dialect.of(request), RequestError(status: status, message: message, code: status == 404 ? "unknown_url" : "method_not_allowed"))
+            throw GatewayError(dialect: Dialect.of(request), RequestError(status == 404 ? .unknownURL : .methodNotAllowed, message))
         }
     }
 }

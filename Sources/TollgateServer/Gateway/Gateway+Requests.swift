@@ -23,7 +23,7 @@ extension Gateway {
     /// Reads a request body of at most `limit` bytes. One that declares more is refused from its
     /// `Content-Length` before any of it is read; one that is not valid HTTP framing is a 400.
     static func collect(_ request: inout Request, limit: Int) async throws(RequestError) -> ByteBuffer {
-        let tooLarge = RequestError(status: 413, message: "The request body exceeds the limit of \(limit) bytes.", code: "request_too_large")
+        let tooLarge = RequestError(.requestTooLarge, "The request body exceeds the limit of \(limit) bytes.")
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
         var buffer = ByteBuffer()
         var iterator = request.body.makeAsyncIterator()
@@ -38,10 +38,9 @@ extension Gateway {
         } catch {
             if let coding = HTTPExchangeObserver.unsupportedTransferCoding(values: request.headers[values: .transferEncoding]) {
                 throw RequestError(
-                    status: 501, message: "The transfer coding '\(coding)' is not supported; send a Content-Length or chunked body.",
-                    code: "unsupported_transfer_encoding")
+                    .unsupportedTransferEncoding, "The transfer coding '\(coding)' is not supported; send a Content-Length or chunked body.")
             }
-            throw RequestError(status: 400, message: "The request body could not be read: its HTTP framing is invalid.", code: "invalid_http_request")
+            throw RequestError(.invalidHTTPRequest, "The request body could not be read: its HTTP framing is invalid.")
         }
         return buffer
     }

@@ -16,7 +16,8 @@ public final class Gateway: Sendable {
     /// The resolved configuration.
     public let runtime: GatewayRuntime
     let metrics: GatewayMetrics
-    let upstreams: [String: UpstreamClient]
+    /// The upstream clients and their connection pools; run them in the gateway's service group.
+    public let upstreams: UpstreamPools
     let logger: Logger
     /// Admission control (budgets, limits, policies, kill switches).
     public let governor: Governor
@@ -62,25 +63,23 @@ public final class Gateway: Sendable {
         metrics.workflows.reserve(runtime.governance.registeredWorkflows.union(principals.compactMap(\.defaultWorkflow)))
         metrics.teams.reserve(Set(principals.compactMap(\.team)))
         self.logger = logger
-        var upstreams: [String: UpstreamClient] = [:]
-        for (name, provider) in runtime.providers {
-            upstreams[name] = try UpstreamClient(provider: provider, eventLoopGroup: eventLoopGroup, logger: logger)
-        }
+        let upstreams = try UpstreamPools(providers: runtime.providers, eventLoopGroup: eventLoopGroup, logger: logger)
         self.upstreams = upstreams
         self.authenticator = Authenticator(keys: keys, clock: clock)
-        let intake = Intake(maxBodyBytes: runtime.configuration.server.maxBodyBytes, models: runtime.models, providers: Set(upstreams.keys))
+        let intake = Intake(maxBodyBytes: runtime.configuration.server.maxBodyBytes, models: runtime.models, providers: upstreams.providerNames)
         self.intake = intake
         self.admitter = Admitter(governor: governor, intake: intake)
-        self.forwarder = Forwarder(upstreams: upstreams)
+        self.forwarder = Forwarder(upstreams: upstreams.clients)
         let alerts = AlertDelivery(
             events: events, webhook: runtime.configuration.governance.alerts.webhook, eventLoopGroup: eventLoopGroup, logger: logger)
         self.alerts = alerts
         self.recorder = Recorder(ledger: ledger, pricer: pricer, metrics: metrics, governor: governor, alerts: alerts, logger: logger)
     }
 
-    /// Shuts the upstream clients down.
+    /// Closes the upstream connection pools, for a gateway used without its service group
+    /// (where ``upstreams`` closes them on graceful shutdown).
     public func shutdown() async {
-        for client in upstreams.values { await client.shutdown() }
+        await upstreams.shutdown()
     }
 
     /// The principal behind the request's key (bearer token or `x-api-key`).
@@ -117,7 +116,7 @@ public final class Gateway: Sendable {
         let outgoing = Levers.apply(incoming, admitted: admitted, route: route)
         guard let (outcome, attempts) = await forwarder.forward(outgoing, incoming: incoming.headers, requestID: call.id) else {
             throw GatewayError(
-                dialect: call.dialect, RequestError(status: 500, message: "No upstream client for \(outgoing.model.name).", code: "internal_error"))
+                dialect: call.dialect, RequestError(.internalError, "No upstream client for \(outgoing.model.name)."))
         }
         let forwarded = ForwardedCall(
             call: call, incoming: incoming, outgoing: outgoing, streamGuard: admitted.streamGuard,

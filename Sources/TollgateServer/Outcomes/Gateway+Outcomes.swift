@@ -30,7 +30,7 @@ extension Gateway {
         guard Self.isJSON(request.headers[.contentType]) else {
             await Self.discard(&request)
             throw GatewayError(
-                dialect: .openai, RequestError(status: 415, message: "Content-Type must be application/json.", code: "unsupported_media_type"))
+                dialect: .openai, RequestError(.unsupportedMediaType, "Content-Type must be application/json."))
         }
         let limit = runtime.configuration.server.maxBodyBytes
         let body: ByteBuffer
@@ -45,7 +45,7 @@ extension Gateway {
         } catch {
             throw GatewayError(
                 dialect: .openai,
-                RequestError(status: 400, message: "Invalid outcome: \(error.description). Nothing was recorded.", code: "invalid_outcome", param: error.location.isEmpty ? nil : error.location),
+                RequestError(.invalidOutcome, "Invalid outcome: \(error.description). Nothing was recorded.", param: error.location.isEmpty ? nil : error.location),
                 shouldRetry: false)
         }
         var seen: [String: Outcome] = [:]
@@ -54,10 +54,10 @@ extension Gateway {
                 throw GatewayError(
                     dialect: .openai,
                     RequestError(
-                        status: 400,
-                        message: "Invalid outcome: outcomes[\(index)].id: '\(outcome.id)' appears earlier in the batch with a different "
+                        .invalidOutcome,
+                        "Invalid outcome: outcomes[\(index)].id: '\(outcome.id)' appears earlier in the batch with a different "
                             + "\(earlier.differingFields(from: outcome).joined(separator: ", ")). Nothing was recorded.",
-                        code: "invalid_outcome", param: "outcomes[\(index)].id"),
+                        param: "outcomes[\(index)].id"),
                     shouldRetry: false)
             }
             seen[outcome.id] = seen[outcome.id] ?? outcome
@@ -67,11 +67,11 @@ extension Gateway {
             result = try await recorder.record(outcomes: outcomes)
         } catch let conflict as OutcomeConflict {
             throw GatewayError(
-                dialect: .openai, RequestError(status: 409, message: conflict.description, code: "outcome_conflict", param: "id"), shouldRetry: false)
+                dialect: .openai, RequestError(.outcomeConflict, conflict.description, param: "id"), shouldRetry: false)
         } catch {
             logger.error("recording outcomes failed", metadata: ["error": "\(error)"])
             throw GatewayError(
-                dialect: .openai, RequestError(status: 503, message: "The ledger is unavailable; no outcome was recorded.", code: "ledger_unavailable"),
+                dialect: .openai, RequestError(.ledgerUnavailable, "The ledger is unavailable; no outcome was recorded."),
                 retryAfter: 1)
         }
         let text = "{\"object\":\"outcome.batch\",\"received\":\(outcomes.count),\"accepted\":\(result.accepted),\"duplicates\":\(result.duplicates)}"

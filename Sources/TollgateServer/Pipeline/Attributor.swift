@@ -16,7 +16,7 @@ enum Attributor {
         if let (field, problem) = attribution.declaredProblem {
             throw GatewayError(
                 dialect: dialect,
-                RequestError(status: 400, message: "The value of '\(field)' \(problem).", code: "invalid_attribution", param: field))
+                RequestError(.invalidAttribution, "The value of '\(field)' \(problem).", param: field))
         }
         return attribution
     }

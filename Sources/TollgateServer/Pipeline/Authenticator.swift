@@ -26,9 +26,9 @@ struct Authenticator: Sendable {
         case .principal(let principal): return principal
         case .unknown: throw .unauthorized(dialect)
         case .revoked(let name):
-            throw GatewayError(dialect: dialect, RequestError(status: 401, message: "The key '\(name)' was revoked.", code: "invalid_api_key"))
+            throw GatewayError(dialect: dialect, RequestError(.invalidAPIKey, "The key '\(name)' was revoked."))
         case .expired(let name):
-            throw GatewayError(dialect: dialect, RequestError(status: 401, message: "The key '\(name)' has expired.", code: "invalid_api_key"))
+            throw GatewayError(dialect: dialect, RequestError(.invalidAPIKey, "The key '\(name)' has expired."))
         }
     }
 }

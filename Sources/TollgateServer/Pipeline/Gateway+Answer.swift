@@ -33,13 +33,12 @@ extension Gateway {
         entry.apply((timeout ? CallOutcome.timedOut(label: label) : .unreachable(label: label)).entryResult(forwarded.bounds))
         await recorder.finish(&entry, model: forwarded.outgoing.model, ticket: forwarded.streamGuard.ticket)
         return GatewayError(
-            dialect: forwarded.call.dialect,
+            status: entry.httpStatus, dialect: forwarded.call.dialect,
             RequestError(
-                status: entry.httpStatus,
-                message: timeout
+                RequestError.Code(rawValue: label),
+                timeout
                     ? "The provider did not answer in time; it may still have billed the call, so it is not retried."
-                    : "The provider could not be reached (\(label)).",
-                code: label),
+                    : "The provider could not be reached (\(label))."),
             requestID: forwarded.call.id, shouldRetry: !timeout)
     }
 
@@ -57,10 +56,9 @@ extension Gateway {
             entry.apply(CallOutcome.bodyCut(label: label).entryResult(forwarded.bounds))
             await recorder.finish(&entry, model: model, ticket: ticket)
             throw GatewayError(
-                dialect: forwarded.call.dialect,
+                status: entry.httpStatus, dialect: forwarded.call.dialect,
                 RequestError(
-                    status: 502, message: "The provider's answer was cut off (\(label)); it may have billed the call, so it is not retried.",
-                    code: label),
+                    RequestError.Code(rawValue: label), "The provider's answer was cut off (\(label)); it may have billed the call, so it is not retried."),
                 requestID: forwarded.call.id, shouldRetry: false)
         }
         entry.durationMs = forwarded.call.elapsedMs

@@ -38,7 +38,7 @@ struct Intake: Sendable {
         guard Gateway.isJSON(request.headers[.contentType]) else {
             await Gateway.discard(&request)
             throw GatewayError(
-                dialect: dialect, RequestError(status: 415, message: "Content-Type must be application/json.", code: "unsupported_media_type"))
+                dialect: dialect, RequestError(.unsupportedMediaType, "Content-Type must be application/json."))
         }
         let buffer: ByteBuffer
         do {
@@ -61,17 +61,14 @@ struct Intake: Sendable {
         guard let model = models[name] else {
             throw GatewayError(
                 dialect: dialect,
-                RequestError(
-                    status: 404, message: "The model '\(name)' does not exist or is not configured on this gateway.", code: "model_not_found",
-                    param: "model"))
+                RequestError(.modelNotFound, "The model '\(name)' does not exist or is not configured on this gateway.", param: "model"))
         }
         guard serves(model, dialect: dialect) else {
             throw GatewayError(
                 dialect: dialect,
                 RequestError(
-                    status: 400,
-                    message: "The model '\(name)' is served by a \(model.provider.dialect.rawValue) provider; call it on its own route.",
-                    code: "wrong_route", param: "model"))
+                    .wrongRoute, "The model '\(name)' is served by a \(model.provider.dialect.rawValue) provider; call it on its own route.",
+                    param: "model"))
         }
         return model
     }

@@ -29,7 +29,7 @@ struct Recorder: Sendable {
             if let ticket = streamGuard.ticket { governor.release(ticket) }
             throw GatewayError(
                 dialect: call.dialect,
-                RequestError(status: 503, message: "The ledger is unavailable; the call was not forwarded.", code: "ledger_unavailable"),
+                RequestError(.ledgerUnavailable, "The ledger is unavailable; the call was not forwarded."),
                 requestID: call.id, retryAfter: 1)
         }
     }

@@ -1,3 +1,5 @@
+import HTTPTypes
+import Hummingbird
 import Testing
 import TollgateProviders
 import TollgateCore
@@ -20,7 +22,7 @@ import TollgateCore
             rule: "budget:team-month")
         #expect(refusal.httpHeaders == ["x-tollgate-budget": "team-month", "x-tollgate-budget-limit-usd": Money.format(nanoUSD: 5_000_000_000), "x-tollgate-budget-spent-usd": Money.format(nanoUSD: 4_999_000_000)])
         let error = GatewayError(refusal, dialect: .openai, requestID: "tg_9")
-        #expect(error.error.status == 429 && error.error.code == "budget_exceeded" && error.retryAfter == 30 && error.shouldRetry)
+        #expect(error.status == .tooManyRequests && error.error.code.rawValue == "budget_exceeded" && error.retryAfter == 30 && error.shouldRetry)
         let later = GatewayError(GovernanceRefusal(code: .budgetExceeded, message: "m", retryAfterSeconds: 3_600, rule: "r"), dialect: .openai, requestID: "x")
         #expect(!later.shouldRetry)
     }
