@@ -56,25 +56,6 @@ public struct Attribution: Sendable, Hashable, Codable {
         self.tags = tags
     }
 
-    enum CodingKeys: String, CodingKey {
-        case keyID, org, team, app, environment, costCenter, workflow, customer, user, promptID, promptVersion, traceID, declared, tags
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            keyID: try c.decode(String.self, forKey: .keyID), org: try c.decodeIfPresent(String.self, forKey: .org),
-            team: try c.decodeIfPresent(String.self, forKey: .team), app: try c.decodeIfPresent(String.self, forKey: .app),
-            environment: try c.decodeIfPresent(String.self, forKey: .environment),
-            costCenter: try c.decodeIfPresent(String.self, forKey: .costCenter), workflow: try c.decodeIfPresent(String.self, forKey: .workflow),
-            customer: try c.decodeIfPresent(String.self, forKey: .customer), user: try c.decodeIfPresent(String.self, forKey: .user),
-            promptID: try c.decodeIfPresent(String.self, forKey: .promptID),
-            promptVersion: try c.decodeIfPresent(String.self, forKey: .promptVersion),
-            traceID: try c.decodeIfPresent(String.self, forKey: .traceID),
-            declared: try c.decodeIfPresent(Set<Dimension>.self, forKey: .declared) ?? [],
-            tags: try c.decodeIfPresent([String: String].self, forKey: .tags) ?? [:])
-    }
-
     /// Tags as stored in the ledger: a JSON object with sorted keys, or nil when there are none.
     public var tagsJSON: String? {
         guard !tags.isEmpty else { return nil }
@@ -96,63 +77,5 @@ public struct Attribution: Sendable, Hashable, Codable {
             tags[name] = value
         }
         return tags
-    }
-
-    /// A dimension a call can be attributed to.
-    public enum Dimension: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
-        case org, team, app, environment, costCenter = "cost_center", workflow, customer, user
-        case promptID = "prompt_id", promptVersion = "prompt_version", traceID = "trace_id"
-
-        /// The request header that declares this dimension, if callers may declare it.
-        public var header: String? {
-            switch self {
-            case .workflow: "x-tollgate-workflow"
-            case .customer: "x-tollgate-customer"
-            case .user: "x-tollgate-user"
-            case .promptID: "x-tollgate-prompt-id"
-            case .promptVersion: "x-tollgate-prompt-version"
-            case .traceID: "x-tollgate-trace-id"
-            case .org, .team, .app, .environment, .costCenter: nil
-            }
-        }
-
-        /// Dimensions a caller may declare through headers.
-        public static let declarable: [Dimension] = allCases.filter { $0.header != nil }
-
-        public static func < (lhs: Dimension, rhs: Dimension) -> Bool { lhs.rawValue < rhs.rawValue }
-    }
-
-    /// The value of one dimension.
-    public subscript(dimension: Dimension) -> String? {
-        get {
-            switch dimension {
-            case .org: org
-            case .team: team
-            case .app: app
-            case .environment: environment
-            case .costCenter: costCenter
-            case .workflow: workflow
-            case .customer: customer
-            case .user: user
-            case .promptID: promptID
-            case .promptVersion: promptVersion
-            case .traceID: traceID
-            }
-        }
-        set {
-            switch dimension {
-            case .org: org = newValue
-            case .team: team = newValue
-            case .app: app = newValue
-            case .environment: environment = newValue
-            case .costCenter: costCenter = newValue
-            case .workflow: workflow = newValue
-            case .customer: customer = newValue
-            case .user: user = newValue
-            case .promptID: promptID = newValue
-            case .promptVersion: promptVersion = newValue
-            case .traceID: traceID = newValue
-            }
-        }
     }
 }

@@ -42,10 +42,8 @@ public struct Principal: Sendable, Hashable, Codable {
     /// - Returns: The attribution, with ``Attribution/declared`` naming each dimension taken from a header.
     ///   A declared workflow is ignored when the key forbids overrides and has a default workflow.
     public func attribute(header: (String) -> String?) -> Attribution {
-        var result = Attribution(
-            keyID: keyID, org: org, team: team, app: app, environment: environment, costCenter: costCenter,
-            workflow: defaultWorkflow
-        )
+        var result = Attribution(keyID: keyID)
+        for dimension in Attribution.Dimension.keyOwned { result[dimension] = self[owned: dimension] }
         for dimension in Attribution.Dimension.declarable {
             guard let name = dimension.header, let raw = header(name) else { continue }
             let value = Self.clean(raw)
@@ -56,6 +54,19 @@ public struct Principal: Sendable, Hashable, Codable {
         }
         if let raw = header("x-tollgate-tags") { result.tags = Attribution.parseTags(raw) }
         return result
+    }
+
+    /// The value the key carries for a dimension (for the workflow, its default); nil for dimensions keys do not carry.
+    public subscript(owned dimension: Attribution.Dimension) -> String? {
+        switch dimension {
+        case .org: org
+        case .team: team
+        case .app: app
+        case .environment: environment
+        case .costCenter: costCenter
+        case .workflow: defaultWorkflow
+        case .customer, .user, .promptID, .promptVersion, .traceID: nil
+        }
     }
 
     /// Trims a declared value; ``DeclaredValue`` decides whether it may be recorded.

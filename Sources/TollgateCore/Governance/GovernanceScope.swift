@@ -13,22 +13,30 @@ public struct GovernanceScope: Sendable, Hashable {
 
         public static func < (lhs: Dimension, rhs: Dimension) -> Bool { lhs.rawValue < rhs.rawValue }
 
+        /// The attribution dimension this one tests, or nil for the key, the model and the provider.
+        public var attribution: Attribution.Dimension? {
+            switch self {
+            case .org: .org
+            case .team: .team
+            case .app: .app
+            case .environment: .environment
+            case .workflow: .workflow
+            case .customer: .customer
+            case .user: .user
+            case .costCenter: .costCenter
+            case .promptID: .promptID
+            case .promptVersion: .promptVersion
+            case .key, .model, .provider: nil
+            }
+        }
+
         /// The value of this dimension for a request.
         public func value(in facts: RequestFacts) -> String? {
             switch self {
-            case .org: facts.attribution.org
-            case .team: facts.attribution.team
-            case .app: facts.attribution.app
             case .key: facts.attribution.keyID
-            case .environment: facts.attribution.environment
-            case .workflow: facts.attribution.workflow
-            case .customer: facts.attribution.customer
-            case .user: facts.attribution.user
             case .model: facts.model
             case .provider: facts.provider
-            case .costCenter: facts.attribution.costCenter
-            case .promptID: facts.attribution.promptID
-            case .promptVersion: facts.attribution.promptVersion
+            default: attribution.flatMap { facts.attribution[$0] }
             }
         }
     }

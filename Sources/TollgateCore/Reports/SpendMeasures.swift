@@ -104,6 +104,9 @@ public enum ReportDimension: String, Sendable, Hashable, Codable, CaseIterable {
     case model
     case status, pricing
 
+    /// The attribution dimension grouped by (the names agree), or nil for the provider, model, status and pricing.
+    public var attribution: Attribution.Dimension? { Attribution.Dimension(rawValue: rawValue) }
+
     /// The dimensions a report may group by, for help text.
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 

@@ -11,6 +11,9 @@ public enum SpendDimension: String, Sendable, CaseIterable {
 
     /// The time grain, for `day`, `week` and `month`.
     public var grain: TimeGrain? { TimeGrain(rawValue: rawValue) }
+
+    /// The attribution dimension grouped by (the names agree), or nil for the key, provider, models and time grains.
+    public var attribution: Attribution.Dimension? { Attribution.Dimension(rawValue: rawValue) }
 }
 
 /// One line of a spend report.

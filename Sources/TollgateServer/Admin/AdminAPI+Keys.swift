@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 import TollgateCore
+import TollgateProviders
 
 /// The admin API's view of a key (never the secret or its hash).
 struct KeyView: Encodable {
@@ -10,12 +11,8 @@ struct KeyView: Encodable {
     var id: String?
     var hint: String?
     var status: String
-    var org: String?
-    var team: String?
-    var app: String?
-    var environment: String?
-    var costCenter: String?
-    var workflow: String?
+    /// The key's value for each dimension it carries (the workflow is its default), encoded under the dimension's name.
+    var dimensions: [Attribution.Dimension: String]
     var allowedModels: [String]?
     var allowOverride: Bool
     var createdAt: String?
@@ -24,19 +21,12 @@ struct KeyView: Encodable {
     var rotatedAt: String?
 
     init(_ key: VirtualKey, nowMs: Int64) {
-        name = key.name
+        self.init(configured: key.principal)
         source = "admin"
         id = key.id
         hint = key.hint
         status = key.revokedAtMs != nil ? "revoked" : (key.expiresAtMs.map { nowMs >= $0 } ?? false) ? "expired" : "active"
-        org = key.org
-        team = key.team
-        app = key.app
-        environment = key.environment
-        costCenter = key.costCenter
-        workflow = key.workflow
         allowedModels = key.allowedModels
-        allowOverride = key.allowOverride
         createdAt = AdminAPI.time(key.createdAtMs)
         expiresAt = key.expiresAtMs.map(AdminAPI.time)
         revokedAt = key.revokedAtMs.map(AdminAPI.time)
@@ -47,25 +37,34 @@ struct KeyView: Encodable {
         name = principal.keyID
         source = "config"
         status = "active"
-        org = principal.org
-        team = principal.team
-        app = principal.app
-        environment = principal.environment
-        costCenter = principal.costCenter
-        workflow = principal.defaultWorkflow
+        dimensions = [:]
+        for dimension in Attribution.Dimension.keyOwned { dimensions[dimension] = principal[owned: dimension] }
         allowedModels = principal.allowedModels.map { $0.sorted() }
         allowOverride = principal.allowsOverride
     }
 
-    enum CodingKeys: String, CodingKey {
-        case name, source, id, hint, status, org, team, app, environment, workflow
-        case costCenter = "cost_center"
-        case allowedModels = "allowed_models"
-        case allowOverride = "allow_override"
-        case createdAt = "created_at"
-        case expiresAt = "expires_at"
-        case revokedAt = "revoked_at"
-        case rotatedAt = "rotated_at"
+    struct Key: CodingKey {
+        let stringValue: String
+        init(_ name: String) { stringValue = name }
+        init(stringValue: String) { self.init(stringValue) }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(name, forKey: Key("name"))
+        try c.encode(source, forKey: Key("source"))
+        try c.encodeIfPresent(id, forKey: Key("id"))
+        try c.encodeIfPresent(hint, forKey: Key("hint"))
+        try c.encode(status, forKey: Key("status"))
+        for (dimension, value) in dimensions { try c.encode(value, forKey: Key(dimension.rawValue)) }
+        try c.encodeIfPresent(allowedModels, forKey: Key("allowed_models"))
+        try c.encode(allowOverride, forKey: Key("allow_override"))
+        try c.encodeIfPresent(createdAt, forKey: Key("created_at"))
+        try c.encodeIfPresent(expiresAt, forKey: Key("expires_at"))
+        try c.encodeIfPresent(revokedAt, forKey: Key("revoked_at"))
+        try c.encodeIfPresent(rotatedAt, forKey: Key("rotated_at"))
     }
 }
 
@@ -125,7 +124,7 @@ extension AdminAPI {
     /// Gives a managed key a new secret; the old one stops working at once.
     func rotateKey(_ request: Request, _ context: GatewayRequestContext, gateway: Gateway) async throws -> Response {
         var key = try await Self.managedKey(context, store: store, gateway: gateway)
-        guard key.revokedAtMs == nil else { throw Self.error(409, "The key '\(key.name)' is revoked; create a new one.", code: "key_revoked") }
+        guard key.revokedAtMs == nil else { throw Self.error(.keyRevoked, "The key '\(key.name)' is revoked; create a new one.") }
         let now = gateway.clock.nowMs()
         let before = key
         let secret = VirtualKey.makeSecret()
@@ -140,7 +139,7 @@ extension AdminAPI {
     /// Revokes a managed key for good.
     func revokeKey(_ request: Request, _ context: GatewayRequestContext, gateway: Gateway) async throws -> Response {
         var key = try await Self.managedKey(context, store: store, gateway: gateway)
-        guard key.revokedAtMs == nil else { throw Self.error(409, "The key '\(key.name)' is already revoked.", code: "key_revoked") }
+        guard key.revokedAtMs == nil else { throw Self.error(.keyRevoked, "The key '\(key.name)' is already revoked.") }
         let now = gateway.clock.nowMs()
         let before = key
         key.revokedAtMs = now

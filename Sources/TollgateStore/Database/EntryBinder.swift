@@ -33,8 +33,8 @@ enum EntryBinder {
         int(u.inputUncached); int(u.cacheRead); int(u.cacheWrite5m); int(u.cacheWrite1h); int(u.output); int(u.reasoning)
         text(e.usageSource.rawValue); text(e.pricing.rawValue); int(e.costNanoUSD)
         int(c.input); int(c.cacheRead); int(c.cacheWrite); int(c.output); int(c.reasoning); text(e.priceVersion)
-        text(a.keyID); text(a.org); text(a.team); text(a.app); text(a.environment); text(a.costCenter); text(a.workflow)
-        text(a.customer); text(a.user); text(a.promptID); text(a.promptVersion); text(a.traceID)
+        text(a.keyID)
+        for dimension in Attribution.Dimension.allCases { text(a[dimension]) }
         text(a.declared.map(\.rawValue).sorted().joined(separator: ","))
         int(Int64(e.attempts.count)); text(LedgerDatabase.attemptsJSON(e.attempts)); int(e.clientRetryCount.map(Int64.init))
         text(e.errorMessage)

@@ -97,14 +97,18 @@ extension LedgerDatabase: EntryStore, LedgerReader {
         }
     }
 
-    static let columns = [
-        "id", "ts", "durationMs", "ttftMs", "route", "provider", "requestedModel", "servedModel", "stream", "status",
-        "httpStatus", "inputUncached", "cacheRead", "cacheWrite5m", "cacheWrite1h", "output", "reasoning", "usageSource",
-        "pricing", "costNano", "costInputNano", "costCacheReadNano", "costCacheWriteNano", "costOutputNano",
-        "costReasoningNano", "priceVersion", "keyId", "org", "team", "app", "environment", "costCenter", "workflow",
-        "customer", "user", "promptId", "promptVersion", "traceId", "declared", "attemptCount", "attempts",
-        "clientRetryCount", "error", "routedFrom", "governance", "redactions", "tags", "priceModel", "parentId",
-    ]
+    /// The ledger's columns in insert order; the attribution's follow ``Attribution/Dimension``.
+    static let columns =
+        [
+            "id", "ts", "durationMs", "ttftMs", "route", "provider", "requestedModel", "servedModel", "stream", "status",
+            "httpStatus", "inputUncached", "cacheRead", "cacheWrite5m", "cacheWrite1h", "output", "reasoning", "usageSource",
+            "pricing", "costNano", "costInputNano", "costCacheReadNano", "costCacheWriteNano", "costOutputNano",
+            "costReasoningNano", "priceVersion", "keyId",
+        ] + Attribution.Dimension.allCases.map(\.column)
+        + [
+            "declared", "attemptCount", "attempts", "clientRetryCount", "error", "routedFrom", "governance", "redactions", "tags",
+            "priceModel", "parentId",
+        ]
 
     static let insertSQL =
         "INSERT OR IGNORE INTO ledgerEntry (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
@@ -122,12 +126,11 @@ extension LedgerDatabase: EntryStore, LedgerReader {
 
     static func entry(_ row: Row) -> LedgerEntry {
         let declared = Set((row["declared"] as String? ?? "").split(separator: ",").compactMap { Attribution.Dimension(rawValue: String($0)) })
-        let attribution = Attribution(
-            keyID: row["keyId"], org: row["org"], team: row["team"], app: row["app"], environment: row["environment"],
-            costCenter: row["costCenter"], workflow: row["workflow"], customer: row["customer"], user: row["user"],
-            promptID: row["promptId"], promptVersion: row["promptVersion"], traceID: row["traceId"], declared: declared,
+        var attribution = Attribution(
+            keyID: row["keyId"], declared: declared,
             tags: (row["tags"] as String?).flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]
         )
+        for dimension in Attribution.Dimension.allCases { attribution[dimension] = row[dimension.column] }
         let attempts = (try? JSONDecoder().decode([LedgerEntry.Attempt].self, from: Data((row["attempts"] as String? ?? "[]").utf8))) ?? []
         return LedgerEntry(
             id: row["id"], timestampMs: row["ts"], durationMs: row["durationMs"], ttftMs: row["ttftMs"], route: row["route"],

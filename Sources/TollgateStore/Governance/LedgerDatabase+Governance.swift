@@ -6,19 +6,10 @@ extension LedgerDatabase: SpendSource, BudgetAlertStore {
     /// The ledger column holding each scope dimension.
     static func column(_ dimension: GovernanceScope.Dimension) -> String {
         switch dimension {
-        case .org: "org"
-        case .team: "team"
-        case .app: "app"
         case .key: "keyId"
-        case .environment: "environment"
-        case .workflow: "workflow"
-        case .customer: "customer"
-        case .user: "user"
         case .model: "requestedModel"
         case .provider: "provider"
-        case .costCenter: "costCenter"
-        case .promptID: "promptId"
-        case .promptVersion: "promptVersion"
+        default: dimension.attribution?.column ?? "NULL"
         }
     }
 

@@ -108,13 +108,8 @@ public final class AdmissionLog: Sendable {
         if let retries = a.clientRetryCount { out += ",\"clientRetryCount\":\(retries)" }
         let t = a.attribution
         out += ",\"attribution\":{\"keyID\":" + JSONText.quote(t.keyID)
-        let optional: [(String, String?)] = [
-            ("org", t.org), ("team", t.team), ("app", t.app), ("environment", t.environment), ("costCenter", t.costCenter),
-            ("workflow", t.workflow), ("customer", t.customer), ("user", t.user), ("promptID", t.promptID),
-            ("promptVersion", t.promptVersion), ("traceID", t.traceID),
-        ]
-        for (key, value) in optional {
-            if let value { out += ",\"\(key)\":" + JSONText.quote(value) }
+        for dimension in Attribution.Dimension.allCases {
+            if let value = t[dimension] { out += ",\"\(dimension.field)\":" + JSONText.quote(value) }
         }
         if let tags = t.tagsJSON { out += ",\"tags\":" + tags }
         out += ",\"declared\":[" + t.declared.map { JSONText.quote($0.rawValue) }.joined(separator: ",") + "]}}\n"

@@ -135,16 +135,11 @@ extension LedgerDatabase: OutcomeRecorder {
 
     static func ledgerColumn(_ dimension: ReportDimension) -> String {
         switch dimension {
-        case .team: "team"
-        case .app: "app"
-        case .workflow: "workflow"
-        case .customer: "customer"
-        case .environment: "environment"
-        case .costCenter: "costCenter"
         case .provider: "provider"
         case .model: "servedModel"
         case .status: "status"
         case .pricing: "pricing"
+        default: dimension.attribution?.column ?? "NULL"
         }
     }
 }

@@ -5,17 +5,12 @@ extension SpendDimension {
     /// The SQL expression of the ledger column the dimension groups by.
     var column: String {
         switch self {
-        case .team: "team"
-        case .app: "app"
-        case .workflow: "workflow"
         case .model: "COALESCE(NULLIF(routedFrom, ''), requestedModel)"
         case .servedModel: "servedModel"
-        case .customer: "customer"
         case .provider: "provider"
-        case .environment: "environment"
         case .key: "keyId"
-        case .costCenter: "costCenter"
         case .day, .week, .month: "CAST(ts / 86400000 AS TEXT)"
+        default: attribution?.column ?? "NULL"
         }
     }
 }
