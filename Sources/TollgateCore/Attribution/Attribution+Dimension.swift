@@ -95,35 +95,31 @@ extension Attribution {
 }
 
 extension Attribution {
-    /// The JSON keys of an attribution: `keyID`, each dimension's ``Dimension/field``, `declared` and `tags`.
-    struct FieldKey: CodingKey {
-        let stringValue: String
-        init(stringValue: String) { self.stringValue = stringValue }
-        var intValue: Int? { nil }
-        init?(intValue: Int) { nil }
-
-        static let keyID = FieldKey(stringValue: "keyID")
-        static let declared = FieldKey(stringValue: "declared")
-        static let tags = FieldKey(stringValue: "tags")
+    /// The JSON keys of an attribution besides its dimensions' (each dimension's is its ``Dimension/field``).
+    private enum FieldKey {
+        static let keyID = AnyCodingKey(stringValue: "keyID")
+        static let declared = AnyCodingKey(stringValue: "declared")
+        static let tags = AnyCodingKey(stringValue: "tags")
     }
 
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: FieldKey.self)
+        let c = try decoder.container(keyedBy: AnyCodingKey.self)
         self.init(
-            keyID: try c.decode(String.self, forKey: .keyID), declared: try c.decodeIfPresent(Set<Dimension>.self, forKey: .declared) ?? [],
-            tags: try c.decodeIfPresent([String: String].self, forKey: .tags) ?? [:])
+            keyID: try c.decode(String.self, forKey: FieldKey.keyID),
+            declared: try c.decodeIfPresent(Set<Dimension>.self, forKey: FieldKey.declared) ?? [],
+            tags: try c.decodeIfPresent([String: String].self, forKey: FieldKey.tags) ?? [:])
         for dimension in Dimension.allCases {
-            self[dimension] = try c.decodeIfPresent(String.self, forKey: FieldKey(stringValue: dimension.field))
+            self[dimension] = try c.decodeIfPresent(String.self, forKey: AnyCodingKey(stringValue: dimension.field))
         }
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: FieldKey.self)
-        try c.encode(keyID, forKey: .keyID)
+        var c = encoder.container(keyedBy: AnyCodingKey.self)
+        try c.encode(keyID, forKey: FieldKey.keyID)
         for dimension in Dimension.allCases {
-            try c.encodeIfPresent(self[dimension], forKey: FieldKey(stringValue: dimension.field))
+            try c.encodeIfPresent(self[dimension], forKey: AnyCodingKey(stringValue: dimension.field))
         }
-        try c.encode(declared, forKey: .declared)
-        try c.encode(tags, forKey: .tags)
+        try c.encode(declared, forKey: FieldKey.declared)
+        try c.encode(tags, forKey: FieldKey.tags)
     }
 }

@@ -1,9 +1,14 @@
-/// A coding key for reading whatever keys a container has.
-struct AnyCodingKey: CodingKey {
-    var stringValue: String
-    var intValue: Int?
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) {
+/// A coding key by name, for reading whatever keys a container has or writing keys that follow from
+/// data (such as each attribution dimension's field).
+public struct AnyCodingKey: CodingKey, Sendable {
+    /// The key's name.
+    public var stringValue: String
+    /// The key's index, for an unkeyed position.
+    public var intValue: Int?
+    /// A key named `stringValue`.
+    public init(stringValue: String) { self.stringValue = stringValue }
+    /// A key for position `intValue`.
+    public init?(intValue: Int) {
         self.stringValue = String(intValue)
         self.intValue = intValue
     }

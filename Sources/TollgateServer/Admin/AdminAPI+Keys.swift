@@ -43,28 +43,21 @@ struct KeyView: Encodable {
         allowOverride = principal.allowsOverride
     }
 
-    struct Key: CodingKey {
-        let stringValue: String
-        init(_ name: String) { stringValue = name }
-        init(stringValue: String) { self.init(stringValue) }
-        var intValue: Int? { nil }
-        init?(intValue: Int) { nil }
-    }
-
     func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Key.self)
-        try c.encode(name, forKey: Key("name"))
-        try c.encode(source, forKey: Key("source"))
-        try c.encodeIfPresent(id, forKey: Key("id"))
-        try c.encodeIfPresent(hint, forKey: Key("hint"))
-        try c.encode(status, forKey: Key("status"))
-        for (dimension, value) in dimensions { try c.encode(value, forKey: Key(dimension.rawValue)) }
-        try c.encodeIfPresent(allowedModels, forKey: Key("allowed_models"))
-        try c.encode(allowOverride, forKey: Key("allow_override"))
-        try c.encodeIfPresent(createdAt, forKey: Key("created_at"))
-        try c.encodeIfPresent(expiresAt, forKey: Key("expires_at"))
-        try c.encodeIfPresent(revokedAt, forKey: Key("revoked_at"))
-        try c.encodeIfPresent(rotatedAt, forKey: Key("rotated_at"))
+        var c = encoder.container(keyedBy: AnyCodingKey.self)
+        func key(_ name: String) -> AnyCodingKey { AnyCodingKey(stringValue: name) }
+        try c.encode(name, forKey: key("name"))
+        try c.encode(source, forKey: key("source"))
+        try c.encodeIfPresent(id, forKey: key("id"))
+        try c.encodeIfPresent(hint, forKey: key("hint"))
+        try c.encode(status, forKey: key("status"))
+        for (dimension, value) in dimensions { try c.encode(value, forKey: key(dimension.rawValue)) }
+        try c.encodeIfPresent(allowedModels, forKey: key("allowed_models"))
+        try c.encode(allowOverride, forKey: key("allow_override"))
+        try c.encodeIfPresent(createdAt, forKey: key("created_at"))
+        try c.encodeIfPresent(expiresAt, forKey: key("expires_at"))
+        try c.encodeIfPresent(revokedAt, forKey: key("revoked_at"))
+        try c.encodeIfPresent(rotatedAt, forKey: key("rotated_at"))
     }
 }
 
