@@ -5,8 +5,8 @@ import TollgateCore
 
 /// The gateway's upstream clients, one per configured provider, as a `Service` of the gateway's one
 /// `ServiceGroup`: their keep-alive connection pools live until graceful shutdown (or cancellation),
-/// then close. Run it after the HTTP server in the group's order, so that it stops after the server
-/// has finished the calls in flight.
+/// then close. List it before the HTTP server in the group (services stop in reverse order), so that
+/// it stops after the server has finished the calls in flight.
 public final class UpstreamPools: Service, Sendable {
     /// The client of each provider, by provider name.
     let clients: [String: UpstreamClient]
