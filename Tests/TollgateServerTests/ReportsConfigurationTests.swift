@@ -50,4 +50,39 @@ import TollgateServer
             "\(error)".contains(words)
         }
     }
+
+    /// A rate card's mistakes are reported together with the rest of the file's, each at its key path.
+    @Test func rateCardProblemsJoinTheOtherProblemsOfTheFile() {
+        let text = Self.base + """
+            server: {prot: 1}
+            reports:
+              rate_card:
+                tiers: {a: {markup: 1, overhead_percent: ten}, b: {markup_percent: "0.0000001"}}
+                default_tier: a
+                teams: {x: gold}
+                allocation: fair
+                fixed_shares: {y: lots, z: "1.5"}
+            """
+        var problems: [String] = []
+        do {
+            _ = try ConfigurationLoader.check(text: text, origin: "t.yaml", environment: [:])
+        } catch let error as ConfigurationLoader.LoadError {
+            problems = error.problems
+        } catch {
+            problems = ["\(error)"]
+        }
+        let expected = [
+            "server.prot: unknown key 'prot'",
+            "reports.rate_card.tiers.a.markup: unknown key 'markup'",
+            "reports.rate_card.tiers.a.overhead_percent: 'ten' is not a non-negative decimal number",
+            "reports.rate_card.allocation: 'fair' is not one of proportional, even, fixed",
+            "reports.rate_card.fixed_shares.y: 'lots' is not a non-negative decimal number",
+            "rate_card.teams.x: tier 'gold' is not defined",
+            "rate_card.tiers.b.markup_percent: '0.0000001' has more than 6 decimal places",
+        ]
+        #expect(problems.count == expected.count, "\(problems)")
+        for words in expected {
+            #expect(problems.contains { $0.contains(words) }, "\(words) not in \(problems)")
+        }
+    }
 }

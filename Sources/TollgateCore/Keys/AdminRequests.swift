@@ -30,8 +30,7 @@ public struct KeyCreateRequest: Sendable, Hashable, Decodable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.fields(CodingKeys.self).container
         name = try c.decode(String.self, forKey: .name)
         org = try c.decodeIfPresent(String.self, forKey: .org)
         team = try c.decodeIfPresent(String.self, forKey: .team)
@@ -69,8 +68,7 @@ public struct KeyUpdateRequest: Sendable, Hashable, Decodable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.fields(CodingKeys.self).container
         func optional<T: Decodable>(_ key: CodingKeys, _ type: T.Type) throws -> T?? {
             guard c.contains(key) else { return .none }
             if try c.decodeNil(forKey: key) { return .some(nil) }
@@ -95,8 +93,7 @@ public struct KillSwitchRequest: Sendable, Hashable, Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable { case workflow, provider, model, reason }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.fields(CodingKeys.self).container
         var targets: [KillSwitch.Target] = []
         for kind in KillSwitch.Target.Kind.allCases {
             if let name = try c.decodeIfPresent(String.self, forKey: CodingKeys(rawValue: kind.rawValue)!) {

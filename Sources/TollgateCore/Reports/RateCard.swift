@@ -36,10 +36,9 @@ public struct RateCard: Sendable, Hashable, Decodable {
         }
 
         public init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            markupPercent = try c.decodeDecimalTextIfPresent(forKey: .markupPercent) ?? "0"
-            overheadPercent = try c.decodeDecimalTextIfPresent(forKey: .overheadPercent) ?? "0"
+            let c = try decoder.fields(CodingKeys.self)
+            markupPercent = try c.decimalTextIfPresent(forKey: .markupPercent) ?? "0"
+            overheadPercent = try c.decimalTextIfPresent(forKey: .overheadPercent) ?? "0"
         }
 
         /// Markup plus overhead, in millionths of a percent.
@@ -69,50 +68,64 @@ public struct RateCard: Sendable, Hashable, Decodable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.fields(CodingKeys.self)
         let d = RateCard()
         tiers = try c.decodeIfPresent([String: Tier].self, forKey: .tiers) ?? d.tiers
         defaultTier = try c.decodeIfPresent(String.self, forKey: .defaultTier) ?? (tiers.count == 1 ? tiers.keys.first! : d.defaultTier)
         teams = try c.decodeIfPresent([String: String].self, forKey: .teams) ?? [:]
         sharedTeams = try c.decodeIfPresent([String].self, forKey: .sharedTeams) ?? []
-        allocation = try c.decodeIfPresent(AllocationRule.self, forKey: .allocation) ?? .proportional
-        var shares: [String: String] = [:]
-        if c.contains(.fixedShares) {
-            let nested = try c.nestedContainer(keyedBy: AnyCodingKey.self, forKey: .fixedShares)
-            for key in nested.allKeys { shares[key.stringValue] = try nested.decodeDecimalText(forKey: key) }
-        }
-        fixedShares = shares
-        do {
-            try validate()
-        } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
-        }
+        allocation = try c.choice(AllocationRule.self, forKey: .allocation) ?? .proportional
+        fixedShares = try c.decodeIfPresent(DecimalShares.self, forKey: .fixedShares)?.shares ?? [:]
+        for problem in problems { try c.problem(problem) }
     }
 
-    /// Checks tier references and fixed shares.
+    /// Checks tier references and fixed shares; throws the first problem.
     public func validate() throws(ReportError) {
-        guard tiers[defaultTier] != nil else { throw ReportError("rate_card.default_tier '\(defaultTier)' is not one of the tiers") }
+        if let first = problems.first { throw ReportError(first) }
+    }
+
+    /// Every tier reference that names no tier and every percentage or share too precise to hold exactly.
+    var problems: [String] {
+        var found: [String] = []
+        if tiers[defaultTier] == nil { found.append("rate_card.default_tier '\(defaultTier)' is not one of the tiers") }
         for (team, tier) in teams.sorted(by: { $0.key < $1.key }) where tiers[tier] == nil {
-            throw ReportError("rate_card.teams.\(team): tier '\(tier)' is not defined under rate_card.tiers")
+            found.append("rate_card.teams.\(team): tier '\(tier)' is not defined under rate_card.tiers")
         }
-        for (name, tier) in tiers {
+        for (name, tier) in tiers.sorted(by: { $0.key < $1.key }) {
             for (field, text) in [("markup_percent", tier.markupPercent), ("overhead_percent", tier.overheadPercent)]
             where ExactDecimal.scaled(text, fractionalDigits: 6) == nil {
-                throw ReportError("rate_card.tiers.\(name).\(field): '\(text)' has more than 6 decimal places")
+                found.append("rate_card.tiers.\(name).\(field): '\(text)' has more than 6 decimal places")
             }
         }
         if allocation == .fixed && fixedShares.isEmpty {
-            throw ReportError("rate_card.allocation is fixed but rate_card.fixed_shares is empty")
+            found.append("rate_card.allocation is fixed but rate_card.fixed_shares is empty")
         }
-        for (team, share) in fixedShares where ExactDecimal.scaled(share, fractionalDigits: 9) == nil {
-            throw ReportError("rate_card.fixed_shares.\(team): '\(share)' has more than 9 decimal places")
+        for (team, share) in fixedShares.sorted(by: { $0.key < $1.key }) where ExactDecimal.scaled(share, fractionalDigits: 9) == nil {
+            found.append("rate_card.fixed_shares.\(team): '\(share)' has more than 9 decimal places")
         }
+        return found
     }
 
     /// The tier of a team.
     public func tier(of team: String) -> (name: String, tier: Tier) {
         let name = teams[team] ?? defaultTier
         return (name, tiers[name] ?? Tier())
+    }
+}
+
+/// Team → share, each an exact decimal written as a number or a string.
+private struct DecimalShares: Decodable {
+    var shares: [String: String] = [:]
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: AnyCodingKey.self)
+        for key in c.allKeys {
+            do {
+                shares[key.stringValue] = try c.decodeDecimalText(forKey: key)
+            } catch {
+                guard let collector = decoder.issueCollector else { throw error }
+                collector.record(error)
+            }
+        }
     }
 }
