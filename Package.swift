@@ -31,7 +31,7 @@ let package = Package(
         // The domain, pure: money, usage, prices and catalog, cost arithmetic, attribution, configuration model.
         .target(name: "TollgateCore", swiftSettings: swiftSettings),
 
-        // Provider dialects, pure: OpenAI and Anthropic codecs, usage extraction, SSE parsing, error bodies, simulator synthesis.
+        // Provider dialects, pure: OpenAI and Anthropic codecs, usage extraction, SSE parsing, error bodies.
         .target(name: "TollgateProviders", dependencies: ["TollgateCore"], swiftSettings: swiftSettings),
 
         // Persistence: the SQLite ledger (GRDB), migrations, write-behind journal, recovery, report queries.
@@ -47,7 +47,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // The Hummingbird app: routes, pipeline, upstream client, /metrics, and the provider simulator server.
+        // The built-in provider simulator (response synthesis, faults, its HTTP server) and the demo's ledger history.
+        .target(
+            name: "TollgateSimulator",
+            dependencies: [
+                "TollgateCore", "TollgateProviders",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The Hummingbird app: routes, pipeline, upstream client, /metrics.
         .target(
             name: "TollgateServer",
             dependencies: [
@@ -72,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "TollgateCLI",
             dependencies: [
-                "TollgateCore", "TollgateProviders", "TollgateStore", "TollgateServer",
+                "TollgateCore", "TollgateProviders", "TollgateStore", "TollgateServer", "TollgateSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -90,9 +104,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .testTarget(name: "TollgateCoreTests", dependencies: ["TollgateCore"], swiftSettings: swiftSettings),
+        // What the test targets share: pricing fixtures, a simulator on a real socket, an HTTP test client.
+        .target(
+            name: "TollgateTestKit",
+            dependencies: [
+                "TollgateCore", "TollgateSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/TollgateTestKit",
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "TollgateCoreTests", dependencies: ["TollgateCore", "TollgateTestKit"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TollgateProvidersTests", dependencies: ["TollgateProviders"], exclude: ["Fuzz/corpus"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TollgateSimulatorTests", dependencies: ["TollgateSimulator", "TollgateProviders", "TollgateTestKit"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TollgateStoreTests",
             dependencies: [
@@ -107,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "TollgateServerTests",
             dependencies: [
-                "TollgateServer", "TollgateStore", "TollgateCLI",
+                "TollgateServer", "TollgateStore", "TollgateSimulator", "TollgateCLI", "TollgateTestKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,5 +1,6 @@
 import Testing
 import TollgateCore
+import TollgateTestKit
 
 /// FOCUS export: periods, row building, cost invariants and CSV rendering.
 @Suite struct FocusExportTests {

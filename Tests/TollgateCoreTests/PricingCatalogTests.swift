@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TollgateCore
+import TollgateTestKit
 
 /// Dated lookup, LiteLLM parsing and its errors, Codable round trips, and the default
 /// catalog resource.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TollgateCore
+import TollgateTestKit
 
 /// Exact decimal parsing and rendering of rates and money.
 @Suite struct PricingDecimalTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TollgateCore
+import TollgateTestKit
 
 /// Cross-checks the Swift cost arithmetic against an independent Python `decimal`
 /// implementation (Tests/reference/litellm_reference.py) over every chat and embedding model

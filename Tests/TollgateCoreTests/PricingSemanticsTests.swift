@@ -1,5 +1,6 @@
 import Testing
 import TollgateCore
+import TollgateTestKit
 
 /// The cost rules of standards.md §4.3/§4.6: thresholds, bands, fallbacks, batch, rounding,
 /// allocation and overflow.

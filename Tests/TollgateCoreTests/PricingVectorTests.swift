@@ -1,5 +1,6 @@
 import Testing
 import TollgateCore
+import TollgateTestKit
 
 /// The worked vectors of standards.md §4.5, priced from the verbatim §4.4 JSON entries.
 @Suite struct PricingVectorTests {

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import TollgateCore
+import TollgateSimulator
 import TollgateStore
 
 @testable import TollgateCLI

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TollgateTestKit
 
 @testable import TollgateServer
 

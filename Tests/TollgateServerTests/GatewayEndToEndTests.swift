@@ -3,6 +3,7 @@ import Testing
 import TollgateCore
 import TollgateServer
 import TollgateStore
+import TollgateTestKit
 
 /// The gateway and the simulator over real sockets, with a real SQLite ledger.
 @Suite struct GatewayEndToEndTests {

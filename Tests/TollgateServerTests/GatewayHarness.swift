@@ -4,6 +4,8 @@ import ServiceLifecycle
 import Testing
 import TollgateCore
 import TollgateServer
+import TollgateSimulator
+import TollgateTestKit
 import TollgateStore
 
 @testable import TollgateCLI

@@ -8,6 +8,7 @@ import Synchronization
 import Testing
 import TollgateCore
 import TollgateServer
+import TollgateTestKit
 import TollgateStore
 
 @testable import TollgateCLI

@@ -3,6 +3,7 @@ import ServiceLifecycle
 import Testing
 import TollgateCore
 import TollgateServer
+import TollgateTestKit
 import TollgateStore
 
 /// The connection limit, a burst of clients, and graceful shutdown against clients that would hold it

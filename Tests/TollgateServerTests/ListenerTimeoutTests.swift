@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TollgateServer
+import TollgateTestKit
 
 /// The listener's time-outs over real sockets, on a light app behind the gateway's connection guard.
 /// Each test isolates one time-out (the others are long), uses a short one, and asserts only that the

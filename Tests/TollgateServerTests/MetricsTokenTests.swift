@@ -1,5 +1,6 @@
 import Testing
 import TollgateCore
+import TollgateTestKit
 
 @testable import TollgateCLI
 

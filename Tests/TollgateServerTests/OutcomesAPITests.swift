@@ -3,6 +3,7 @@ import Testing
 import TollgateCore
 import TollgateServer
 import TollgateStore
+import TollgateTestKit
 
 /// `POST /v1/outcomes` over a real socket, with a real SQLite ledger.
 @Suite struct OutcomesAPITests {

@@ -3,6 +3,7 @@ import Logging
 import Testing
 import TollgateCore
 import TollgateServer
+import TollgateTestKit
 import TollgateStore
 
 @testable import TollgateCLI

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TollgateCore
+import TollgateTestKit
 
 /// The routes real clients use, and what every other route answers.
 @Suite struct RouteTests {

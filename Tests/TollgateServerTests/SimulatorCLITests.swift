@@ -1,6 +1,7 @@
 import ArgumentParser
 import Testing
 import TollgateProviders
+import TollgateSimulator
 
 @testable import TollgateCLI
 

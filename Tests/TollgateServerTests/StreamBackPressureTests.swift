@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TollgateCore
 import TollgateStore
+import TollgateTestKit
 
 @testable import TollgateServer
 

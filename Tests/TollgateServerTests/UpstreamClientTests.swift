@@ -7,6 +7,7 @@ import Synchronization
 import Testing
 import TollgateCore
 import TollgateProviders
+import TollgateTestKit
 
 @testable import TollgateServer
 

@@ -1,5 +1,6 @@
 import Foundation
 import TollgateCore
+import TollgateSimulator
 import TollgateStore
 
 /// Seeds the demo ledger with 90 days of synthetic history on first run.

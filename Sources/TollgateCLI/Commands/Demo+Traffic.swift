@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
 import TollgateCore
+import TollgateSimulator
 
 /// Sends a steady mix of calls for the five demo workflows, reports their outcomes, and every
 /// ``episodeEvery`` calls plays the moments governance exists for (``DemoEpisodes``).

@@ -5,6 +5,7 @@ import Logging
 import ServiceLifecycle
 import TollgateCore
 import TollgateServer
+import TollgateSimulator
 import UnixSignals
 
 /// `tollgate demo`: the gateway, the provider simulator and live traffic for five workflows.

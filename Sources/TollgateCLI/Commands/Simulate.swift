@@ -1,10 +1,11 @@
-import TollgateCore
-import Logging
 import ArgumentParser
 import Hummingbird
+import Logging
 import ServiceLifecycle
+import TollgateCore
 import TollgateProviders
 import TollgateServer
+import TollgateSimulator
 import UnixSignals
 
 /// `tollgate simulate --port N [--json-style compact|spaced]`.

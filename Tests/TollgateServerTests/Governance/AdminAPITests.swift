@@ -5,6 +5,7 @@ import Synchronization
 import Testing
 import TollgateCore
 import TollgateStore
+import TollgateTestKit
 
 /// The admin API over real sockets: virtual keys, kill switches, budgets, alerts, audit, reload.
 @Suite struct AdminAPITests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TollgateCore
 import TollgateStore
+import TollgateTestKit
 
 /// Budgets over real sockets: reservations under concurrency, stream cuts, downgrades, restarts.
 @Suite struct BudgetTests {

@@ -3,6 +3,8 @@ import Logging
 import Testing
 import TollgateCore
 import TollgateServer
+import TollgateSimulator
+import TollgateTestKit
 import TollgateStore
 
 @testable import TollgateCLI

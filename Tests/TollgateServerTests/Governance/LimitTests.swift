@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TollgateCore
 import TollgateStore
+import TollgateTestKit
 
 /// Rate limits and agent (trace) limits over real sockets.
 @Suite struct LimitTests {

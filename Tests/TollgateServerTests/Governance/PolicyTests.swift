@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TollgateCore
 import TollgateStore
+import TollgateTestKit
 
 /// Policies, kill switches and the workflow registry over real sockets.
 @Suite struct PolicyTests {
