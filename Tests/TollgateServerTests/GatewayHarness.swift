@@ -15,6 +15,8 @@ struct GatewayHarness: Sendable {
     let simulator: SimulatorHarness
     let gateway: SimulatorHarness
     let database: LedgerDatabase
+    /// The gateway's write-behind journal (``entry(_:)`` waits for it to settle).
+    let journal: LedgerJournal
     let ledgerPath: String
     let governor: Governor
     /// The configuration file the gateway was started from (rewrite it and reload to test reloading).
@@ -71,7 +73,7 @@ struct GatewayHarness: Sendable {
                 } body: { port in
                     try await body(
                         GatewayHarness(
-                            simulator: simulator, gateway: SimulatorHarness(port: port), database: server.database, ledgerPath: ledgerPath,
+                            simulator: simulator, gateway: SimulatorHarness(port: port), database: server.database, journal: server.journal, ledgerPath: ledgerPath,
                             governor: server.gateway.governor, configurationPath: configurationPath))
                 }
                 await server.gateway.shutdown()
@@ -90,14 +92,10 @@ struct GatewayHarness: Sendable {
         return dir.appendingPathComponent("ledger.sqlite").path
     }
 
-    /// The ledger entry for a request id, waiting for the write-behind journal (up to 5 s).
+    /// The ledger entry for a request id, once the write-behind journal has settled.
     func entry(_ id: String?) async throws -> LedgerEntry {
         let id = try #require(id, "the response had no x-tollgate-request-id")
-        for _ in 0..<100 {
-            if let entry = try await database.entry(id: id) { return entry }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("no ledger entry for \(id)")
-        throw SimulatorHarnessError.serverDidNotStart
+        try await journal.settle()
+        return try #require(try await database.entry(id: id), "no ledger entry for \(id)")
     }
 }

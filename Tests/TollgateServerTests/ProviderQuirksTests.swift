@@ -15,14 +15,12 @@ import TollgateStore
         let upstream: ScriptedUpstream
         let gateway: SimulatorHarness
         let database: LedgerDatabase
+        let journal: LedgerJournal
 
         func entry(_ id: String?) async throws -> LedgerEntry {
             let id = try #require(id, "the response had no x-tollgate-request-id")
-            for _ in 0..<100 {
-                if let entry = try await database.entry(id: id) { return entry }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            throw SimulatorHarnessError.serverDidNotStart
+            try await journal.settle()
+            return try #require(try await database.entry(id: id), "no ledger entry for \(id)")
         }
 
         /// The body of the last request the provider received.
@@ -58,7 +56,7 @@ import TollgateStore
         try await SimulatorHarness.serving(logger: logger) { onPort in
             server.application(logger: logger, onServerRunning: onPort)
         } body: { port in
-            try await body(Harness(upstream: upstream, gateway: SimulatorHarness(port: port), database: server.database))
+            try await body(Harness(upstream: upstream, gateway: SimulatorHarness(port: port), database: server.database, journal: server.journal))
         }
         await server.gateway.shutdown()
     }

@@ -47,7 +47,7 @@ import TollgateTestKit
             #expect(await eventually(within: .seconds(60)) { caller.tail(64).hasSuffix("data: [DONE]\n\n\r\n0\r\n\r\n") })
             #expect(caller.byteCount > Self.eventCount * Self.piece.utf8.count)
             await caller.close()
-            let entry = try await Self.onlyEntry(h.database)
+            let entry = try await Self.onlyEntry(h)
             #expect(entry.status == .ok)
             #expect(entry.usage.output > Int64(Self.eventCount * Self.piece.utf8.count / 8))
         }
@@ -57,7 +57,7 @@ import TollgateTestKit
         try await ProviderQuirksTests.run(server: "{host: 127.0.0.1, port: 0, write_timeout: 1s, header_timeout: 120s}", Self.script) { h in
             let caller = try await RawConnection.connect(port: h.gateway.port, reading: false)
             try await caller.send(Self.request())
-            let entry = try await Self.onlyEntry(h.database)
+            let entry = try await Self.onlyEntry(h)
             #expect(entry.status == .cancelled)
             #expect(entry.httpStatus == 499)
             #expect(entry.usage.output > 0, "the tokens the provider streamed before the cut are billed")
@@ -67,12 +67,9 @@ import TollgateTestKit
         }
     }
 
-    /// The single entry of a ledger, once the write-behind journal has written it.
-    static func onlyEntry(_ database: LedgerDatabase) async throws -> LedgerEntry {
-        for _ in 0..<600 {
-            if let entry = try await database.entries(afterSequence: 0, limit: 1).entries.first { return entry }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw SimulatorHarnessError.serverDidNotStart
+    /// The single entry of the ledger, once the journal has written it.
+    static func onlyEntry(_ h: ProviderQuirksTests.Harness) async throws -> LedgerEntry {
+        try await h.journal.settle(within: .seconds(60), untilWritten: 1)
+        return try #require(try await h.database.entries(afterSequence: 0, limit: 1).entries.first, "the ledger has no entry")
     }
 }

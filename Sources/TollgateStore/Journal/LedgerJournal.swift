@@ -29,10 +29,23 @@ public final class LedgerJournal: LedgerSink, Service {
         }
     }
 
+    /// What a waiter waits for.
+    private enum Until {
+        /// Nothing queued, no batch being committed, no admission left open.
+        case settled
+        /// At least this many entries written in this run.
+        case written(Int)
+    }
+
     private struct State {
         var entries: [LedgerEntry] = []
         var wakeup: CheckedContinuation<Void, Never>?
         var roomWaiters: [CheckedContinuation<Void, Never>] = []
+        /// Batches taken from the queue and not yet committed.
+        var committing = 0
+        /// Callers of ``LedgerJournal/settled()`` and ``LedgerJournal/written(atLeast:)``, with what each waits for.
+        var waiters: [UInt64: (until: Until, continuation: CheckedContinuation<Void, Never>)] = [:]
+        var nextWaiter: UInt64 = 0
         var stopping = false
         var stopped = false
     }
@@ -108,6 +121,59 @@ public final class LedgerJournal: LedgerSink, Service {
         }
     }
 
+    /// Returns once every call admitted so far has its entry written and every entry handed over so far
+    /// is in the store: nothing queued, no batch being committed, no admission left open.
+    ///
+    /// A call still in flight (admitted, its entry not yet recorded) holds it until it ends. For tests
+    /// and tools that read the ledger right after a response; the request path never waits on it. It
+    /// returns early, without that guarantee, when the calling task is cancelled.
+    public func settled() async {
+        await wait(until: .settled)
+    }
+
+    /// Returns once at least `count` entries have been written since the journal was created (or
+    /// early, when the calling task is cancelled).
+    public func written(atLeast count: Int) async {
+        await wait(until: .written(count))
+    }
+
+    private func wait(until: Until) async {
+        let id = state.withLock { s -> UInt64 in
+            s.nextWaiter += 1
+            return s.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { s -> Bool in
+                    if holds(until, in: s) || Task.isCancelled { return true }
+                    s.waiters[id] = (until, continuation)
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.continuation.resume()
+        }
+    }
+
+    private func holds(_ until: Until, in s: State) -> Bool {
+        switch until {
+        case .settled: s.entries.isEmpty && s.committing == 0 && admissions.openCount == 0
+        case .written(let count): written.entries >= count
+        }
+    }
+
+    /// Ends a batch's commit and wakes the waiters whose condition now holds.
+    private func committed() {
+        let ready = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            s.committing -= 1
+            let due = s.waiters.filter { holds($0.value.until, in: s) }
+            for id in due.keys { s.waiters.removeValue(forKey: id) }
+            return due.values.map(\.continuation)
+        }
+        for continuation in ready { continuation.resume() }
+    }
+
     private func stop() {
         let wake = state.withLock { s -> CheckedContinuation<Void, Never>? in
             s.stopping = true
@@ -166,6 +232,7 @@ public final class LedgerJournal: LedgerSink, Service {
             }
             let waiters = s.roomWaiters
             s.roomWaiters = []
+            s.committing += 1
             return (entries, waiters)
         }
         for waiter in waiters { waiter.resume() }
@@ -173,6 +240,7 @@ public final class LedgerJournal: LedgerSink, Service {
     }
 
     private func commit(_ batch: [LedgerEntry]) async {
+        defer { committed() }
         // Entries are never dropped while the process lives: retry until the database takes them.
         // Once the journal is cancelled it stops after a few tries; their admissions stay in the
         // admission log and recovery closes them on the next start.

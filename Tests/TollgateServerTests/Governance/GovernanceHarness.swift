@@ -61,13 +61,12 @@ enum Burst {
 }
 
 extension GatewayHarness {
-    /// Waits until the ledger holds `count` entries, then returns all of them.
-    func settledEntries(count: Int) async throws -> [LedgerEntry] {
-        for _ in 0..<200 {
-            if try await database.entryCount() >= count { break }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        return try await database.latestEntries(limit: 100_000)
+    /// Every entry of the ledger once the journal has settled, expecting at least `count` of them.
+    func settledEntries(count: Int, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [LedgerEntry] {
+        try await journal.settle(sourceLocation: sourceLocation)
+        let entries = try await database.latestEntries(limit: 100_000)
+        #expect(entries.count >= count, "the ledger holds \(entries.count) entries, not \(count)", sourceLocation: sourceLocation)
+        return entries
     }
 }
 
