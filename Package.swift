@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(
             name: "TollgateStoreTests",
             dependencies: [
-                "TollgateStore",
+                "TollgateStore", "TollgateTestKit",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

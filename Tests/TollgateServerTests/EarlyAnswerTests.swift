@@ -79,9 +79,9 @@ import TollgateTestKit
             let request = Self.post(Self.json + "Content-Length: \(body.utf8.count)\r\n", body: body)
             let connection = try await RawConnection.connect(port: gateway.port)
             try await connection.send(request)
-            #expect(await eventually(within: .seconds(10)) { connection.text.contains("invalid_api_key") })
+            #expect(await connection.received(within: .seconds(10)) { $0.text.contains("invalid_api_key") })
             try await connection.send(request)
-            #expect(await eventually(within: .seconds(10)) { connection.text.components(separatedBy: "HTTP/1.1 401").count == 3 })
+            #expect(await connection.received(within: .seconds(10)) { $0.text.components(separatedBy: "HTTP/1.1 401").count == 3 })
             #expect(connection.isOpen)
             await connection.close()
         }

@@ -25,7 +25,7 @@ struct ListenerHarness: Sendable {
     /// The gateway's ledger (nil for the light app).
     let database: LedgerDatabase?
     let group: ServiceGroup
-    private let stopped: Flag
+    private let stopped: Watched<Bool>
 
     /// The caller key the gateway configuration defines.
     static let key = "sk-listener-test-key"
@@ -111,7 +111,7 @@ struct ListenerHarness: Sendable {
             portContinuation.finish()
         }
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-        let stopped = Flag()
+        let stopped = Watched(false)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask {
                 defer { stopped.set() }
@@ -137,7 +137,7 @@ struct ListenerHarness: Sendable {
 
     /// Waits up to `bound` for the gateway to stop; true when it did.
     func stopped(within bound: Duration) async -> Bool {
-        await eventually(within: bound) { stopped.isSet }
+        await stopped.wait(within: bound) { $0 }
     }
 
     /// A plain `GET /healthz` on a fresh connection; the whole answer, or what came before the gateway
@@ -165,13 +165,6 @@ func eventually(within bound: Duration, _ condition: () -> Bool) async -> Bool {
         try? await Task.sleep(for: .milliseconds(20))
     }
     return condition()
-}
-
-/// A flag set once, read from any thread.
-final class Flag: Sendable {
-    private let value = Atomic<Bool>(false)
-    func set() { value.store(true, ordering: .sequentiallyConsistent) }
-    var isSet: Bool { value.load(ordering: .sequentiallyConsistent) }
 }
 
 /// A raw TCP connection for tests that misbehave on purpose: send nothing, trickle bytes, hold sockets.
@@ -226,7 +219,12 @@ final class RawConnection: Sendable {
 
     /// Waits up to `bound` for the peer to close the connection; true when it did.
     func closed(within bound: Duration) async -> Bool {
-        await eventually(within: bound) { !channel.isActive }
+        await sink.received.wait(within: bound) { $0.closed }
+    }
+
+    /// Waits up to `bound` for what has arrived to satisfy `condition` (checked on each arrival); whether it did.
+    func received(within bound: Duration, until condition: @escaping @Sendable (ReceivedBytes.Received) -> Bool) async -> Bool {
+        await sink.received.wait(within: bound, until: condition)
     }
 
     /// Closes the connection from this side.
@@ -235,13 +233,25 @@ final class RawConnection: Sendable {
     }
 }
 
-/// Bytes a ``RawConnection`` received.
+/// Bytes a ``RawConnection`` received, and whether the connection has closed.
 final class ReceivedBytes: Sendable {
-    private let storage = Mutex<[UInt8]>([])
-    func append(_ buffer: ByteBuffer) { storage.withLock { $0 += buffer.readableBytesView } }
-    var bytes: [UInt8] { storage.withLock { $0 } }
-    var count: Int { storage.withLock { $0.count } }
-    func tail(_ count: Int) -> [UInt8] { storage.withLock { Array($0.suffix(count)) } }
+    struct Received: Sendable {
+        var bytes: [UInt8] = []
+        var closed = false
+
+        /// Everything received, as text.
+        var text: String { String(decoding: bytes, as: UTF8.self) }
+
+        /// The last `count` bytes, as text.
+        func tail(_ count: Int) -> String { String(decoding: bytes.suffix(count), as: UTF8.self) }
+    }
+
+    let received = Watched(Received())
+    func append(_ buffer: ByteBuffer) { received.update { $0.bytes += buffer.readableBytesView } }
+    func close() { received.update { $0.closed = true } }
+    var bytes: [UInt8] { received.value.bytes }
+    var count: Int { received.value.bytes.count }
+    func tail(_ count: Int) -> [UInt8] { Array(received.value.bytes.suffix(count)) }
 }
 
 private final class Collector: ChannelInboundHandler {
@@ -250,5 +260,9 @@ private final class Collector: ChannelInboundHandler {
     init(sink: ReceivedBytes) { self.sink = sink }
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         sink.append(unwrapInboundIn(data))
+    }
+    func channelInactive(context: ChannelHandlerContext) {
+        sink.close()
+        context.fireChannelInactive()
     }
 }

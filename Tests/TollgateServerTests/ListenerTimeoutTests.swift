@@ -66,7 +66,7 @@ import TollgateTestKit
             let connection = try await RawConnection.connect(port: gateway.port)
             for number in 1...3 {
                 try await connection.send("GET /healthz HTTP/1.1\r\nHost: gateway\r\n\r\n")
-                #expect(await eventually(within: Self.bound) { connection.text.components(separatedBy: "ok\n").count == number + 1 })
+                #expect(await connection.received(within: Self.bound) { $0.text.components(separatedBy: "ok\n").count == number + 1 })
             }
             #expect(connection.isOpen)
             await connection.close()

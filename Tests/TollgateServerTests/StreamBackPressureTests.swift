@@ -44,7 +44,7 @@ import TollgateTestKit
             }
             #expect(held <= 1 << 20, "the gateway holds \(held) bytes of a stream nobody reads")
             try await caller.startReading()
-            #expect(await eventually(within: .seconds(60)) { caller.tail(64).hasSuffix("data: [DONE]\n\n\r\n0\r\n\r\n") })
+            #expect(await caller.received(within: .seconds(60)) { $0.tail(64).hasSuffix("data: [DONE]\n\n\r\n0\r\n\r\n") })
             #expect(caller.byteCount > Self.eventCount * Self.piece.utf8.count)
             await caller.close()
             let entry = try await Self.onlyEntry(h)

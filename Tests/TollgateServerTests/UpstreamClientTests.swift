@@ -168,8 +168,7 @@ import TollgateTestKit
 
     @Test func anUnreachableProviderIsRetriedThenReported() async throws {
         let server = try await ScriptedUpstream.start { _, _ in [] }
-        server.stop()  // nothing listens on the port any more
-        try await Task.sleep(for: .milliseconds(50))
+        await server.stopped()  // nothing listens on the port any more
         let client = try client(server, maxAttempts: 3)
         let (outcome, attempts) = await client.send(route: .chatCompletions, body: ByteBuffer(string: "{}"), headers: [:])
         guard case .failure(let label, let timeout) = outcome else {
@@ -234,12 +233,12 @@ final class ScriptedUpstream: Sendable {
 
     private let channel: any Channel
     let port: Int
-    private let state = Mutex((connections: 0, closed: 0, requests: [String]()))
+    private let state = Watched((connections: 0, closed: 0, requests: [String]()))
 
     /// Connections accepted so far.
-    var connections: Int { state.withLock { $0.connections } }
+    var connections: Int { state.value.connections }
     /// Raw requests received so far (head and body).
-    var requests: [String] { state.withLock { $0.requests } }
+    var requests: [String] { state.value.requests }
 
     private init(channel: any Channel) {
         self.channel = channel
@@ -253,7 +252,7 @@ final class ScriptedUpstream: Sendable {
             .childChannelInitializer { child in
                 child.eventLoop.makeCompletedFuture {
                     let server = box.withLock { $0 }!
-                    let number = server.state.withLock { s in
+                    let number = server.state.update { s in
                         s.connections += 1
                         return s.connections - 1
                     }
@@ -271,13 +270,14 @@ final class ScriptedUpstream: Sendable {
         channel.close(promise: nil)
     }
 
+    /// Stops listening and returns once the listening socket is closed.
+    func stopped() async {
+        try? await channel.close().get()
+    }
+
     /// Waits until `count` connections have been closed (by either side).
     func waitForClosed(_ count: Int) async throws {
-        for _ in 0..<200 {
-            if state.withLock({ $0.closed }) >= count { return }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        Issue.record("no connection closed")
+        try #require(await state.wait(within: .seconds(2)) { $0.closed >= count }, "no connection closed")
     }
 
     private final class Handler: ChannelInboundHandler {
@@ -300,14 +300,14 @@ final class ScriptedUpstream: Sendable {
             var chunk = unwrapInboundIn(data)
             buffer.writeBuffer(&chunk)
             while let request = takeRequest() {
-                server.state.withLock { $0.requests.append(request) }
+                server.state.update { $0.requests.append(request) }
                 play(script(connection, requests)[...], context: context)
                 requests += 1
             }
         }
 
         func channelInactive(context: ChannelHandlerContext) {
-            server.state.withLock { $0.closed += 1 }
+            server.state.update { $0.closed += 1 }
             context.fireChannelInactive()
         }
 

@@ -1,6 +1,6 @@
-import Synchronization
 import Testing
 import TollgateCore
+import TollgateTestKit
 
 @testable import TollgateStore
 
@@ -12,7 +12,7 @@ import TollgateCore
             group.addTask { try await journal.run() }
             let first = admission("tg_settle_1")
             try await journal.admit(first)
-            let returned = Flag()
+            let returned = Watched(false)
             group.addTask {
                 await journal.settled()
                 returned.set()
@@ -33,7 +33,7 @@ import TollgateCore
 
     @Test func writtenAtLeastWaitsForThatManyEntries() async throws {
         let (journal, database, _) = try temporaryJournal(.init(batchSize: 3))
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await journal.run() }
             group.addTask {
                 for i in 0..<10 {
@@ -58,9 +58,3 @@ import TollgateCore
     }
 }
 
-/// A flag set once, read from other tasks.
-final class Flag: Sendable {
-    private let state = Mutex(false)
-    func set() { state.withLock { $0 = true } }
-    var isSet: Bool { state.withLock { $0 } }
-}

@@ -147,11 +147,11 @@ import TollgateTestKit
     }
 
     @Test func thresholdAlertsFireOncePerPeriodToTheWebhookTheLogAndTheEventTable() async throws {
-        let received = Mutex<[String]>([])
+        let received = Watched<[String]>([])
         let router = Router()
         router.post("/hook") { request, _ -> HTTPResponse.Status in
             let body = try await request.body.collect(upTo: 1 << 20)
-            received.withLock { $0.append(String(buffer: body)) }
+            received.update { $0.append(String(buffer: body)) }
             return .ok
         }
         var logger = Logger(label: "webhook")
@@ -170,8 +170,8 @@ import TollgateTestKit
             try await GatewayHarness.run(extraConfiguration: config) { h in
                 let body = #"{"model":"gpt-4o","max_tokens":6,"messages":[{"role":"user","content":"Alert [[sim:tokens=6]]"}]}"#
                 for _ in 0..<4 { #expect(try await h.gateway.send(.post, "/v1/chat/completions", json: body).status == 200) }
-                for _ in 0..<100 where received.withLock({ $0.count }) < 2 { try await Task.sleep(for: .milliseconds(20)) }
-                let posts = received.withLock { $0 }
+                _ = await received.wait(within: .seconds(5)) { $0.count >= 2 }
+                let posts = received.value
                 #expect(posts.count == 2)
                 #expect(posts.first?.contains("\"threshold_percent\":25") == true && posts.first?.contains("alerts-demo") == true)
                 let events = try await h.gateway.send(.get, "/admin/v1/budgets/events", authorization: Self.admin)
