@@ -7,13 +7,18 @@ func randomTeams(_ rng: inout SplitMix64) -> [GroupedSpend] {
     let teams = Int.random(in: 1...12, using: &rng)
     for t in 0..<teams {
         let cost = Int64.random(in: 0...(Bool.random(using: &rng) ? 1_000 : 5_000_000_000_000), using: &rng)
-        out.append(GroupedSpend(keys: ["team-\(t)"], measures: SpendMeasures(calls: Int64.random(in: 1...1_000, using: &rng), costNanoUSD: cost, unpricedCalls: Int64.random(in: 0...3, using: &rng))))
+        out.append(
+            GroupedSpend(
+                keys: ["team-\(t)"],
+                measures: SpendMeasures(
+                    calls: Int64.random(in: 1...1_000, using: &rng), costNanoUSD: cost, unpricedCalls: Int64.random(in: 0...3, using: &rng))))
     }
     if Bool.random(using: &rng) {
         out.append(GroupedSpend(keys: [nil], measures: SpendMeasures(calls: 5, costNanoUSD: Int64.random(in: 0...9_999_999_999, using: &rng))))
     }
     if Bool.random(using: &rng) {
-        out.append(GroupedSpend(keys: ["platform"], measures: SpendMeasures(calls: 9, costNanoUSD: Int64.random(in: 1...777_777_777_777, using: &rng))))
+        out.append(
+            GroupedSpend(keys: ["platform"], measures: SpendMeasures(calls: 9, costNanoUSD: Int64.random(in: 1...777_777_777_777, using: &rng))))
     }
     return out
 }

@@ -29,7 +29,10 @@ import TollgateCore
     }
 
     @Test func valuesAreExactWhetherStringsOrNumbers() throws {
-        for (literal, nano) in [("\"12.345678901\"", Int64(12_345_678_901)), ("1e-9", 1), ("\"0.000000001\"", 1), ("92233720.368547758", 92_233_720_368_547_758), ("0", 0)] {
+        for (literal, nano) in [
+            ("\"12.345678901\"", Int64(12_345_678_901)), ("1e-9", 1), ("\"0.000000001\"", 1), ("92233720.368547758", 92_233_720_368_547_758),
+            ("0", 0),
+        ] {
             let o = try parse(#"{"id":"x","request_id":"r","workflow":"w","outcome":"o","status":"success","value_usd":\#(literal)}"#)
             #expect(o[0].valueNanoUSD == nano, "\(literal)")
         }
@@ -68,7 +71,9 @@ import TollgateCore
 
     @Test func batchErrorsCarryTheItemPath() throws {
         let e = try #require(
-            error(#"{"outcomes":[{"id":"a","request_id":"r","workflow":"w","outcome":"o","status":"success"},{"id":"b","request_id":"r","workflow":"w","outcome":"o","status":"success","quality":-0.1}]}"#))
+            error(
+                #"{"outcomes":[{"id":"a","request_id":"r","workflow":"w","outcome":"o","status":"success"},{"id":"b","request_id":"r","workflow":"w","outcome":"o","status":"success","quality":-0.1}]}"#
+            ))
         #expect(e.location == "outcomes[1].quality")
         #expect(try #require(error(#"{"outcomes":[]}"#)).location == "outcomes")
         #expect(try #require(error(#"{"outcomes":{}}"#)).message.contains("array"))
@@ -140,9 +145,13 @@ import TollgateCore
 
     @Test func unitMetricsFollowTheirFormulas() {
         var outcomes = OutcomeTotals()
-        try? outcomes.add(Outcome(id: "1", requestID: "r", workflow: "w", name: "n", status: .success, valueNanoUSD: 3_000_000_000, quality: 0.5, occurredAtMs: 0, receivedAtMs: 0))
+        try? outcomes.add(
+            Outcome(
+                id: "1", requestID: "r", workflow: "w", name: "n", status: .success, valueNanoUSD: 3_000_000_000, quality: 0.5, occurredAtMs: 0,
+                receivedAtMs: 0))
         try? outcomes.add(Outcome(id: "2", requestID: "r", workflow: "w", name: "n", status: .success, occurredAtMs: 0, receivedAtMs: 0))
-        try? outcomes.add(Outcome(id: "3", requestID: "r", workflow: "w", name: "n", status: .partial, quality: 0.8, occurredAtMs: 0, receivedAtMs: 0))
+        try? outcomes.add(
+            Outcome(id: "3", requestID: "r", workflow: "w", name: "n", status: .partial, quality: 0.8, occurredAtMs: 0, receivedAtMs: 0))
         try? outcomes.add(Outcome(id: "4", requestID: "r", workflow: "w", name: "n", status: .failure, occurredAtMs: 0, receivedAtMs: 0))
         let spend = SpendMeasures(calls: 3, inputUncached: 600_000, output: 400_000, costNanoUSD: 1_000_000_001, inputCostNanoUSD: 250_000_000)
         let m = UnitMetrics.compute(spend: spend, outcomes: outcomes, hours: 10)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TollgateCore
 
 /// Decoding a configuration with a collector finds every problem in one pass; without one, the first

@@ -24,7 +24,8 @@ import TollgateTestKit
         var entry = LedgerEntry(
             id: id, timestampMs: ms, route: route, provider: route == "messages" ? "anthropic-sim" : "openai-sim", requestedModel: model,
             servedModel: model, stream: false, status: .ok, httpStatus: 200, usage: usage,
-            attribution: Attribution(keyID: "k", org: "acme", team: team, app: "copilot", environment: "prod", costCenter: "CC-1", workflow: workflow))
+            attribution: Attribution(keyID: "k", org: "acme", team: team, app: "copilot", environment: "prod", costCenter: "CC-1", workflow: workflow)
+        )
         LedgerPricer(catalog: catalog).price(&entry, priceModel: model)
         return entry
     }
@@ -68,10 +69,13 @@ import TollgateTestKit
         var entries: [LedgerEntry] = []
         for i in 0..<300 {
             let model = i % 3 == 0 ? "claude-sonnet-4-5" : "gpt-4o-mini"
-            let usage = TokenUsage(inputUncached: Int64(101 + i * 7), cacheRead: Int64(i % 5 * 333), cacheWrite5m: model.hasPrefix("claude") ? Int64(i % 4 * 17) : 0, output: Int64(13 + i * 3))
+            let usage = TokenUsage(
+                inputUncached: Int64(101 + i * 7), cacheRead: Int64(i % 5 * 333), cacheWrite5m: model.hasPrefix("claude") ? Int64(i % 4 * 17) : 0,
+                output: Int64(13 + i * 3))
             entries.append(
                 Self.entry(
-                    "e\(i)", at: (Self.day + Int64(i) * 9_000) * 1_000, model: model, route: model.hasPrefix("claude") ? "messages" : "chat.completions",
+                    "e\(i)", at: (Self.day + Int64(i) * 9_000) * 1_000, model: model,
+                    route: model.hasPrefix("claude") ? "messages" : "chat.completions",
                     usage: usage, team: ["support", "legal", nil][i % 3], catalog: catalog))
         }
         let (rows, aggregator) = export(entries, catalog: catalog)
@@ -130,7 +134,8 @@ import TollgateTestKit
 
     @Test func unpricedUsageIsNotZeroCostUsage() throws {
         let catalog = try Self.catalog()
-        let unknown = Self.entry("u1", at: Self.day * 1_000, model: "mystery-model", usage: TokenUsage(inputUncached: 40, output: 9), catalog: catalog)
+        let unknown = Self.entry(
+            "u1", at: Self.day * 1_000, model: "mystery-model", usage: TokenUsage(inputUncached: 40, output: 9), catalog: catalog)
         #expect(unknown.pricing == .unpriced && unknown.costNanoUSD == nil)
         let (rows, aggregator) = export([unknown], catalog: catalog)
         #expect(rows.count == 2)

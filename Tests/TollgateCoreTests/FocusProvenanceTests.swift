@@ -13,7 +13,9 @@ import TollgateCore
             model: model, mode: "chat", base: RateSet(input: USDRate(perMillion: input), output: USDRate(perMillion: output)), source: version)
     }
 
-    static func entry(_ id: String, requested: String, served: String, priceModel: String, catalog: PriceCatalog, attribution: Attribution)
+    static func entry(
+        _ id: String, requested: String, served: String, priceModel: String, catalog: PriceCatalog, attribution: Attribution
+    )
         -> LedgerEntry
     {
         var entry = LedgerEntry(

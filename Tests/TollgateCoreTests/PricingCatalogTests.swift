@@ -28,9 +28,13 @@ import TollgateTestKit
 
         let usage = TokenUsage(inputUncached: 1_000)
         #expect(catalog.cost(model: "acme/model", usage: usage, at: 500).cost == nil)
-        #expect(catalog.cost(model: "acme/model", usage: usage, at: 1_500) == .priced(
-            Cost(totalNanoUSD: 1_000_000, components: [CostComponent(kind: .inputUncached, tokens: 1_000, rate: try Support.rate("1e-06"), nanoUSD: 1_000_000)]),
-            priceEffectiveFrom: 1_000))
+        #expect(
+            catalog.cost(model: "acme/model", usage: usage, at: 1_500)
+                == .priced(
+                    Cost(
+                        totalNanoUSD: 1_000_000,
+                        components: [CostComponent(kind: .inputUncached, tokens: 1_000, rate: try Support.rate("1e-06"), nanoUSD: 1_000_000)]),
+                    priceEffectiveFrom: 1_000))
         guard case .priced(let cost, let from) = catalog.cost(model: "acme/model", usage: usage, at: 2_500) else {
             Issue.record("expected priced")
             return
@@ -69,13 +73,18 @@ import TollgateTestKit
         #expect(gemini.mode == "chat")
         #expect(gemini.maxInputTokens == 1_048_576)
         #expect(gemini.maxOutputTokens == 65_536)
-        #expect(gemini.base == RateSet(input: try Support.rate("1.25e-06"), output: try Support.rate("1e-05"), cacheRead: try Support.rate("1.25e-07")))
-        #expect(gemini.batch == RateSet(input: try Support.rate("6.25e-07"), output: try Support.rate("5e-06"), cacheRead: try Support.rate("1.25e-07")))
-        #expect(gemini.thresholds == [ThresholdTier(
-            tokens: 200_000, inclusive: false,
-            rates: RateSet(input: try Support.rate("2.5e-06"), output: try Support.rate("1.5e-05"), cacheRead: try Support.rate("2.5e-07")),
-            batch: RateSet(input: try Support.rate("1.25e-06"), output: try Support.rate("7.5e-06"), cacheRead: try Support.rate("2.5e-07"))
-        )])
+        #expect(
+            gemini.base == RateSet(input: try Support.rate("1.25e-06"), output: try Support.rate("1e-05"), cacheRead: try Support.rate("1.25e-07")))
+        #expect(
+            gemini.batch == RateSet(input: try Support.rate("6.25e-07"), output: try Support.rate("5e-06"), cacheRead: try Support.rate("1.25e-07")))
+        #expect(
+            gemini.thresholds == [
+                ThresholdTier(
+                    tokens: 200_000, inclusive: false,
+                    rates: RateSet(input: try Support.rate("2.5e-06"), output: try Support.rate("1.5e-05"), cacheRead: try Support.rate("2.5e-07")),
+                    batch: RateSet(input: try Support.rate("1.25e-06"), output: try Support.rate("7.5e-06"), cacheRead: try Support.rate("2.5e-07"))
+                )
+            ])
         let claude = try #require(try Support.verbatim()["claude-sonnet-4-5"])
         #expect(claude.base.cacheWrite1h == (try Support.rate("6e-06")))
         #expect(claude.batch.cacheWrite == (try Support.rate("1.875e-06")))
@@ -131,12 +140,16 @@ import TollgateTestKit
 
     @Test func modelPriceCodableRoundTrip() throws {
         var prices = Array(try Support.verbatim().values).sorted { $0.model < $1.model }
-        prices.append(try Support.price("tiered", provider: "xai", #"""
-            "input_cost_per_token": 1.0000000000000001e-07, "output_cost_per_token": 0,
-            "input_cost_per_token_above_128k_tokens": 2e-07, "input_cost_per_token_above_128k_tokens_batches": 1.6e-07,
-            "output_cost_per_reasoning_token": 3e-06, "max_output_tokens": 100,
-            "tiered_pricing": [{"range": [0, 1000], "input_cost_per_token": 1e-08, "cache_creation_input_token_cost": 2e-08}]
-            """#).with(effectiveFrom: 1_700_000_000))
+        prices.append(
+            try Support.price(
+                "tiered", provider: "xai",
+                #"""
+                "input_cost_per_token": 1.0000000000000001e-07, "output_cost_per_token": 0,
+                "input_cost_per_token_above_128k_tokens": 2e-07, "input_cost_per_token_above_128k_tokens_batches": 1.6e-07,
+                "output_cost_per_reasoning_token": 3e-06, "max_output_tokens": 100,
+                "tiered_pricing": [{"range": [0, 1000], "input_cost_per_token": 1e-08, "cache_creation_input_token_cost": 2e-08}]
+                """#
+            ).with(effectiveFrom: 1_700_000_000))
         let data = try JSONEncoder().encode(prices)
         let decoded = try JSONDecoder().decode([ModelPrice].self, from: data)
         #expect(decoded == prices)
@@ -151,7 +164,8 @@ import TollgateTestKit
         let root = try #require(Support.repositoryRoot(), "repository root not found above \(#filePath)")
         let resource = root.appendingPathComponent("Sources/TollgateCLI/Resources/default-prices.json")
         let snapshot = Support.snapshotURL(root: root)
-        let resourceBytes = try #require(FileManager.default.contents(atPath: resource.path), "missing \(resource.path): run scripts/build-default-catalog.py")
+        let resourceBytes = try #require(
+            FileManager.default.contents(atPath: resource.path), "missing \(resource.path): run scripts/build-default-catalog.py")
         let snapshotBytes = try #require(FileManager.default.contents(atPath: snapshot.path), "missing pinned snapshot \(snapshot.path)")
         let fromResource = try LiteLLMCatalog.parse(resourceBytes, effectiveFrom: 0)
         let fromSnapshot = try LiteLLMCatalog.parse(snapshotBytes, effectiveFrom: 0)
@@ -164,7 +178,8 @@ import TollgateTestKit
         #expect(provenance.versionLabel.hasPrefix("litellm 1.109.1 snapshot sha256:"))
         let catalog = PriceCatalog(prices: fromResource, version: provenance.versionLabel)
         #expect(catalog.count == 3_418)
-        #expect(catalog.cost(model: "gpt-4o", usage: TokenUsage(inputUncached: 800, cacheRead: 200, output: 500), at: 0).cost?.totalNanoUSD == 7_250_000)
+        #expect(
+            catalog.cost(model: "gpt-4o", usage: TokenUsage(inputUncached: 800, cacheRead: 200, output: 500), at: 0).cost?.totalNanoUSD == 7_250_000)
     }
 }
 

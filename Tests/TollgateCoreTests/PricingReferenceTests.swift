@@ -32,8 +32,8 @@ import TollgateTestKit
         var mismatches: [String] = []
         for item in cases {
             guard let model = item["model"] as? String,
-                  let modeName = item["mode"] as? String, let mode = PricingMode(rawValue: modeName),
-                  let usageObject = item["usage"] as? [String: Any]
+                let modeName = item["mode"] as? String, let mode = PricingMode(rawValue: modeName),
+                let usageObject = item["usage"] as? [String: Any]
             else {
                 mismatches.append("malformed case \(item)")
                 continue
@@ -63,7 +63,8 @@ import TollgateTestKit
             case .priced(let cost, _):
                 let components = cost.components.map { "\($0.kind.rawValue):\($0.tokens):\($0.nanoUSD)" }
                 if cost.totalNanoUSD != expected || components != expectedComponents {
-                    mismatches.append("\(model) \(modeName) \(usage): reference \(expected) \(expectedComponents), Swift \(cost.totalNanoUSD) \(components)")
+                    mismatches.append(
+                        "\(model) \(modeName) \(usage): reference \(expected) \(expectedComponents), Swift \(cost.totalNanoUSD) \(components)")
                 }
                 if cost.components.reduce(0, { $0 + $1.nanoUSD }) != cost.totalNanoUSD {
                     mismatches.append("\(model) \(modeName): components do not sum to the total")
@@ -71,7 +72,9 @@ import TollgateTestKit
             }
         }
 
-        print("PricingReferenceTests: compared \(compared) cases (\(pricedCases) priced) over \(Set(cases.compactMap { $0["model"] as? String }).count) models, \(chatModels.count) chat models; \(mismatches.count) mismatches")
+        print(
+            "PricingReferenceTests: compared \(compared) cases (\(pricedCases) priced) over \(Set(cases.compactMap { $0["model"] as? String }).count) models, \(chatModels.count) chat models; \(mismatches.count) mismatches"
+        )
         #expect(chatModels.count > 3_000, "expected every chat model of the snapshot")
         #expect(compared > 20_000)
         #expect(pricedCases > 15_000)
@@ -122,7 +125,12 @@ private final class DataBox: @unchecked Sendable {
 
     var data: Data {
         get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue; done = true } }
+        set {
+            lock.withLock {
+                stored = newValue
+                done = true
+            }
+        }
     }
 
     var isSet: Bool { lock.withLock { done } }

@@ -27,7 +27,8 @@ import TollgateTestKit
     }
 
     @Test func xaiThresholdIsInclusive() throws {
-        let body = #""input_cost_per_token": 2e-06, "output_cost_per_token": 1e-05, "input_cost_per_token_above_200k_tokens": 4e-06, "output_cost_per_token_above_200k_tokens": 2e-05"#
+        let body =
+            #""input_cost_per_token": 2e-06, "output_cost_per_token": 1e-05, "input_cost_per_token_above_200k_tokens": 4e-06, "output_cost_per_token_above_200k_tokens": 2e-05"#
         let xai = try Support.price("xai/grok", provider: "xai", body)
         let other = try Support.price("other/grok", provider: "openrouter", body)
         #expect(xai.thresholds.map(\.inclusive) == [true])
@@ -38,7 +39,8 @@ import TollgateTestKit
     }
 
     @Test func highestPassedThresholdWinsAndUntieredKindsKeepBase() throws {
-        let price = try Support.price(#"""
+        let price = try Support.price(
+            #"""
             "input_cost_per_token": 1e-07, "output_cost_per_token": 2e-07, "cache_read_input_token_cost": 1e-08,
             "input_cost_per_token_above_32k_tokens": 3e-07, "output_cost_per_token_above_32k_tokens": 4e-07,
             "input_cost_per_token_above_256k_tokens": 5e-07, "output_cost_per_token_above_256k_tokens": 6e-07,
@@ -63,15 +65,16 @@ import TollgateTestKit
         let prices = try Support.verbatim()
         let o1 = try #require(prices["o1"])
         let batch = try o1.resolvedRates(promptTokens: 10, mode: .batch)
-        #expect(batch.input == (try Support.rate("7.5e-06")))      // explicit
-        #expect(batch.output == (try Support.rate("3e-05")))       // explicit
-        #expect(batch.cacheRead == (try Support.rate("3.75e-06"))) // ½ of 7.5e-06, no twin
+        #expect(batch.input == (try Support.rate("7.5e-06")))  // explicit
+        #expect(batch.output == (try Support.rate("3e-05")))  // explicit
+        #expect(batch.cacheRead == (try Support.rate("3.75e-06")))  // ½ of 7.5e-06, no twin
         let claude = try #require(prices["claude-sonnet-4-5"])
         let claudeBatch = try claude.resolvedRates(promptTokens: 10, mode: .batch)
         #expect(claudeBatch.cacheWrite == (try Support.rate("1.875e-06")))
         #expect(claudeBatch.cacheWrite1h == (try Support.rate("3e-06")))  // ½ of 6e-06
         // An explicit twin that is not half (xAI's 0.8×) wins.
-        let xai = try Support.price("m", provider: "xai", #""input_cost_per_token": 1.25e-06, "input_cost_per_token_batches": 1e-06, "output_cost_per_token": 2.5e-06"#)
+        let xai = try Support.price(
+            "m", provider: "xai", #""input_cost_per_token": 1.25e-06, "input_cost_per_token_batches": 1e-06, "output_cost_per_token": 2.5e-06"#)
         #expect(try Support.nano(xai, TokenUsage(inputUncached: 1_000, output: 1_000), .batch) == 1_000_000 + 1_250_000)
     }
 
@@ -99,7 +102,9 @@ import TollgateTestKit
     // MARK: Fallbacks
 
     @Test func explicitZeroIsHonouredInEveryMode() throws {
-        let price = try Support.price(#""input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06, "cache_read_input_token_cost": 0.0, "cache_creation_input_token_cost": 0"#)
+        let price = try Support.price(
+            #""input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06, "cache_read_input_token_cost": 0.0, "cache_creation_input_token_cost": 0"#
+        )
         let usage = TokenUsage(cacheRead: 1_000, cacheWrite5m: 1_000, cacheWrite1h: 1_000)
         #expect(try Support.nano(price, usage) == 0)
         #expect(try Support.nano(price, usage, .batch) == 0)
@@ -116,10 +121,14 @@ import TollgateTestKit
     }
 
     @Test func missingOneHourRateFallsBackToFiveMinuteRate() throws {
-        let price = try Support.price(#""input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06, "cache_creation_input_token_cost": 1.25e-06, "cache_creation_input_token_cost_batches": 1e-06"#)
+        let price = try Support.price(
+            #""input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06, "cache_creation_input_token_cost": 1.25e-06, "cache_creation_input_token_cost_batches": 1e-06"#
+        )
         #expect(try Support.nano(price, TokenUsage(cacheWrite1h: 1_000)) == 1_250_000)
         #expect(try Support.nano(price, TokenUsage(cacheWrite1h: 1_000), .batch) == 1_000_000)
-        let withHour = try Support.price(#""input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06, "cache_creation_input_token_cost": 1.25e-06, "cache_creation_input_token_cost_above_1hr": 2e-06"#)
+        let withHour = try Support.price(
+            #""input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06, "cache_creation_input_token_cost": 1.25e-06, "cache_creation_input_token_cost_above_1hr": 2e-06"#
+        )
         #expect(try Support.nano(withHour, TokenUsage(cacheWrite5m: 1_000, cacheWrite1h: 1_000)) == 1_250_000 + 2_000_000)
     }
 
@@ -136,7 +145,9 @@ import TollgateTestKit
     // MARK: Tiered pricing
 
     @Test func tieredBandsChooseOnceFromPromptCount() throws {
-        let price = try Support.price("dashscope/qwen-plus", provider: "dashscope", #"""
+        let price = try Support.price(
+            "dashscope/qwen-plus", provider: "dashscope",
+            #"""
             "tiered_pricing": [
               {"input_cost_per_token": 4e-07, "output_cost_per_token": 1.2e-06, "output_cost_per_reasoning_token": 4e-06, "range": [0, 256000.0]},
               {"input_cost_per_token": 1.2e-06, "output_cost_per_token": 3.6e-06, "output_cost_per_reasoning_token": 1.2e-05, "range": [256000.0, 1000000.0]}

@@ -64,10 +64,15 @@ import TollgateTestKit
     @Test func catalogPricesTheVectorsToo() throws {
         let catalog = PriceCatalog(prices: Array(prices.values), version: "§4.4")
         let result = catalog.cost(model: "gpt-4o", usage: TokenUsage(inputUncached: 800, cacheRead: 200, output: 500), at: 1_700_000_000)
-        #expect(result == .priced(Cost(totalNanoUSD: 7_250_000, components: [
-            CostComponent(kind: .inputUncached, tokens: 800, rate: try PricingTestSupport.rate("2.5e-06"), nanoUSD: 2_000_000),
-            CostComponent(kind: .cacheRead, tokens: 200, rate: try PricingTestSupport.rate("1.25e-06"), nanoUSD: 250_000),
-            CostComponent(kind: .outputText, tokens: 500, rate: try PricingTestSupport.rate("1e-05"), nanoUSD: 5_000_000),
-        ]), priceEffectiveFrom: 0))
+        #expect(
+            result
+                == .priced(
+                    Cost(
+                        totalNanoUSD: 7_250_000,
+                        components: [
+                            CostComponent(kind: .inputUncached, tokens: 800, rate: try PricingTestSupport.rate("2.5e-06"), nanoUSD: 2_000_000),
+                            CostComponent(kind: .cacheRead, tokens: 200, rate: try PricingTestSupport.rate("1.25e-06"), nanoUSD: 250_000),
+                            CostComponent(kind: .outputText, tokens: 500, rate: try PricingTestSupport.rate("1e-05"), nanoUSD: 5_000_000),
+                        ]), priceEffectiveFrom: 0))
     }
 }

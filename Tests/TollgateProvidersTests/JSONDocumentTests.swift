@@ -73,7 +73,9 @@ import TollgateCore
     @Test func refusesInvalidUTF8AndExcessiveNesting() {
         #expect(throws: JSONSyntaxError.self) { try JSONDocument(parsing: [0x22, 0xC3, 0x28, 0x22]) }
         #expect(throws: JSONSyntaxError.self) { try JSONDocument(parsing: [0x22, 0xED, 0xA0, 0x80, 0x22]) }  // an encoded surrogate
-        #expect(throws: JSONSyntaxError.self) { try JSONDocument(parsing: Array((String(repeating: "[", count: 600) + String(repeating: "]", count: 600)).utf8)) }
+        #expect(throws: JSONSyntaxError.self) {
+            try JSONDocument(parsing: Array((String(repeating: "[", count: 600) + String(repeating: "]", count: 600)).utf8))
+        }
         #expect((try? JSONDocument(parsing: Array((String(repeating: "[", count: 500) + String(repeating: "]", count: 500)).utf8))) != nil)
     }
 

@@ -47,13 +47,16 @@ import TollgateCore
                 }
                 messages.append(.object(members))
             }
-            var members: [(String, GeneratedJSON)] = [("model", .string(pick(["gpt-4o", "gpt-4o-mini", "é-model", "m/x"]))), ("messages", .array(messages))]
+            var members: [(String, GeneratedJSON)] = [
+                ("model", .string(pick(["gpt-4o", "gpt-4o-mini", "é-model", "m/x"]))), ("messages", .array(messages)),
+            ]
             let options = GeneratedJSON.object([("include_usage", maybe(.bool(random.next() % 2 == 0)) ?? .null), ("other", .integer(1))])
             let optional: [(String, GeneratedJSON?)] = [
                 ("stream", maybe(.bool(random.next() % 2 == 0))), ("stream_options", maybe(options)),
                 ("max_tokens", maybe(.integer(Int64(1 + random.next() % 10_000)))),
                 ("max_completion_tokens", maybe(.integer(Int64(1 + random.next() % 10_000)))), ("n", maybe(.integer(Int64(1 + random.next() % 5)))),
-                ("user", maybe(.string(generator.text()))), ("temperature", maybe(.number("0.7"))), ("metadata", maybe(.object([("k", .string(generator.text()))]))),
+                ("user", maybe(.string(generator.text()))), ("temperature", maybe(.number("0.7"))),
+                ("metadata", maybe(.object([("k", .string(generator.text()))]))),
             ]
             for (key, value) in optional { if let value { members.append((key, value)) } }
             members.shuffle(using: &random)
@@ -101,7 +104,9 @@ import TollgateCore
         var style = JSONStyle(random: SplitMix64(seed: 0xB0D4))
         var random = SplitMix64(seed: 0xB0D5)
         for _ in 0..<1_000 {
-            let (prompt, cached, completion, reasoning) = (Int64(random.next() % 100_000), Int64(random.next() % 1_000), Int64(random.next() % 50_000), Int64(random.next() % 100))
+            let (prompt, cached, completion, reasoning) = (
+                Int64(random.next() % 100_000), Int64(random.next() % 1_000), Int64(random.next() % 50_000), Int64(random.next() % 100)
+            )
             let usage = GeneratedJSON.object([
                 ("prompt_tokens", .integer(prompt + cached)), ("completion_tokens", .integer(completion + reasoning)),
                 ("total_tokens", .integer(prompt + cached + completion + reasoning)),
@@ -110,7 +115,10 @@ import TollgateCore
             ])
             let body = GeneratedJSON.object([
                 ("id", .string("chatcmpl-1")), ("model", .string("gpt-4o")),
-                ("choices", .array([.object([("index", .integer(0)), ("message", .object([("role", .string("assistant")), ("content", .string("hi"))]))])])),
+                (
+                    "choices",
+                    .array([.object([("index", .integer(0)), ("message", .object([("role", .string("assistant")), ("content", .string("hi"))]))])])
+                ),
                 ("usage", usage),
             ])
             let expected = TokenUsage(inputUncached: prompt, cacheRead: cached, output: completion + reasoning, reasoning: reasoning)

@@ -6,7 +6,9 @@ import TollgateCore
 
 @Suite struct RequestProbeTests {
     /// The codes of a field that is missing, mistyped or out of range (each answered 400: `GatewayErrorStatusTests`).
-    static let validationCodes: Set<RequestError.Code> = [.missingRequiredParameter, .invalidType, .invalidValue, .integerBelowMinValue, .integerAboveMaxValue]
+    static let validationCodes: Set<RequestError.Code> = [
+        .missingRequiredParameter, .invalidType, .invalidValue, .integerBelowMinValue, .integerAboveMaxValue,
+    ]
 
     private func probe(_ route: RouteKind, _ json: String) throws(RequestError) -> RequestProbe {
         try route.probe(Data(json.utf8))
@@ -57,7 +59,8 @@ import TollgateCore
 
     @Test func spacedBodiesReadLikeCompactOnes() throws {
         let compact = #"{"model":"gpt-4o","stream":true,"max_tokens":50,"messages":[{"role":"user","content":"hello there"}]}"#
-        let spaced = "{\n  \"model\": \"gpt-4o\",\n  \"stream\": true,\n  \"max_tokens\": 50,\n  \"messages\": [ { \"role\": \"user\", \"content\": \"hello there\" } ]\n}"
+        let spaced =
+            "{\n  \"model\": \"gpt-4o\",\n  \"stream\": true,\n  \"max_tokens\": 50,\n  \"messages\": [ { \"role\": \"user\", \"content\": \"hello there\" } ]\n}"
         let a = try probe(.chatCompletions, compact)
         #expect(a == (try probe(.chatCompletions, spaced)))
         #expect(a.estimatedInputTokens == 3)
@@ -120,12 +123,17 @@ import TollgateCore
 
     @Test func bodiesNameTheEndUser() throws {
         #expect(try probe(.chatCompletions, #"{"model":"m","user":"u-1","messages":[{"role":"user","content":"x"}]}"#).user == "u-1")
-        #expect(try probe(.messages, #"{"model":"m","max_tokens":5,"metadata":{"user_id":"u-2"},"messages":[{"role":"user","content":"x"}]}"#).user == "u-2")
+        #expect(
+            try probe(.messages, #"{"model":"m","max_tokens":5,"metadata":{"user_id":"u-2"},"messages":[{"role":"user","content":"x"}]}"#).user
+                == "u-2")
         #expect(try probe(.responses, #"{"model":"m","user":"u-3","input":"hi"}"#).user == "u-3")
     }
 
     @Test func readsResponsesRequests() throws {
-        let p = try probe(.responses, #"{"model":"gpt-4o","instructions":"abcd","input":[{"role":"user","content":[{"type":"input_text","text":"efgh"}]}],"max_output_tokens":64,"stream":true}"#)
+        let p = try probe(
+            .responses,
+            #"{"model":"gpt-4o","instructions":"abcd","input":[{"role":"user","content":[{"type":"input_text","text":"efgh"}]}],"max_output_tokens":64,"stream":true}"#
+        )
         #expect(p.model == "gpt-4o" && p.stream && p.maxTokens == 64 && p.estimatedInputTokens == 2)
         #expect(try probe(.responses, #"{"model":"gpt-4o","input":"abcdefgh"}"#).estimatedInputTokens == 2)
     }
@@ -142,7 +150,10 @@ import TollgateCore
         let probe = try RouteKind.chatCompletions.probe(Data(body.utf8))
         let rewritten = try #require(RequestRewrite.rewritten(Array(body.utf8), route: .chatCompletions, probe: probe, upstreamModel: "gpt-4o"))
         let out = String(decoding: rewritten, as: UTF8.self)
-        #expect(out == #"{"stream_options":{"include_usage":true},"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"hi"}],"x-unknown":[1,2]}"#)
+        #expect(
+            out
+                == #"{"stream_options":{"include_usage":true},"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"hi"}],"x-unknown":[1,2]}"#
+        )
     }
 
     @Test func leavesBodiesAloneWhenNothingMustChange() throws {
@@ -152,17 +163,23 @@ import TollgateCore
     }
 
     @Test func setsIncludeUsageInExistingOptionsAndRenamesAliases() throws {
-        let body = #"{"model":"fast","stream":true,"stream_options":{"include_usage":false,"other":1},"messages":[{"role":"user","content":"hi"}],"extra":"kept"}"#
+        let body =
+            #"{"model":"fast","stream":true,"stream_options":{"include_usage":false,"other":1},"messages":[{"role":"user","content":"hi"}],"extra":"kept"}"#
         let probe = try RouteKind.chatCompletions.probe(Data(body.utf8))
         let out = try #require(RequestRewrite.rewritten(Array(body.utf8), route: .chatCompletions, probe: probe, upstreamModel: "gpt-4o-mini"))
-        #expect(String(decoding: out, as: UTF8.self) == #"{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true,"other":1},"messages":[{"role":"user","content":"hi"}],"extra":"kept"}"#)
+        #expect(
+            String(decoding: out, as: UTF8.self)
+                == #"{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true,"other":1},"messages":[{"role":"user","content":"hi"}],"extra":"kept"}"#
+        )
     }
 
     @Test func replacesANullStreamOptionsInsteadOfAddingASecondKey() throws {
         let body = #"{"model":"m","stream":true,"stream_options":null,"messages":[{"role":"user","content":"hi"}]}"#
         let probe = try RouteKind.chatCompletions.probe(Data(body.utf8))
         let out = try #require(RequestRewrite.rewritten(Array(body.utf8), route: .chatCompletions, probe: probe, upstreamModel: "m"))
-        #expect(String(decoding: out, as: UTF8.self) == #"{"model":"m","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]}"#)
+        #expect(
+            String(decoding: out, as: UTF8.self)
+                == #"{"model":"m","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]}"#)
     }
 
     @Test func anAliasChangesOnlyTheModelValue() throws {
@@ -173,7 +190,8 @@ import TollgateCore
              "model" : "fast", "messages": [{"role": "user", "content": "caf\u00e9 \/ x"}], "max_tokens": 10}
             """#
         let probe = try RouteKind.chatCompletions.probe(Data(body.utf8))
-        let out = try #require(RequestRewrite.rewritten(Array(body.utf8), route: .chatCompletions, probe: probe, upstreamModel: "gpt-4o-2024-08-06", maxTokens: 5))
+        let out = try #require(
+            RequestRewrite.rewritten(Array(body.utf8), route: .chatCompletions, probe: probe, upstreamModel: "gpt-4o-2024-08-06", maxTokens: 5))
         let expected = body.replacingOccurrences(of: #""model" : "fast""#, with: #""model" : "gpt-4o-2024-08-06""#)
             .replacingOccurrences(of: #""max_tokens": 10"#, with: #""max_tokens": 5"#)
         #expect(String(decoding: out, as: UTF8.self) == expected)
@@ -182,7 +200,9 @@ import TollgateCore
     @Test func capsAddTheRouteField() throws {
         let body = #"{"model":"m","input":"hi"}"#
         let probe = try RouteKind.responses.probe(Data(body.utf8))
-        let out = try #require(RequestRewrite.rewritten(Array(body.utf8), route: .responses, probe: probe, upstreamModel: "m", maxTokens: 64, maxTokensKey: "max_completion_tokens"))
+        let out = try #require(
+            RequestRewrite.rewritten(
+                Array(body.utf8), route: .responses, probe: probe, upstreamModel: "m", maxTokens: 64, maxTokensKey: "max_completion_tokens"))
         #expect(String(decoding: out, as: UTF8.self) == #"{"max_output_tokens":64,"model":"m","input":"hi"}"#)
     }
 }
@@ -197,7 +217,10 @@ import TollgateCore
         #expect(error["code"] as? String == "model_not_found" && error["param"] as? String == "model")
     }
 
-    @Test(arguments: [(400, "invalid_request_error"), (401, "authentication_error"), (404, "not_found_error"), (413, "request_too_large"), (429, "rate_limit_error"), (500, "api_error"), (529, "overloaded_error")])
+    @Test(arguments: [
+        (400, "invalid_request_error"), (401, "authentication_error"), (404, "not_found_error"), (413, "request_too_large"),
+        (429, "rate_limit_error"), (500, "api_error"), (529, "overloaded_error"),
+    ])
     func anthropicShape(status: Int, type: String) throws {
         let text = ErrorBody.render(dialect: .anthropic, status: status, message: "m")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])

@@ -64,9 +64,10 @@ import TollgateServer
         #expect(lint.runtime.configuration.server.port == 8081)
         let served = try ConfigurationLoader.check(text: text, origin: "t.yaml", environment: ["CHECK_UNSET_SECRET": "sk-set"])
         #expect(served.runtime.configuration.server.port == 8081)
-        #expect(Self.problems(text) == [
-            "t.yaml:2: providers[0].api_key: environment variable CHECK_UNSET_SECRET is not set (write ${CHECK_UNSET_SECRET:-default} for a default)"
-        ])
+        #expect(
+            Self.problems(text) == [
+                "t.yaml:2: providers[0].api_key: environment variable CHECK_UNSET_SECRET is not set (write ${CHECK_UNSET_SECRET:-default} for a default)"
+            ])
     }
 
     @Test func aYAMLSyntaxErrorNamesItsLine() {
@@ -87,8 +88,9 @@ import TollgateServer
                 - {name: b, limit_usd: "5", scope: {team: suport}}
             """
         let checked = try ConfigurationLoader.check(text: text, origin: "t.yaml", environment: [:])
-        #expect(checked.warnings == [
-            "t.yaml:6: governance.budgets[0].scope.team: warning: no key in this file has team 'suport' (only keys created through the admin API can match it)"
-        ])
+        #expect(
+            checked.warnings == [
+                "t.yaml:6: governance.budgets[0].scope.team: warning: no key in this file has team 'suport' (only keys created through the admin API can match it)"
+            ])
     }
 }

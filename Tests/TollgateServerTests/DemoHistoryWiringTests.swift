@@ -28,10 +28,12 @@ import TollgateStore
         #expect(FileManager.default.createFile(atPath: directory.appendingPathComponent("Package.swift").path, contents: Data()))
         let package = directory.resolvingSymlinksInPath().path
         #expect(DemoBanner.invocation(argument0: ".build/debug/tollgate", currentDirectory: package).prefix == "swift run tollgate")
-        #expect(DemoBanner.invocation(argument0: package + "/.build/debug/tollgate", currentDirectory: "/").prefix == package + "/.build/debug/tollgate")
+        #expect(
+            DemoBanner.invocation(argument0: package + "/.build/debug/tollgate", currentDirectory: "/").prefix == package + "/.build/debug/tollgate")
         #expect(DemoBanner.invocation(argument0: "tollgate", currentDirectory: "/").prefix == "tollgate")
         let printed = DemoBanner.text(
-            invocation: .init(prefix: "swift run tollgate"), port: 8080, simulatorPort: 9090, configPath: "c.yaml", dbPath: "d b.sqlite", month: "2026-11")
+            invocation: .init(prefix: "swift run tollgate"), port: 8080, simulatorPort: 9090, configPath: "c.yaml", dbPath: "d b.sqlite",
+            month: "2026-11")
         #expect(printed.contains("    swift run tollgate report spend --by workflow --db 'd b.sqlite'"))
         #expect(printed.contains("pip install openai anthropic") && printed.contains("/v1/messages"))
     }
@@ -48,7 +50,8 @@ import TollgateStore
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("ledger.sqlite").path
         let received = Mutex(0)
-        let written = try await DemoHistorySeeder.seedIfEmpty(path: path, now: Self.now, seedOutcomes: { _, outcomes in received.withLock { $0 += outcomes.count } })
+        let written = try await DemoHistorySeeder.seedIfEmpty(
+            path: path, now: Self.now, seedOutcomes: { _, outcomes in received.withLock { $0 += outcomes.count } })
         #expect(written > 20_000)
         #expect(received.withLock { $0 } > 10_000)
         let database = try LedgerDatabase.open(path: path)

@@ -7,7 +7,8 @@ import TollgateTestKit
 
 /// The gateway and the simulator over real sockets, with a real SQLite ledger.
 @Suite struct GatewayEndToEndTests {
-    static let chat = #"{"model":"gpt-4o-mini","max_tokens":20,"messages":[{"role":"user","content":"Summarise our refund policy [[sim:tokens=12]]"}]}"#
+    static let chat =
+        #"{"model":"gpt-4o-mini","max_tokens":20,"messages":[{"role":"user","content":"Summarise our refund policy [[sim:tokens=12]]"}]}"#
 
     @Test func nonStreamingChatIsMeteredPricedAndAttributed() async throws {
         try await GatewayHarness.run { h in
@@ -47,7 +48,8 @@ import TollgateTestKit
             #expect(entry.usage.output == 9)
             #expect(entry.ttftMs != nil)
 
-            let asked = #"{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Hello [[sim:tokens=3]]"}]}"#
+            let asked =
+                #"{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Hello [[sim:tokens=3]]"}]}"#
             let withUsage = try await h.gateway.send(.post, "/v1/chat/completions", json: asked)
             #expect(withUsage.events.filter { $0.contains("\"usage\":{") }.count == 1)
         }
@@ -216,7 +218,10 @@ import TollgateTestKit
             #expect(try await h.gateway.send(.get, "/readyz").status == 200)
             _ = try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat)
             let metrics = try await h.gateway.send(.get, "/metrics").body
-            #expect(metrics.contains(#"tollgate_requests_total{route="chat.completions",provider="openai-sim",model="gpt-4o-mini",status="ok",team="support",workflow="support-copilot"} 1"#))
+            #expect(
+                metrics.contains(
+                    #"tollgate_requests_total{route="chat.completions",provider="openai-sim",model="gpt-4o-mini",status="ok",team="support",workflow="support-copilot"} 1"#
+                ))
             #expect(!metrics.contains("sk-test-key") && !metrics.contains("support-key"))
         }
     }

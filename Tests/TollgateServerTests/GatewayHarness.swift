@@ -5,8 +5,8 @@ import Testing
 import TollgateCore
 import TollgateServer
 import TollgateSimulator
-import TollgateTestKit
 import TollgateStore
+import TollgateTestKit
 
 @testable import TollgateCLI
 
@@ -73,7 +73,8 @@ struct GatewayHarness: Sendable {
                 } body: { port in
                     try await body(
                         GatewayHarness(
-                            simulator: simulator, gateway: SimulatorHarness(port: port), database: server.database, journal: server.journal, ledgerPath: ledgerPath,
+                            simulator: simulator, gateway: SimulatorHarness(port: port), database: server.database, journal: server.journal,
+                            ledgerPath: ledgerPath,
                             governor: server.gateway.governor, configurationPath: configurationPath))
                 }
                 await server.gateway.shutdown()

@@ -7,7 +7,8 @@ import TollgateCore
 /// counters, and the bound on free-form labels.
 @Suite struct GatewayMetricsTests {
     static func entry(
-        team: String? = "support", workflow: String? = "support-copilot", usage: TokenUsage = TokenUsage(inputUncached: 100, cacheRead: 40, cacheWrite5m: 10, output: 30, reasoning: 5),
+        team: String? = "support", workflow: String? = "support-copilot",
+        usage: TokenUsage = TokenUsage(inputUncached: 100, cacheRead: 40, cacheWrite5m: 10, output: 30, reasoning: 5),
         cost: Int64? = 1_234, pricing: LedgerEntry.PricingStatus = .priced, served: String = "gpt-4o-mini-2024-07-18", ttftMs: Int64? = 300
     ) -> LedgerEntry {
         LedgerEntry(
@@ -37,12 +38,26 @@ import TollgateCore
         #expect(Self.value(text, "tollgate_tokens_total{\(owner),type=\"output\"}") == 60)
         #expect(Self.value(text, "tollgate_tokens_total{\(owner),type=\"reasoning\"}") == 10)
         #expect(Self.value(text, "tollgate_cost_nano_usd_total{\(owner)}") == 2_468)
-        #expect(Self.value(text, #"tollgate_request_duration_seconds_bucket{route="chat.completions",provider="openai-sim",model="gpt-4o-mini",le="1.0"}"#) == 0)
-        #expect(Self.value(text, #"tollgate_request_duration_seconds_bucket{route="chat.completions",provider="openai-sim",model="gpt-4o-mini",le="2.0"}"#) == 2)
-        #expect(Self.value(text, #"tollgate_request_duration_seconds_bucket{route="chat.completions",provider="openai-sim",model="gpt-4o-mini",le="120.0"}"#) == 2)
-        #expect(Self.value(text, #"tollgate_time_to_first_token_seconds_bucket{route="chat.completions",provider="openai-sim",model="gpt-4o-mini",le="0.25"}"#) == 0)
-        #expect(Self.value(text, #"tollgate_time_to_first_token_seconds_bucket{route="chat.completions",provider="openai-sim",model="gpt-4o-mini",le="0.5"}"#) == 2)
-        #expect(Self.value(text, #"tollgate_time_to_first_token_seconds_count{route="chat.completions",provider="openai-sim",model="gpt-4o-mini"}"#) == 2)
+        #expect(
+            Self.value(
+                text, #"tollgate_request_duration_seconds_bucket{route="chat.completions",provider="openai-sim",model="gpt-4o-mini",le="1.0"}"#) == 0)
+        #expect(
+            Self.value(
+                text, #"tollgate_request_duration_seconds_bucket{route="chat.completions",provider="openai-sim",model="gpt-4o-mini",le="2.0"}"#) == 2)
+        #expect(
+            Self.value(
+                text, #"tollgate_request_duration_seconds_bucket{route="chat.completions",provider="openai-sim",model="gpt-4o-mini",le="120.0"}"#)
+                == 2)
+        #expect(
+            Self.value(
+                text, #"tollgate_time_to_first_token_seconds_bucket{route="chat.completions",provider="openai-sim",model="gpt-4o-mini",le="0.25"}"#)
+                == 0)
+        #expect(
+            Self.value(
+                text, #"tollgate_time_to_first_token_seconds_bucket{route="chat.completions",provider="openai-sim",model="gpt-4o-mini",le="0.5"}"#)
+                == 2)
+        #expect(
+            Self.value(text, #"tollgate_time_to_first_token_seconds_count{route="chat.completions",provider="openai-sim",model="gpt-4o-mini"}"#) == 2)
         // A dated snapshot of the requested model is not a reroute.
         #expect(Self.value(text, #"tollgate_rerouted_requests_total{provider="openai-sim",model="gpt-4o-mini"}"#) == 0)
         for secret in ["acme-customer", "alice@example.com", "customer", "user="] { #expect(!text.contains(secret)) }
@@ -89,17 +104,21 @@ import TollgateCore
         for i in 0..<10 { metrics.record(Self.entry(team: "team-\(i % 4)", workflow: "declared-\(i)"), model: "gpt-4o-mini") }
         metrics.record(Self.entry(team: nil, workflow: nil), model: "gpt-4o-mini")
         let text = Self.render(metrics)
-        let teams = Set(text.split(separator: "\n").filter { $0.hasPrefix("tollgate_requests_total{") }.compactMap { line in
-            line.firstRange(of: "team=\"").map { String(line[$0.upperBound...].prefix { $0 != "\"" }) }
-        })
+        let teams = Set(
+            text.split(separator: "\n").filter { $0.hasPrefix("tollgate_requests_total{") }.compactMap { line in
+                line.firstRange(of: "team=\"").map { String(line[$0.upperBound...].prefix { $0 != "\"" }) }
+            })
         #expect(teams == ["team-0", "team-1", "other", "unattributed"])
-        let workflows = Set(text.split(separator: "\n").filter { $0.hasPrefix("tollgate_requests_total{") }.compactMap { line in
-            line.firstRange(of: "workflow=\"").map { String(line[$0.upperBound...].prefix { $0 != "\"" }) }
-        })
+        let workflows = Set(
+            text.split(separator: "\n").filter { $0.hasPrefix("tollgate_requests_total{") }.compactMap { line in
+                line.firstRange(of: "workflow=\"").map { String(line[$0.upperBound...].prefix { $0 != "\"" }) }
+            })
         #expect(workflows == ["declared-0", "declared-1", "declared-2", "other", "unattributed"])
         // Every call is still counted.
-        let total = text.split(separator: "\n").filter { $0.hasPrefix("tollgate_requests_total{") }.compactMap { Double($0.split(separator: " ").last!) }
-            .reduce(0, +)
+        let total = text.split(separator: "\n").filter { $0.hasPrefix("tollgate_requests_total{") }.compactMap {
+            Double($0.split(separator: " ").last!)
+        }
+        .reduce(0, +)
         #expect(total == 11)
     }
 }

@@ -8,8 +8,8 @@ import Synchronization
 import Testing
 import TollgateCore
 import TollgateServer
-import TollgateTestKit
 import TollgateStore
+import TollgateTestKit
 
 @testable import TollgateCLI
 
@@ -186,7 +186,8 @@ final class RawConnection: Sendable {
             bootstrap = bootstrap.channelOption(.autoRead, value: false)
                 .channelOption(.socketOption(.so_rcvbuf), value: 4_096)
         }
-        let channel = try await bootstrap
+        let channel =
+            try await bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(sink: sink)) }
             }

@@ -3,8 +3,8 @@ import ServiceLifecycle
 import Testing
 import TollgateCore
 import TollgateServer
-import TollgateTestKit
 import TollgateStore
+import TollgateTestKit
 
 /// The connection limit, a burst of clients, and graceful shutdown against clients that would hold it
 /// open, over real sockets.

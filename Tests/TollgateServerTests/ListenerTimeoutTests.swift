@@ -11,7 +11,9 @@ import TollgateTestKit
     static let bound = Duration.seconds(15)
 
     @Test func aConnectionThatSendsNothingIsClosedAfterTheHeaderTimeOut() async throws {
-        try await ListenerHarness.run(limits: ConnectionLimits(maxConnections: 1_000, headerTimeout: .milliseconds(400), idleTimeout: .seconds(60), bodyTimeout: .seconds(60))) { gateway in
+        try await ListenerHarness.run(
+            limits: ConnectionLimits(maxConnections: 1_000, headerTimeout: .milliseconds(400), idleTimeout: .seconds(60), bodyTimeout: .seconds(60))
+        ) { gateway in
             let started = ContinuousClock.now
             let connection = try await RawConnection.connect(port: gateway.port)
             #expect(await connection.closed(within: Self.bound))
@@ -23,7 +25,9 @@ import TollgateTestKit
     }
 
     @Test func aSlowlorisHeadIsClosedAfterTheHeaderTimeOut() async throws {
-        try await ListenerHarness.run(limits: ConnectionLimits(maxConnections: 1_000, headerTimeout: .seconds(1), idleTimeout: .seconds(60), bodyTimeout: .seconds(60))) { gateway in
+        try await ListenerHarness.run(
+            limits: ConnectionLimits(maxConnections: 1_000, headerTimeout: .seconds(1), idleTimeout: .seconds(60), bodyTimeout: .seconds(60))
+        ) { gateway in
             let started = ContinuousClock.now
             let connection = try await RawConnection.connect(port: gateway.port)
             // A head that would take 50 s at one byte per 200 ms.
@@ -43,7 +47,9 @@ import TollgateTestKit
     }
 
     @Test func aKeepAliveConnectionIsClosedAfterTheIdleTimeOut() async throws {
-        try await ListenerHarness.run(limits: ConnectionLimits(maxConnections: 1_000, headerTimeout: .seconds(60), idleTimeout: .milliseconds(500), bodyTimeout: .seconds(60))) { gateway in
+        try await ListenerHarness.run(
+            limits: ConnectionLimits(maxConnections: 1_000, headerTimeout: .seconds(60), idleTimeout: .milliseconds(500), bodyTimeout: .seconds(60))
+        ) { gateway in
             // The idle time-out also runs before the first request: on a loaded machine it may close a
             // connection before its request is read, so a connection that got no answer is tried again.
             var answered = false
@@ -62,7 +68,9 @@ import TollgateTestKit
     @Test func aKeepAliveConnectionServesSeveralRequestsWithinItsTimeOuts() async throws {
         // Every phase's time-out is armed and re-armed on the way; none may close a healthy connection.
         // (Long ones: a loaded 2-core machine has been seen to stall a test process for over ten seconds.)
-        try await ListenerHarness.run(limits: ConnectionLimits(maxConnections: 1_000, headerTimeout: .seconds(60), idleTimeout: .seconds(60), bodyTimeout: .seconds(60))) { gateway in
+        try await ListenerHarness.run(
+            limits: ConnectionLimits(maxConnections: 1_000, headerTimeout: .seconds(60), idleTimeout: .seconds(60), bodyTimeout: .seconds(60))
+        ) { gateway in
             let connection = try await RawConnection.connect(port: gateway.port)
             for number in 1...3 {
                 try await connection.send("GET /healthz HTTP/1.1\r\nHost: gateway\r\n\r\n")
@@ -74,7 +82,9 @@ import TollgateTestKit
     }
 
     @Test func aBodyThatStopsArrivingIsClosedAfterTheBodyTimeOut() async throws {
-        try await ListenerHarness.run(limits: ConnectionLimits(maxConnections: 1_000, headerTimeout: .seconds(60), idleTimeout: .seconds(60), bodyTimeout: .milliseconds(500))) { gateway in
+        try await ListenerHarness.run(
+            limits: ConnectionLimits(maxConnections: 1_000, headerTimeout: .seconds(60), idleTimeout: .seconds(60), bodyTimeout: .milliseconds(500))
+        ) { gateway in
             let connection = try await RawConnection.connect(port: gateway.port)
             let sent = ContinuousClock.now
             try await connection.send("POST /upload HTTP/1.1\r\nHost: gateway\r\nContent-Length: 1000\r\n\r\n{\"model\":")

@@ -7,7 +7,8 @@ import TollgateTestKit
 
 /// `POST /v1/outcomes` over a real socket, with a real SQLite ledger.
 @Suite struct OutcomesAPITests {
-    static let one = #"{"id":"o-1","request_id":"tg_x","workflow":"refunds","outcome":"ticket_resolved","status":"success","value_usd":"12.5","quality":0.9}"#
+    static let one =
+        #"{"id":"o-1","request_id":"tg_x","workflow":"refunds","outcome":"ticket_resolved","status":"success","value_usd":"12.5","quality":0.9}"#
 
     @Test func anOutcomeIsRecordedOnceAndJoinsTheCallItCovers() async throws {
         try await GatewayHarness.run { h in
@@ -15,7 +16,8 @@ import TollgateTestKit
                 .post, "/v1/chat/completions", json: GatewayEndToEndTests.chat, headers: [("x-tollgate-trace-id", "trace-42")])
             let requestID = try #require(chat.headers["x-tollgate-request-id"])
             let entry = try await h.entry(requestID)
-            let body = #"{"id":"o-call","request_id":"\#(requestID)","trace_id":"trace-42","workflow":"support-copilot","outcome":"answered","status":"success","value_usd":0.25,"human_reviewed":true,"occurred_at":"2026-10-05T10:00:00Z"}"#
+            let body =
+                #"{"id":"o-call","request_id":"\#(requestID)","trace_id":"trace-42","workflow":"support-copilot","outcome":"answered","status":"success","value_usd":0.25,"human_reviewed":true,"occurred_at":"2026-10-05T10:00:00Z"}"#
             let first = try await h.gateway.send(.post, "/v1/outcomes", json: body)
             #expect(first.status == 200)
             #expect(try first.object()["accepted"] as? Int == 1 && first.object()["duplicates"] as? Int == 0)
@@ -51,8 +53,14 @@ import TollgateTestKit
     @Test(arguments: [
         ("{not json", "not valid JSON", nil as String?),
         (#"{"id":"x","workflow":"w","outcome":"o","status":"success"}"#, "request_id", "request_id"),
-        (#"{"id":"x","request_id":"r","workflow":"w","outcome":"o","status":"success","quality":1.01}"#, "quality: must be between 0 and 1", "quality"),
-        (#"{"id":"x","request_id":"r","workflow":"w","outcome":"o","status":"success","value_usd":"1,50"}"#, "value_usd: '1,50' is not a decimal", "value_usd"),
+        (
+            #"{"id":"x","request_id":"r","workflow":"w","outcome":"o","status":"success","quality":1.01}"#, "quality: must be between 0 and 1",
+            "quality"
+        ),
+        (
+            #"{"id":"x","request_id":"r","workflow":"w","outcome":"o","status":"success","value_usd":"1,50"}"#, "value_usd: '1,50' is not a decimal",
+            "value_usd"
+        ),
         (#"{"id":"x","request_id":"r","workflow":"w","status":"success"}"#, "outcome: is required", "outcome"),
         (
             #"{"outcomes":[{"id":"ok","request_id":"r","workflow":"w","outcome":"o","status":"success"},{"id":"bad","request_id":"r","workflow":"w","outcome":"o","status":"won"}]}"#,

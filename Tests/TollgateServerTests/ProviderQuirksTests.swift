@@ -3,8 +3,8 @@ import Logging
 import Testing
 import TollgateCore
 import TollgateServer
-import TollgateTestKit
 import TollgateStore
+import TollgateTestKit
 
 @testable import TollgateCLI
 
@@ -31,7 +31,8 @@ import TollgateStore
     }
 
     static func run(
-        server: String = "{host: 127.0.0.1, port: 0}", extra: String = "", _ script: @escaping ScriptedUpstream.Script, _ body: @Sendable (Harness) async throws -> Void
+        server: String = "{host: 127.0.0.1, port: 0}", extra: String = "", _ script: @escaping ScriptedUpstream.Script,
+        _ body: @Sendable (Harness) async throws -> Void
     ) async throws {
         let upstream = try await ScriptedUpstream.start(script)
         defer { upstream.stop() }
@@ -61,6 +62,9 @@ import TollgateStore
         await server.gateway.shutdown()
     }
 
+    /// A script that plays `steps` for every request.
+    static func always(_ steps: [ScriptedUpstream.Step]) -> ScriptedUpstream.Script { { _, _ in steps } }
+
     static func answer(_ body: String, type: String = "application/json") -> [ScriptedUpstream.Step] {
         [.send("HTTP/1.1 200 OK\r\ncontent-type: \(type)\r\ncontent-length: \(body.utf8.count)\r\n\r\n\(body)")]
     }
@@ -79,7 +83,7 @@ import TollgateStore
         let body = """
             {"id": "c1", "object": "chat.completion", "model": "gpt-4o-mini-2024-07-18", "choices": [{"index": 0, "message": {"role": "assistant", "content": "hi"}}], "usage": {"prompt_tokens": 20, "completion_tokens": 44, "total_tokens": 64}}
             """
-        try await Self.run({ _, _ in Self.answer(body) }) { h in
+        try await Self.run(Self.always(Self.answer(body))) { h in
             let response = try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat)
             #expect(response.status == 200 && response.body == body)
             let entry = try await h.entry(response.headers["x-tollgate-request-id"])
@@ -94,8 +98,9 @@ import TollgateStore
             "data: {\"model\": \"gpt-4o-mini\", \"choices\": [{\"index\": 0, \"delta\": {\"content\": \"lo\"}, \"finish_reason\": \"stop\"}]}\n\n",
             "data: {\"model\": \"gpt-4o-mini\", \"choices\": [], \"usage\": {\"prompt_tokens\": 20, \"completion_tokens\": 44}}\n\ndata: [DONE]\n\n",
         ]
-        try await Self.run({ _, _ in Self.stream(pieces) }) { h in
-            let response = try await h.gateway.send(.post, "/v1/chat/completions", json: SimulatorBodies.chat("hi", extra: ",\"stream\":true,\"stream_options\":null"))
+        try await Self.run(Self.always(Self.stream(pieces))) { h in
+            let response = try await h.gateway.send(
+                .post, "/v1/chat/completions", json: SimulatorBodies.chat("hi", extra: ",\"stream\":true,\"stream_options\":null"))
             #expect(response.status == 200)
             #expect(!response.body.contains("usage") && response.body.hasSuffix("data: [DONE]\n\n"))
             // The caller's `stream_options: null` was replaced, not joined by a second key.
@@ -113,9 +118,10 @@ import TollgateStore
             "event: message_delta\ndata: {\"type\": \"message_delta\", \"usage\": {\"output_tokens\": \"many\"}}\n\n",
             "event: message_stop\ndata: {\"type\": \"message_stop\"}\n\n",
         ]
-        try await Self.run({ _, _ in Self.stream(pieces) }) { h in
+        try await Self.run(Self.always(Self.stream(pieces))) { h in
             let response = try await h.gateway.send(
-                .post, "/v1/messages", json: SimulatorBodies.messages("hi", extra: ",\"stream\":true"), headers: [("anthropic-version", "2023-06-01")])
+                .post, "/v1/messages", json: SimulatorBodies.messages("hi", extra: ",\"stream\":true"), headers: [("anthropic-version", "2023-06-01")]
+            )
             let entry = try await h.entry(response.headers["x-tollgate-request-id"])
             #expect(entry.usageSource == .estimated && entry.usage.inputUncached == 30 && entry.usage.output == 20)
         }
@@ -126,7 +132,7 @@ import TollgateStore
             "data: {\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"city\\\": \\\"Paris and more\"}}]}}]}\n\n",
             "data: {\"model\": \"x",
         ]
-        try await Self.run({ _, _ in Self.stream(pieces, cut: true) }) { h in
+        try await Self.run(Self.always(Self.stream(pieces, cut: true))) { h in
             let response = try await h.gateway.send(.post, "/v1/chat/completions", json: SimulatorBodies.chat("hi", extra: ",\"stream\":true"))
             let events = response.events
             #expect(events.count == 2, "\(response.body)")
@@ -140,7 +146,7 @@ import TollgateStore
     }
 
     @Test func anAnswerThatIsNotJSONIsEstimatedNotFree() async throws {
-        try await Self.run({ _, _ in Self.answer("{\"choices\": [{\"message\": {\"content\": \"truncated", type: "application/json") }) { h in
+        try await Self.run(Self.always(Self.answer("{\"choices\": [{\"message\": {\"content\": \"truncated", type: "application/json"))) { h in
             let response = try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat)
             let entry = try await h.entry(response.headers["x-tollgate-request-id"])
             #expect(entry.usageSource == .estimated && entry.usage.output > 0 && entry.usage.inputUncached > 0)
@@ -154,7 +160,8 @@ import TollgateStore
               "properties": {"reasoning": {"type": "string"}, "answer": {"type": "string"}}, "required": ["reasoning", "answer"]}}},
              "messages": [{"role": "user", "content": "caf\u00e9"}],   "model":"fast", "z": 1, "a": 2}
             """#
-        try await Self.run({ _, _ in Self.answer(#"{"model":"gpt-4o-mini","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1}}"#) }) { h in
+        try await Self.run(Self.always(Self.answer(#"{"model":"gpt-4o-mini","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1}}"#))) {
+            h in
             let response = try await h.gateway.send(.post, "/v1/chat/completions", json: body)
             #expect(response.status == 200)
             #expect(h.lastUpstreamBody == body.replacingOccurrences(of: #""model":"fast""#, with: #""model":"gpt-4o-mini""#))
@@ -176,13 +183,16 @@ import TollgateStore
         // Six 5-byte deltas: 30 bytes estimate 8 tokens, denser text than the estimator assumes.
         var pieces = (0..<6).map { _ in "data: {\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"héllo\"[...]}}]}\n\n" }
         pieces = pieces.map { $0.replacingOccurrences(of: "[...]", with: "") }
-        if usage { pieces.append("data: {\"model\":\"gpt-4o-mini\",\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":7}}\n\ndata: [DONE]\n\n") }
+        if usage {
+            pieces.append(
+                "data: {\"model\":\"gpt-4o-mini\",\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":7}}\n\ndata: [DONE]\n\n")
+        }
         return stream(pieces, cut: !usage)
     }
 
     @Test(arguments: [true, false])
     func aStrictBudgetHonoursAnAdmittedStreamToItsEnd(providerReportsUsage: Bool) async throws {
-        try await Self.run(extra: Self.sevenTokenBudget, { _, _ in Self.denseStream(usage: providerReportsUsage) }) { h in
+        try await Self.run(extra: Self.sevenTokenBudget, Self.always(Self.denseStream(usage: providerReportsUsage))) { h in
             let body = SimulatorBodies.chat("hi", extra: ",\"stream\":true,\"max_tokens\":7")
             let response = try await h.gateway.send(.post, "/v1/chat/completions", json: body)
             #expect(response.status == 200)

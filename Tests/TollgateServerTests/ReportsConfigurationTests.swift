@@ -14,16 +14,17 @@ import TollgateServer
 
     @Test func theSectionIsOptionalAndDecodesTargetsAndARateCard() throws {
         #expect(try ConfigurationLoader.load(text: Self.base, origin: "t.yaml", environment: [:]).configuration.reports == ReportsConfiguration())
-        let text = Self.base + """
-            reports:
-              targets: {attribution_coverage: 0.99, min_cache_hit_rate: 0.25, max_unpriced_calls: 3}
-              rate_card:
-                tiers: {standard: {markup_percent: "12.5"}, premium: {markup_percent: 5, overhead_percent: "0.000001"}}
-                teams: {support: premium}
-                shared_teams: [platform]
-                allocation: fixed
-                fixed_shares: {support: "2.5", legal: 1}
-            """
+        let text =
+            Self.base + """
+                reports:
+                  targets: {attribution_coverage: 0.99, min_cache_hit_rate: 0.25, max_unpriced_calls: 3}
+                  rate_card:
+                    tiers: {standard: {markup_percent: "12.5"}, premium: {markup_percent: 5, overhead_percent: "0.000001"}}
+                    teams: {support: premium}
+                    shared_teams: [platform]
+                    allocation: fixed
+                    fixed_shares: {support: "2.5", legal: 1}
+                """
         let reports = try ConfigurationLoader.load(text: text, origin: "t.yaml", environment: [:]).configuration.reports
         #expect(reports.targets.attributionCoverage == 0.99 && reports.targets.minCacheHitRate == 0.25 && reports.targets.maxUnpricedCalls == 3)
         #expect(reports.targets.auditCompleteness == 0.95 && reports.targets.maxInputShare == nil)
@@ -53,16 +54,17 @@ import TollgateServer
 
     /// A rate card's mistakes are reported together with the rest of the file's, each at its key path.
     @Test func rateCardProblemsJoinTheOtherProblemsOfTheFile() {
-        let text = Self.base + """
-            server: {prot: 1}
-            reports:
-              rate_card:
-                tiers: {a: {markup: 1, overhead_percent: ten}, b: {markup_percent: "0.0000001"}}
-                default_tier: a
-                teams: {x: gold}
-                allocation: fair
-                fixed_shares: {y: lots, z: "1.5"}
-            """
+        let text =
+            Self.base + """
+                server: {prot: 1}
+                reports:
+                  rate_card:
+                    tiers: {a: {markup: 1, overhead_percent: ten}, b: {markup_percent: "0.0000001"}}
+                    default_tier: a
+                    teams: {x: gold}
+                    allocation: fair
+                    fixed_shares: {y: lots, z: "1.5"}
+                """
         var problems: [String] = []
         do {
             _ = try ConfigurationLoader.check(text: text, origin: "t.yaml", environment: [:])

@@ -46,7 +46,8 @@ import TollgateTestKit
     @Test func countTokensIsForwardedAttributedAndNeverBilled() async throws {
         try await GatewayHarness.run { h in
             let response = try await h.gateway.send(
-                .post, "/v1/messages/count_tokens", json: #"{"model":"claude-sonnet-4-5","messages":[{"role":"user","content":"count these words please"}]}"#,
+                .post, "/v1/messages/count_tokens",
+                json: #"{"model":"claude-sonnet-4-5","messages":[{"role":"user","content":"count these words please"}]}"#,
                 headers: [("anthropic-version", "2023-06-01"), ("x-tollgate-workflow", "drafting")])
             #expect(response.status == 200)
             #expect((try response.object()["input_tokens"] as? Int ?? 0) > 0)
@@ -67,16 +68,19 @@ import TollgateTestKit
             #expect(try await h.entry(messages.headers["x-tollgate-request-id"]).attribution.user == "end-user-8")
             // A header says otherwise: it wins.
             let declared = try await h.gateway.send(
-                .post, "/v1/chat/completions", json: SimulatorBodies.chat("hi", extra: #","user":"end-user-7""#), headers: [("x-tollgate-user", "from-header")])
+                .post, "/v1/chat/completions", json: SimulatorBodies.chat("hi", extra: #","user":"end-user-7""#),
+                headers: [("x-tollgate-user", "from-header")])
             #expect(try await h.entry(declared.headers["x-tollgate-request-id"]).attribution.user == "from-header")
         }
     }
 
     @Test func invalidBodiesAreRefusedBeforeTheProviderSeesThem() async throws {
         try await GatewayHarness.run { h in
-            for body in [#"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}]"#, #"{"model":"gpt-4o-mini","messages":[{}]}"#,
-                         #"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}],"max_tokens":-100000000000000000}"#,
-                         #"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}],"mod\u0065l":"gpt-4o"}"#] {
+            for body in [
+                #"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}]"#, #"{"model":"gpt-4o-mini","messages":[{}]}"#,
+                #"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}],"max_tokens":-100000000000000000}"#,
+                #"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}],"mod\u0065l":"gpt-4o"}"#,
+            ] {
                 let response = try await h.gateway.send(.post, "/v1/chat/completions", json: body)
                 #expect(response.status == 400, "\(body)")
             }
@@ -111,7 +115,8 @@ import TollgateTestKit
 @Suite struct RefusalOrderTests {
     @Test func aMissingKeyIs401BeforeTheContentTypeIsLookedAt() async throws {
         try await GatewayHarness.run { h in
-            let response = try await h.gateway.send(.post, "/v1/chat/completions", json: "x", headers: [("content-type", "text/plain")], authorization: nil)
+            let response = try await h.gateway.send(
+                .post, "/v1/chat/completions", json: "x", headers: [("content-type", "text/plain")], authorization: nil)
             #expect(response.status == 401)
         }
     }

@@ -19,9 +19,12 @@ import TollgateTestKit
         events.reserveCapacity(eventCount + 2)
         for i in 0..<eventCount {
             events.append(
-                #"data: {"id":"c\#(i)","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"\#(piece)"},"finish_reason":null}]}"# + "\n\n")
+                #"data: {"id":"c\#(i)","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"\#(piece)"},"finish_reason":null}]}"#
+                    + "\n\n")
         }
-        events.append(#"data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"# + "\n\n")
+        events.append(
+            #"data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#
+                + "\n\n")
         events.append("data: [DONE]\n\n")
         return ProviderQuirksTests.stream(events)
     }

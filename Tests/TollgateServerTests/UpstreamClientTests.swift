@@ -17,7 +17,9 @@ import TollgateTestKit
     static let answer = #"{"id":"x","usage":{"prompt_tokens":3,"completion_tokens":2}}"#
 
     static func ok(_ body: String = answer, close: Bool = false) -> ScriptedUpstream.Step {
-        .send("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: \(body.utf8.count)\r\n\(close ? "connection: close\r\n" : "")\r\n\(body)")
+        .send(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: \(body.utf8.count)\r\n\(close ? "connection: close\r\n" : "")\r\n\(body)"
+        )
     }
 
     func client(
@@ -30,7 +32,8 @@ import TollgateTestKit
             retries: .init(maxAttempts: maxAttempts, initialBackoff: .milliseconds(10), maxBackoff: .milliseconds(20), maxElapsed: .seconds(120)),
             tlsCAFile: caFile)
         return try UpstreamClient(
-            provider: .init(configuration: provider, baseURL: provider.baseURL, apiKey: "sk-upstream"), eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+            provider: .init(configuration: provider, baseURL: provider.baseURL, apiKey: "sk-upstream"),
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
     }
 
     func call(_ client: UpstreamClient) async throws -> (status: Int, body: String, attempts: [LedgerEntry.Attempt]) {
@@ -147,7 +150,10 @@ import TollgateTestKit
     @Test func cancellingClosesTheConnectionAndTheNextCallOpensAnother() async throws {
         let server = try await ScriptedUpstream.start { connection, _ in
             connection == 0
-                ? [.send("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n9\r\ndata: 1\n\n\r\n"), .pause(.seconds(10))]
+                ? [
+                    .send("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n9\r\ndata: 1\n\n\r\n"),
+                    .pause(.seconds(10)),
+                ]
                 : [Self.ok()]
         }
         defer { server.stop() }
@@ -315,7 +321,8 @@ final class ScriptedUpstream: Sendable {
             let text = String(buffer: buffer)
             guard let end = text.range(of: "\r\n\r\n") else { return nil }
             let head = text[..<end.lowerBound].lowercased()
-            let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+            let length =
+                head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
                 .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
             let headBytes = text[..<end.upperBound].utf8.count
             guard buffer.readableBytes >= headBytes + length else { return nil }

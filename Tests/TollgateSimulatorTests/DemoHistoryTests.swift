@@ -1,9 +1,9 @@
 import Foundation
 import Testing
 import TollgateCore
+import TollgateTestKit
 
 @testable import TollgateSimulator
-import TollgateTestKit
 
 /// The demo's synthetic history: deterministic, seasonal, growing, with a price change and one anomaly,
 /// and priced exactly as the gateway prices.
@@ -14,11 +14,12 @@ import TollgateTestKit
     static func catalog() throws -> PriceCatalog {
         let root = try #require(PricingTestSupport.repositoryRoot())
         let data = try Data(contentsOf: root.appendingPathComponent("Sources/TollgateCLI/Resources/default-prices.json"))
-        return PriceCatalog(prices: try LiteLLMCatalog.parse([UInt8](data), effectiveFrom: 0).map { price in
-            var price = price
-            price.source = "builtin"
-            return price
-        }, version: "builtin")
+        return PriceCatalog(
+            prices: try LiteLLMCatalog.parse([UInt8](data), effectiveFrom: 0).map { price in
+                var price = price
+                price.source = "builtin"
+                return price
+            }, version: "builtin")
     }
 
     static let history: Result<DemoHistory.History, any Error> = Result {
@@ -150,7 +151,9 @@ import TollgateTestKit
         #expect(downgraded.allSatisfy { $0.routedFrom == "gpt-4o" && $0.requestedModel == "gpt-4o-mini" && $0.status != .blocked })
         #expect(downgraded.allSatisfy { $0.governance?.hasPrefix("downgraded from gpt-4o to gpt-4o-mini by budget:gpt-4o-daily") == true })
         let redacted = history.entries.filter { $0.redactions > 0 }
-        #expect(!redacted.isEmpty && redacted.allSatisfy { $0.attribution.workflow == "support-copilot" && $0.governance?.contains("redacted email×") == true })
+        #expect(
+            !redacted.isEmpty
+                && redacted.allSatisfy { $0.attribution.workflow == "support-copilot" && $0.governance?.contains("redacted email×") == true })
         // The runaway traces: exactly max_calls admitted, the rest refused.
         let runaway = Dictionary(grouping: blocked["blocked by agent_limit:research-task"] ?? [], by: { $0.attribution.traceID ?? "" })
         for trace in runaway.keys {

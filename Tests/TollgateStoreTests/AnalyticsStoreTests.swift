@@ -29,7 +29,8 @@ func randomEntry(_ i: Int, _ rng: inout SplitMix64, days: Int64 = 3) -> LedgerEn
         reasoning: Int64.random(in: 0...5_000_000, using: &rng))
     return LedgerEntry(
         id: "tg_r\(i)", timestampMs: october + Int64.random(in: 0..<(days * 86_400_000), using: &rng), route: "chat.completions",
-        provider: ["openai", "anthropic"].randomElement(using: &rng)!, requestedModel: "m", servedModel: ["gpt-4o", "claude"].randomElement(using: &rng)!,
+        provider: ["openai", "anthropic"].randomElement(using: &rng)!, requestedModel: "m",
+        servedModel: ["gpt-4o", "claude"].randomElement(using: &rng)!,
         stream: false, status: status, httpStatus: 200, usage: usage, usageSource: Bool.random(using: &rng) ? .reported : .estimated,
         pricing: unpriced ? .unpriced : .priced, costNanoUSD: unpriced ? nil : breakdown.total,
         costBreakdown: unpriced ? CostBreakdown() : breakdown, priceVersion: unpriced ? nil : "v", attribution: attribution)
@@ -142,7 +143,8 @@ func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], pe
         try await expectRollupsMatch(database, stored, period: try ReportPeriod.parse("2026-10"))
         try await expectRollupsMatch(database, stored, period: try ReportPeriod.parse("2026-10-02"))
         // Not whole days: read from the hourly rollup.
-        try await expectRollupsMatch(database, stored, period: ReportPeriod(startMs: october + 5 * 3_600_000, endMs: october + 53 * 3_600_000, label: "hours"))
+        try await expectRollupsMatch(
+            database, stored, period: ReportPeriod(startMs: october + 5 * 3_600_000, endMs: october + 53 * 3_600_000, label: "hours"))
     }
 
     @Test func theMigrationBackfillsRollupsFromAnExistingLedger() async throws {
@@ -153,7 +155,8 @@ func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], pe
         // As v2 wrote them: entries only (in v2's columns), no rollups yet.
         let (source, path) = try temporaryLedger()
         try await source.write(entries: entries)
-        let v2Columns = LedgerDatabase.columns.filter { !["priceModel", "parentId"].contains($0) }.joined(separator: ", ")  // the columns later migrations added
+        // Without the columns later migrations added.
+        let v2Columns = LedgerDatabase.columns.filter { !["priceModel", "parentId"].contains($0) }.joined(separator: ", ")
         try queue.inDatabase { db in
             try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [path])
             try db.execute(sql: "INSERT INTO ledgerEntry (\(v2Columns)) SELECT \(v2Columns) FROM source.ledgerEntry ORDER BY rowid")

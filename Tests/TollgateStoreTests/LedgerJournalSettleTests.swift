@@ -57,4 +57,3 @@ import TollgateTestKit
         #expect(journal.written.entries == 0)
     }
 }
-

@@ -30,7 +30,8 @@ func admission(_ id: String, team: String = "support", ms: Int64 = 1_790_000_000
         attribution: Attribution(keyID: "k", team: team, workflow: "wf", declared: [.workflow]))
 }
 
-func entry(for a: Admission, cost: Int64? = 7_250_000, usage: TokenUsage = TokenUsage(inputUncached: 800, cacheRead: 200, output: 500)) -> LedgerEntry {
+func entry(for a: Admission, cost: Int64? = 7_250_000, usage: TokenUsage = TokenUsage(inputUncached: 800, cacheRead: 200, output: 500)) -> LedgerEntry
+{
     LedgerEntry(
         id: a.id, timestampMs: a.timestampMs, durationMs: 12, route: a.route, provider: a.provider, requestedModel: a.requestedModel,
         servedModel: "gpt-4o-2024-08-06", stream: false, status: .ok, httpStatus: 200, usage: usage, pricing: cost == nil ? .unpriced : .priced,
@@ -187,7 +188,8 @@ let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
             model: "gpt-4o", effectiveFrom: 1_790_000_000,
             base: RateSet(input: USDRate(perToken: "1.0000000000000001e-07"), output: USDRate(perMillion: "10")))
         try await database.importPrices(
-            [price], version: StoredPriceVersion(id: "v2", source: "test.json", sha256: "ab", importedAt: 1, effectiveFrom: 1_790_000_000, modelCount: 1))
+            [price],
+            version: StoredPriceVersion(id: "v2", source: "test.json", sha256: "ab", importedAt: 1, effectiveFrom: 1_790_000_000, modelCount: 1))
         #expect(try await database.storedPrices().map(\.price) == [price])
         #expect(try await database.priceVersions().map(\.id) == ["v2"])
         await #expect(throws: (any Error).self) {

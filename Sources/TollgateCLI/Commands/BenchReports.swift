@@ -39,7 +39,9 @@ struct BenchReports: AsyncParsableCommand {
         let endMs = (CivilDate.unixSeconds(end) ?? 0) * 1_000
         let startMs = endMs - Int64(days) * 86_400_000
         var database: LedgerDatabase
-        if reuse, FileManager.default.fileExists(atPath: db), let existing = try? LedgerDatabase.open(path: db), (try? await existing.entryCount()) == entries {
+        if reuse, FileManager.default.fileExists(atPath: db), let existing = try? LedgerDatabase.open(path: db),
+            (try? await existing.entryCount()) == entries
+        {
             database = existing
             log("reusing \(db) with \(entries) entries")
         } else {
@@ -100,7 +102,8 @@ struct BenchReports: AsyncParsableCommand {
             samples.append(Self.seconds(clock.now - began))
         }
         print(
-            "QUERY {\"name\":\"\(name)\",\"first_seconds\":\(String(format: "%.3f", samples[0])),\"best_seconds\":\(String(format: "%.3f", samples.min()!))}")
+            "QUERY {\"name\":\"\(name)\",\"first_seconds\":\(String(format: "%.3f", samples[0])),\"best_seconds\":\(String(format: "%.3f", samples.min()!))}"
+        )
     }
 
     func log(_ message: String) {
@@ -166,7 +169,8 @@ enum Synthetic {
         var cost: Int64?
         var breakdown = CostBreakdown()
         if let price = model.input {
-            breakdown = CostBreakdown(input: usage.inputUncached * price, cacheRead: usage.cacheRead * price / 10, output: usage.output * model.output)
+            breakdown = CostBreakdown(
+                input: usage.inputUncached * price, cacheRead: usage.cacheRead * price / 10, output: usage.output * model.output)
             cost = breakdown.total
             if status == .cancelled { pricing = .estimated }
         } else {
@@ -177,7 +181,8 @@ enum Synthetic {
             environment: r.below(10) == 0 ? "staging" : "prod", costCenter: team == nil ? nil : "CC-\(w % 8)", workflow: workflow,
             customer: customer, traceID: w % 5 == 0 ? "tr-\(i / 4)" : nil)
         return LedgerEntry(
-            id: "b" + String(repeating: "0", count: max(0, 9 - String(i).count)) + String(i), timestampMs: ts, durationMs: Int64(200 + r.below(3_000)), route: "chat.completions", provider: model.provider,
+            id: "b" + String(repeating: "0", count: max(0, 9 - String(i).count)) + String(i), timestampMs: ts,
+            durationMs: Int64(200 + r.below(3_000)), route: "chat.completions", provider: model.provider,
             requestedModel: model.name, servedModel: model.name, stream: r.below(2) == 0, status: status,
             httpStatus: status == .upstreamError ? 502 : 200, usage: usage,
             usageSource: status == .cancelled ? .estimated : status == .upstreamError ? .none : .reported, pricing: pricing, costNanoUSD: cost,

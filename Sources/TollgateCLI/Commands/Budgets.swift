@@ -13,7 +13,9 @@ struct BudgetsCommand: AsyncParsableCommand {
         if events {
             let object = try await admin.call(.GET, "/budgets/events")
             guard !admin.json else { return }
-            var table = TextTable(columns: [("AT", .left), ("BUDGET", .left), ("SCOPE", .left), ("PERIOD", .left), ("%", .right), ("SPENT $", .right)])
+            var table = TextTable(columns: [
+                ("AT", .left), ("BUDGET", .left), ("SCOPE", .left), ("PERIOD", .left), ("%", .right), ("SPENT $", .right),
+            ])
             for row in object["data"] as? [[String: Any]] ?? [] {
                 table.rows.append([
                     String((row["at"] as? String ?? "").prefix(16)), row["budget"] as? String ?? "", row["scope"] as? String ?? "",

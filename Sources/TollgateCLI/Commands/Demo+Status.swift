@@ -29,7 +29,8 @@ struct DemoStatus: Service {
 
     /// The status line.
     static func line(at date: Date, callsPerSecond: Double, session: Tally, monthNanoUSD: Int64) -> String {
-        let time = ISO8601DateFormatter.string(from: date, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withTime, .withColonSeparatorInTime])
+        let time = ISO8601DateFormatter.string(
+            from: date, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withTime, .withColonSeparatorInTime])
         return "\(time)  calls \(String(format: "%.1f", callsPerSecond))/s  session \(Format.dollars(session.costNanoUSD))"
             + "  month \(Format.dollars(monthNanoUSD))  refused \(session.refused)  downgraded \(session.downgraded)"
             + "  redacted \(session.redacted)  cache hits \(session.cacheHits)"
@@ -51,7 +52,8 @@ struct DemoStatus: Service {
             }
             let now = Date()
             let month = Self.monthStartMs(now)
-            let spent = (try? await database.spend(scope: GovernanceScope(), fromMs: month, toMs: nil, bucketMs: nil))?.reduce(0) { $0 + $1.nanoUSD } ?? 0
+            let spent =
+                (try? await database.spend(scope: GovernanceScope(), fromMs: month, toMs: nil, bucketMs: nil))?.reduce(0) { $0 + $1.nanoUSD } ?? 0
             let rate = Double(tally.calls - before) / Double(interval.components.seconds)
             let line = Self.line(at: now, callsPerSecond: rate, session: tally, monthNanoUSD: spent)
             if terminal {

@@ -144,7 +144,8 @@ struct DemoEpisodes: Sendable {
     func runawayTrace(round: Int) async {
         let key = DemoScenario.workflows.first { $0.name == DemoHistory.Rules.agentLimit.workflow }?.key ?? ""
         let headers = [("x-tollgate-trace-id", "runaway-\(round)-\(UInt32.random(in: 0...UInt32.max))"), ("x-tollgate-customer", "stark")]
-        let call = DemoTraffic.body(model: "gpt-4o-mini", prompt: "Search again for the lead's budget owner.", maxTokens: 24, stream: false, headers: headers)
+        let call = DemoTraffic.body(
+            model: "gpt-4o-mini", prompt: "Search again for the lead's budget owner.", maxTokens: 24, stream: false, headers: headers)
         for _ in 0..<(DemoHistory.Rules.agentLimit.maxCalls / 5 + 2) {
             let statuses = await withTaskGroup(of: Int.self) { group in
                 for _ in 0..<5 { group.addTask { await sender.send(call, key: key) } }
@@ -161,7 +162,8 @@ struct DemoEpisodes: Sendable {
         await withDiscardingTaskGroup { group in
             for index in 0..<count {
                 group.addTask {
-                    let call = DemoTraffic.body(model: "text-embedding-3-small", prompt: "Handbook page \(index)", maxTokens: 0, stream: false, headers: [])
+                    let call = DemoTraffic.body(
+                        model: "text-embedding-3-small", prompt: "Handbook page \(index)", maxTokens: 0, stream: false, headers: [])
                     await sender.send(call, key: DemoScenario.bulkKey)
                 }
             }

@@ -56,7 +56,10 @@ struct ExportCommand: AsyncParsableCommand {
             let now = Int64(Date().timeIntervalSince1970)
             let start = since.flatMap(CivilDate.unixSeconds) ?? 0
             let end = until.flatMap(CivilDate.unixSeconds) ?? (now / 86_400 + 1) * 86_400
-            guard end > start else { throw CommandFailure("--since \(CivilDate.format(unixSeconds: start)) is after today (without --until the export ends with today, UTC)") }
+            guard end > start else {
+                throw CommandFailure(
+                    "--since \(CivilDate.format(unixSeconds: start)) is after today (without --until the export ends with today, UTC)")
+            }
             return ExportPeriod(start: start, end: end)
         }
 

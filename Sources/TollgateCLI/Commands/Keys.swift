@@ -17,7 +17,9 @@ struct KeysCommand: AsyncParsableCommand {
             let object = try await admin.call(.GET, "/keys")
             guard !admin.json else { return }
             let keys = object["data"] as? [[String: Any]] ?? []
-            var table = TextTable(columns: [("NAME", .left), ("STATUS", .left), ("TEAM", .left), ("APP", .left), ("WORKFLOW", .left), ("EXPIRES", .left)])
+            var table = TextTable(columns: [
+                ("NAME", .left), ("STATUS", .left), ("TEAM", .left), ("APP", .left), ("WORKFLOW", .left), ("EXPIRES", .left),
+            ])
             for key in keys {
                 table.rows.append([
                     key["name"] as? String ?? "", (key["status"] as? String ?? "") + (key["source"] as? String == "config" ? " (file)" : ""),
@@ -102,7 +104,8 @@ struct KeysCommand: AsyncParsableCommand {
             var body: [String: Any] = [:]
             if let expires { body["expires_at"] = expires == "never" ? NSNull() : expires }
             if let allowModels {
-                body["allowed_models"] = allowModels == "all" ? NSNull() : allowModels.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+                body["allowed_models"] =
+                    allowModels == "all" ? NSNull() : allowModels.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
             }
             if let workflow { body["workflow"] = workflow }
             if let environment { body["environment"] = environment }

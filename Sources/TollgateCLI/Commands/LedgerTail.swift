@@ -1,6 +1,6 @@
-import Logging
 import ArgumentParser
 import Foundation
+import Logging
 import TollgateCore
 import TollgateStore
 
@@ -45,7 +45,7 @@ struct LedgerCommand: AsyncParsableCommand {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
                 if let data = try? encoder.encode(entry) { writeLine(String(decoding: data, as: UTF8.self)) }
-                
+
                 return
             }
             let time = String(CivilDate.formatTimestamp(ms: entry.timestampMs).suffix(8))
@@ -57,7 +57,7 @@ struct LedgerCommand: AsyncParsableCommand {
             writeLine(
                 "\(time)  \(col(TerminalText.visible(entry.requestedModel), 20)) \(col(entry.status.rawValue, 12)) \(rcol(Format.grouped(entry.usage.inputTotal), 6)) \(rcol(Format.grouped(entry.usage.output), 6))\(flag) \(col(cost, 11)) \(who)"
             )
-            
+
         }
     }
 }

@@ -49,7 +49,8 @@ struct PolicyCommand: AsyncParsableCommand {
         func report(problems: [String], warnings: [String], summary: String?) {
             if json {
                 let object: [String: Any] = [
-                    "file": file, "ok": problems.isEmpty, "strict": strict, "problems": problems, "warnings": warnings, "summary": summary ?? NSNull(),
+                    "file": file, "ok": problems.isEmpty, "strict": strict, "problems": problems, "warnings": warnings,
+                    "summary": summary ?? NSNull(),
                 ]
                 if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]) {
                     print(String(decoding: data, as: UTF8.self))
@@ -72,7 +73,9 @@ struct PolicyCommand: AsyncParsableCommand {
             var warnings: [String] = []
             let registered = Set(g.workflows.map(\.name))
             for (i, policy) in g.policies.enumerated() where policy.requireRegisteredWorkflow == true && registered.isEmpty {
-                warnings.append("governance.policies[\(i)] (\(policy.name)) requires registered workflows, but none are registered: it refuses every call it matches")
+                warnings.append(
+                    "governance.policies[\(i)] (\(policy.name)) requires registered workflows, but none are registered: it refuses every call it matches"
+                )
             }
             if g.policies.contains(where: { $0.requireRegisteredWorkflow == true }) {
                 for (i, key) in configuration.keys.enumerated() {
@@ -81,14 +84,16 @@ struct PolicyCommand: AsyncParsableCommand {
                     }
                 }
             }
-            for (i, kill) in g.killSwitches.enumerated() where kill.target.kind == .workflow && !registered.isEmpty && !registered.contains(kill.target.name) {
+            for (i, kill) in g.killSwitches.enumerated()
+            where kill.target.kind == .workflow && !registered.isEmpty && !registered.contains(kill.target.name) {
                 warnings.append("governance.kill_switches[\(i)] names workflow '\(kill.target.name)', which is not registered")
             }
             for (i, budget) in g.budgets.enumerated() {
                 if budget.thresholds.isEmpty { warnings.append("governance.budgets[\(i)] (\(budget.name)) has no alert thresholds") }
                 if budget.mode == .estimate && budget.action == .block {
                     warnings.append(
-                        "governance.budgets[\(i)] (\(budget.name)) is in estimate mode: non-streaming calls may overshoot it (see docs/governance.md)")
+                        "governance.budgets[\(i)] (\(budget.name)) is in estimate mode: non-streaming calls may overshoot it (see docs/governance.md)"
+                    )
                 }
             }
             for (i, policy) in g.policies.enumerated() where policy.match.conditions.isEmpty && policy.allowModels?.isEmpty == true {

@@ -1,7 +1,6 @@
-import Logging
 import ArgumentParser
-
 import Foundation
+import Logging
 import TollgateCore
 import TollgateStore
 
@@ -50,7 +49,9 @@ struct PricesCommand: AsyncParsableCommand {
                     id: id, source: URL(fileURLWithPath: litellm).lastPathComponent, sha256: sha, importedAt: now, effectiveFrom: effective,
                     modelCount: prices.count))
             let unpriced = prices.filter { !$0.isPriced }.count
-            print("imported \(prices.count) models (\(unpriced) without a price) as version \(id), effective \(CivilDate.format(unixSeconds: effective))")
+            print(
+                "imported \(prices.count) models (\(unpriced) without a price) as version \(id), effective \(CivilDate.format(unixSeconds: effective))"
+            )
             print("restart the gateway to use it; entries before that date keep their old prices")
         }
     }

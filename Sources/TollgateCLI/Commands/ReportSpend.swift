@@ -1,8 +1,8 @@
-import TollgateServer
-import Logging
 import ArgumentParser
 import Foundation
+import Logging
 import TollgateCore
+import TollgateServer
 import TollgateStore
 
 /// Where a read-only command finds the ledger.
@@ -36,7 +36,8 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// `tollgate report ...`.
 struct ReportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "Reports from the ledger.", subcommands: [Spend.self, Showback.self, Chargeback.self, Unit.self, KPI.self])
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Reports from the ledger.", subcommands: [Spend.self, Showback.self, Chargeback.self, Unit.self, KPI.self])
 
     /// `tollgate report spend --by team --since 2026-11-01`.
     struct Spend: AsyncParsableCommand {
@@ -94,7 +95,8 @@ struct ReportCommand: AsyncParsableCommand {
             if csv { return print(report.csv()) }
             if report.isEmpty {
                 let coverage = try await database.coverage()
-                print(LedgerCoverage.emptyWindow(startMs: sinceS * 1_000, endMs: untilS * 1_000, firstMs: coverage?.firstMs, lastMs: coverage?.lastMs))
+                print(
+                    LedgerCoverage.emptyWindow(startMs: sinceS * 1_000, endMs: untilS * 1_000, firstMs: coverage?.firstMs, lastMs: coverage?.lastMs))
                 return
             }
             print(report.text())

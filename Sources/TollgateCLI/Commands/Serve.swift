@@ -1,7 +1,7 @@
-import TollgateCore
-import Logging
 import ArgumentParser
 import Foundation
+import Logging
+import TollgateCore
 import TollgateServer
 
 /// `tollgate serve --config FILE`.
@@ -29,7 +29,7 @@ struct Serve: AsyncParsableCommand {
         let server = try await GatewayServer(runtime: runtime, configurationPath: config, logger: logger)
         do {
             try await serve(server, runtime: runtime, logger: logger)
-        } catch where ListenAddressCheck.isAddressInUse(error) {
+        } catch  where ListenAddressCheck.isAddressInUse(error) {
             throw ListenAddressCheck.inUse(host: listener.host, port: listener.port, flag: flag)
         }
     }

@@ -27,7 +27,9 @@ struct Simulate: AsyncParsableCommand {
 
     @Option(
         name: .customLong("fault"),
-        help: "Inject a fault into a share of requests, e.g. --fault rate_limit=0.05 (repeatable; kinds: \(FaultKind.allCases.map(\.rawValue).joined(separator: ", "))).")
+        help:
+            "Inject a fault into a share of requests, e.g. --fault rate_limit=0.05 (repeatable; kinds: \(FaultKind.allCases.map(\.rawValue).joined(separator: ", ")))."
+    )
     var faults: [String] = []
 
     @Option(help: "Seed for the fault dice (the same seed gives the same faults).")

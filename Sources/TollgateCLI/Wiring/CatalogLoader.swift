@@ -1,5 +1,5 @@
-import Logging
 import Foundation
+import Logging
 import TollgateCore
 
 /// Builds the dated price catalog: the built-in snapshot, versions imported into the ledger

@@ -63,7 +63,8 @@ enum ConfigurationLoader {
         let collector = ConfigurationIssueCollector()
         var configuration: GatewayConfiguration?
         do {
-            configuration = try YAMLDecoder().decode(GatewayConfiguration.self, from: node, userInfo: [ConfigurationIssueCollector.userInfoKey: collector])
+            configuration = try YAMLDecoder().decode(
+                GatewayConfiguration.self, from: node, userInfo: [ConfigurationIssueCollector.userInfoKey: collector])
         } catch {
             collector.record(error)
         }

@@ -44,7 +44,8 @@ struct GatewayServer {
             logger.warning("recovered in-flight calls from an unclean stop as estimated entries", metadata: ["entries": "\(recovered)"])
         }
         let journal = LedgerJournal(
-            store: database, admissions: admissions, configuration: .init(capacity: storage.queueCapacity, batchSize: storage.batchSize), logger: logger)
+            store: database, admissions: admissions, configuration: .init(capacity: storage.queueCapacity, batchSize: storage.batchSize),
+            logger: logger)
         self.runtime = runtime
         self.database = database
         self.journal = journal
@@ -59,7 +60,9 @@ struct GatewayServer {
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger, governor: governor, events: database,
             managedKeys: managedKeys)
         self.gateway = gateway
-        self.reloader = configurationPath.map { ConfigurationReloader(path: $0, load: { try ConfigurationLoader.load(path: $0) }, gateway: gateway, logger: logger) }
+        self.reloader = configurationPath.map {
+            ConfigurationReloader(path: $0, load: { try ConfigurationLoader.load(path: $0) }, gateway: gateway, logger: logger)
+        }
         self.connections = connections
     }
 
@@ -84,12 +87,15 @@ struct GatewayServer {
     }
 
     /// Runs until SIGINT/SIGTERM, then drains and closes.
-    func run(logger: Logger, extraServices: [any Service] = [], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+    func run(
+        logger: Logger, extraServices: [any Service] = [], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    )
         async throws
     {
         let app = application(logger: logger, onServerRunning: onServerRunning)
         let group = ServiceGroup(
-            configuration: .init(services: extraServices + [app, ShutdownNotice(logger: logger)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(
+                services: extraServices + [app, ShutdownNotice(logger: logger)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

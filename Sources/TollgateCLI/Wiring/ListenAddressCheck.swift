@@ -1,10 +1,11 @@
+import ArgumentParser
+import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ArgumentParser
-import NIOCore
 
 /// Says which address could not be listened on and how to move it, instead of a bare `bind(...)` error.
 enum ListenAddressCheck {
@@ -17,7 +18,8 @@ enum ListenAddressCheck {
 
     /// The message for an address in use, as an error that exits 1 (a start-up failure, not a usage error).
     static func inUse(host: String, port: Int, flag: String) -> StartUpError {
-        StartUpError("cannot listen on \(host):\(port): the address is already in use. Choose another with \(flag), or stop the program that holds it.")
+        StartUpError(
+            "cannot listen on \(host):\(port): the address is already in use. Choose another with \(flag), or stop the program that holds it.")
     }
 
     /// Whether a bind error is "address in use".

@@ -6,8 +6,12 @@ extension Attribution {
     /// report groupings that name an attribution dimension all follow from it. A new dimension is a
     /// new case here (and a migration that adds its column).
     public enum Dimension: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
-        case org, team, app, environment, costCenter = "cost_center", workflow, customer, user
-        case promptID = "prompt_id", promptVersion = "prompt_version", traceID = "trace_id"
+        case org, team, app, environment
+        case costCenter = "cost_center"
+        case workflow, customer, user
+        case promptID = "prompt_id"
+        case promptVersion = "prompt_version"
+        case traceID = "trace_id"
 
         /// Its name in Tollgate's JSON (ledger entries, admissions): `costCenter`, `promptID`.
         public var field: String {

@@ -34,7 +34,8 @@ extension GatewayConfiguration {
             for team in card.fixedShares.keys.sorted() { references.append(("reports.rate_card.fixed_shares.\(team)", team)) }
         }
         return references.filter { !teams.contains($0.1) }.map {
-            ConfigurationError.Issue(path: $0.0, message: "no key in this file has team '\($0.1)' (only keys created through the admin API can match it)")
+            ConfigurationError.Issue(
+                path: $0.0, message: "no key in this file has team '\($0.1)' (only keys created through the admin API can match it)")
         }
     }
 

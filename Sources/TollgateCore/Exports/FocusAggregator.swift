@@ -165,7 +165,8 @@ public struct FocusAggregator: Sendable {
                     case .outputText: .output
                     case .reasoning: outputRate == nil || outputRate == component.rate ? .output : .reasoning
                     }
-                let line = Line(tokenType: type, tokens: component.tokens, rateUnits: component.rate.units, nanoUSD: component.nanoUSD, source: .catalog)
+                let line = Line(
+                    tokenType: type, tokens: component.tokens, rateUnits: component.rate.units, nanoUSD: component.nanoUSD, source: .catalog)
                 if let i = lines.firstIndex(where: { $0.tokenType == type && $0.rateUnits == line.rateUnits }) {
                     lines[i].tokens += line.tokens
                     lines[i].nanoUSD += line.nanoUSD
@@ -188,7 +189,8 @@ public struct FocusAggregator: Sendable {
                 orphan += nano
                 continue
             }
-            lines.append(Line(tokenType: type, tokens: tokens, rateUnits: derivedRate(nanoUSD: nano, tokens: tokens), nanoUSD: nano, source: .derived))
+            lines.append(
+                Line(tokenType: type, tokens: tokens, rateUnits: derivedRate(nanoUSD: nano, tokens: tokens), nanoUSD: nano, source: .derived))
         }
         // Cost without tokens cannot happen for a well-formed entry; keep the money on the first line anyway.
         if orphan != 0, !lines.isEmpty { lines[0].nanoUSD += orphan }

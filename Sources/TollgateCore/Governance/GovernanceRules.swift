@@ -59,7 +59,9 @@ public struct GovernanceRules: Sendable {
     ///   - providers: Configured provider names.
     ///   - path: Key path of the section, for messages.
     /// - Throws: ``ConfigurationError`` listing every problem with its key path; nothing is applied.
-    public init(_ configuration: GovernanceConfiguration, models: Set<String>, providers: Set<String>, path: String = "governance")
+    public init(
+        _ configuration: GovernanceConfiguration, models: Set<String>, providers: Set<String>, path: String = "governance"
+    )
         throws(ConfigurationError)
     {
         var compiler = Compiler(models: models, providers: providers, path: path)

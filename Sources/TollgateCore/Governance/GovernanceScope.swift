@@ -128,7 +128,8 @@ extension GovernanceScope: Decodable {
                 let nested = try container.nestedContainer(keyedBy: AnyCodingKey.self, forKey: key)
                 for tag in nested.allKeys {
                     guard let value = try? nested.decode(String.self, forKey: tag), !value.isEmpty else {
-                        throw DecodingError.dataCorruptedError(forKey: tag, in: nested, debugDescription: "a tag value must be a non-empty string, or \"*\"")
+                        throw DecodingError.dataCorruptedError(
+                            forKey: tag, in: nested, debugDescription: "a tag value must be a non-empty string, or \"*\"")
                     }
                     tags[tag.stringValue] = value == "*" ? .each : .equals(value)
                 }
@@ -137,7 +138,9 @@ extension GovernanceScope: Decodable {
             guard let dimension = Dimension(rawValue: key.stringValue) else {
                 let expected = (Dimension.allCases.map(\.rawValue) + ["tags"]).sorted().joined(separator: ", ")
                 throw DecodingError.dataCorrupted(
-                    .init(codingPath: decoder.codingPath + [key], debugDescription: "unknown scope '\(key.stringValue)' (expected one of: \(expected))"))
+                    .init(
+                        codingPath: decoder.codingPath + [key], debugDescription: "unknown scope '\(key.stringValue)' (expected one of: \(expected))")
+                )
             }
             let value: String
             if let text = try? container.decode(String.self, forKey: key) {
@@ -145,7 +148,8 @@ extension GovernanceScope: Decodable {
             } else if let number = try? container.decode(Int.self, forKey: key) {
                 value = String(number)
             } else {
-                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "a scope value must be a string, or \"*\" for each value")
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: container, debugDescription: "a scope value must be a string, or \"*\" for each value")
             }
             if value.isEmpty {
                 throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "a scope value must not be empty")

@@ -22,7 +22,8 @@ extension Governor.State {
         }
         for i in ticket.budgetHolds.indices where runningCost > ticket.budgetHolds[i].amount {
             let key = ticket.budgetHolds[i].counter
-            budgets[key, default: .init()].reserved = budgets[key, default: .init()].reserved.saturatingAdd(runningCost - ticket.budgetHolds[i].amount)
+            budgets[key, default: .init()].reserved = budgets[key, default: .init()].reserved.saturatingAdd(
+                runningCost - ticket.budgetHolds[i].amount)
             ticket.budgetHolds[i].amount = runningCost
         }
         if let hold = ticket.traceHold {
@@ -66,7 +67,8 @@ extension Governor.State {
             for threshold in budget.rule.thresholds.sorted() {
                 let mark = Int64((Int128(budget.limitNano) * Int128(threshold) + 99) / 100)
                 guard before < mark, after >= mark else { continue }
-                let key = AlertKey(budget: budget.rule.name, scopeKey: hold.counter.scopeKey, periodStartMs: hold.counter.windowStartMs, threshold: threshold)
+                let key = AlertKey(
+                    budget: budget.rule.name, scopeKey: hold.counter.scopeKey, periodStartMs: hold.counter.windowStartMs, threshold: threshold)
                 guard firedAlerts.insert(key).inserted else { continue }
                 let label: String
                 switch budget.period {

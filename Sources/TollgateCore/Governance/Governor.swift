@@ -160,7 +160,8 @@ public final class Governor: Sendable {
                 return .refused(
                     GovernanceRefusal(
                         code: .unpricedModel,
-                        message: "The model '\(facts.model)' has no price, so its budgets cannot be enforced; a policy must allow unpriced models explicitly.",
+                        message:
+                            "The model '\(facts.model)' has no price, so its budgets cannot be enforced; a policy must allow unpriced models explicitly.",
                         rule: "policy:unpriced"))
             }
         }

@@ -133,10 +133,16 @@ public struct PeriodCalendar: Sendable {
             let start = today - Int64((weekday - firstWeekday.rawValue + 7) % 7)
             return (start, start + 7)
         case .month:
-            return (CivilDate.daysFromCivil(y: y, m: m, d: 1), m == 12 ? CivilDate.daysFromCivil(y: y + 1, m: 1, d: 1) : CivilDate.daysFromCivil(y: y, m: m + 1, d: 1))
+            return (
+                CivilDate.daysFromCivil(y: y, m: m, d: 1),
+                m == 12 ? CivilDate.daysFromCivil(y: y + 1, m: 1, d: 1) : CivilDate.daysFromCivil(y: y, m: m + 1, d: 1)
+            )
         case .quarter:
             let first = (m - 1) / 3 * 3 + 1
-            return (CivilDate.daysFromCivil(y: y, m: first, d: 1), first == 10 ? CivilDate.daysFromCivil(y: y + 1, m: 1, d: 1) : CivilDate.daysFromCivil(y: y, m: first + 3, d: 1))
+            return (
+                CivilDate.daysFromCivil(y: y, m: first, d: 1),
+                first == 10 ? CivilDate.daysFromCivil(y: y + 1, m: 1, d: 1) : CivilDate.daysFromCivil(y: y, m: first + 3, d: 1)
+            )
         case .year:
             return (CivilDate.daysFromCivil(y: y, m: 1, d: 1), CivilDate.daysFromCivil(y: y + 1, m: 1, d: 1))
         default:

@@ -123,4 +123,3 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         self.after = after
     }
 }
-

@@ -117,7 +117,8 @@ public enum CallOutcome: Sendable, Hashable {
         case .unreachable(let label):
             return EntryResult(status: .upstreamError, httpStatus: 502, usage: .zero, usageSource: .none, errorMessage: "upstream \(label)")
         case .timedOut(let label):
-            return EntryResult(status: .upstreamError, httpStatus: 504, usage: estimatedInput, usageSource: .estimated, errorMessage: "upstream \(label)")
+            return EntryResult(
+                status: .upstreamError, httpStatus: 504, usage: estimatedInput, usageSource: .estimated, errorMessage: "upstream \(label)")
         case .bodyCut(let label):
             return EntryResult(
                 status: .upstreamError, httpStatus: 502, usage: estimatedInput, usageSource: .estimated, errorMessage: "upstream body: \(label)")

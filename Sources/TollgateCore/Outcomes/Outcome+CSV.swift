@@ -18,7 +18,8 @@ extension Outcome {
         for name in header {
             guard fieldNames.contains(name) else {
                 throw OutcomeInputError(
-                    location: "line \(headerLine)", message: "unknown column '\(name)' in the header (expected: \(fieldNames.joined(separator: ", ")))")
+                    location: "line \(headerLine)",
+                    message: "unknown column '\(name)' in the header (expected: \(fieldNames.joined(separator: ", ")))")
             }
             guard seen.insert(name).inserted else {
                 throw OutcomeInputError(location: "line \(headerLine)", message: "column '\(name)' appears twice in the header")
@@ -96,7 +97,8 @@ struct CSVRecordReader {
             switch byte {
             case UInt8(ascii: "\""):
                 guard cell.isEmpty && !wasQuoted else {
-                    throw OutcomeInputError(location: "line \(line)", message: "a quote inside an unquoted cell (quote the whole cell and double inner quotes)")
+                    throw OutcomeInputError(
+                        location: "line \(line)", message: "a quote inside an unquoted cell (quote the whole cell and double inner quotes)")
                 }
                 quoted = true
                 wasQuoted = true

@@ -18,7 +18,8 @@ extension Outcome {
             throw OutcomeInputError(location: "", message: "the body is not valid JSON")
         }
         guard case .object(let top) = document else {
-            throw OutcomeInputError(location: "", message: "the body must be a JSON object (one outcome, or {\"outcomes\": [...]}), got \(document.typeName)")
+            throw OutcomeInputError(
+                location: "", message: "the body must be a JSON object (one outcome, or {\"outcomes\": [...]}), got \(document.typeName)")
         }
         if top.members.contains(where: { $0.key == "outcomes" }) {
             guard top.members.count == 1 else {
@@ -27,11 +28,13 @@ extension Outcome {
                     location: other, message: "a batch body has only the key 'outcomes', found '\(other)'", field: other)
             }
             guard case .array(let items) = top["outcomes"]! else {
-                throw OutcomeInputError(location: "outcomes", message: "must be an array of outcome objects, got \(top["outcomes"]!.typeName)", field: "outcomes")
+                throw OutcomeInputError(
+                    location: "outcomes", message: "must be an array of outcome objects, got \(top["outcomes"]!.typeName)", field: "outcomes")
             }
             guard !items.isEmpty else { throw OutcomeInputError(location: "outcomes", message: "must not be empty", field: "outcomes") }
             guard items.count <= maxBatch else {
-                throw OutcomeInputError(location: "outcomes", message: "has \(items.count) items; send at most \(maxBatch) per request", field: "outcomes")
+                throw OutcomeInputError(
+                    location: "outcomes", message: "has \(items.count) items; send at most \(maxBatch) per request", field: "outcomes")
             }
             var out: [Outcome] = []
             out.reserveCapacity(items.count)

@@ -76,7 +76,8 @@ struct JSONTextReader {
 
     private mutating func skipWhitespace() {
         while let byte = current,
-              byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\t") {
+            byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\t")
+        {
             index += 1
         }
     }

@@ -57,7 +57,7 @@ public enum LiteLLMCatalog {
         for (key, value) in root.members {
             if key == "sample_spec" || key.hasPrefix("_") { continue }
             guard case .object(let entry) = value,
-                  case .string(let mode) = entry["mode"], modes.contains(mode)
+                case .string(let mode) = entry["mode"], modes.contains(mode)
             else { continue }
             prices.append(try modelPrice(model: key, mode: mode, entry: entry, effectiveFrom: effectiveFrom))
         }
@@ -67,9 +67,9 @@ public enum LiteLLMCatalog {
     /// Reads the `_tollgate` provenance object of a default catalog, or nil when absent.
     public static func provenance(_ jsonBytes: some Collection<UInt8>) throws -> Provenance? {
         guard case .object(let root) = try JSONTextReader.parse(Array(jsonBytes)),
-              case .object(let meta) = root["_tollgate"],
-              case .string(let source) = meta["source"],
-              case .string(let sha256) = meta["sha256"]
+            case .object(let meta) = root["_tollgate"],
+            case .string(let source) = meta["source"],
+            case .string(let sha256) = meta["sha256"]
         else { return nil }
         return Provenance(source: source, sha256: sha256)
     }
@@ -130,9 +130,9 @@ public enum LiteLLMCatalog {
         guard name.hasSuffix("k_tokens"), let above = name.ranges(of: "_above_").last else { return nil }
         let digits = name[above.upperBound..<name.index(name.endIndex, offsetBy: -"k_tokens".count)]
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let thousands = Int64(digits),
-              case (let tokens, false) = thousands.multipliedReportingOverflow(by: 1000),
-              let kind = kindsByKey[String(name[..<above.lowerBound])]
+            let thousands = Int64(digits),
+            case (let tokens, false) = thousands.multipliedReportingOverflow(by: 1000),
+            let kind = kindsByKey[String(name[..<above.lowerBound])]
         else { return nil }
         return RateKey(kind: kind, batch: batch, threshold: tokens)
     }
@@ -180,9 +180,9 @@ public enum LiteLLMCatalog {
             // Bands over something other than prompt tokens (e.g. `max_results_range`) are not token prices.
             guard let range = band["range"] else { continue }
             guard case .array(let bounds) = range, bounds.count == 2,
-                  let lower = try tokenCount(bounds[0], model: model, field: "\(field).range[0]"),
-                  let upper = try tokenCount(bounds[1], model: model, field: "\(field).range[1]"),
-                  lower <= upper
+                let lower = try tokenCount(bounds[0], model: model, field: "\(field).range[0]"),
+                let upper = try tokenCount(bounds[1], model: model, field: "\(field).range[1]"),
+                lower <= upper
             else {
                 throw PricingError.invalidField("model '\(model)', field '\(field).range': expected [lower, upper] token counts")
             }

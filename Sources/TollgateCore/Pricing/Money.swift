@@ -16,7 +16,7 @@ public enum Money {
     /// amount outside `Int64`.
     public static func parseUSD(_ text: String) -> Int64? {
         guard let nano = ExactDecimal.scaled(text, fractionalDigits: 9),
-              nano >= Int128(Int64.min), nano <= Int128(Int64.max)
+            nano >= Int128(Int64.min), nano <= Int128(Int64.max)
         else { return nil }
         return Int64(nano)
     }

@@ -36,7 +36,7 @@ public struct USDRate: Sendable, Hashable, Comparable, CustomStringConvertible, 
     /// Returns nil for malformed text, a negative price, or more than 24 fractional digits.
     public init?(perToken text: some StringProtocol) {
         guard let units = ExactDecimal.scaled(text, fractionalDigits: Self.maxParsedFractionalDigits),
-              units >= 0
+            units >= 0
         else { return nil }
         let (scaled, overflow) = units.multipliedReportingOverflow(by: 10)
         guard !overflow else { return nil }
@@ -50,7 +50,7 @@ public struct USDRate: Sendable, Hashable, Comparable, CustomStringConvertible, 
     public init?(perMillion text: some StringProtocol) {
         // USD per 1M tokens × 10^18 == USD per token × 10^24.
         guard let units = ExactDecimal.scaled(text, fractionalDigits: Self.maxParsedFractionalDigits - 6),
-              units >= 0
+            units >= 0
         else { return nil }
         let (scaled, overflow) = units.multipliedReportingOverflow(by: 10)
         guard !overflow else { return nil }

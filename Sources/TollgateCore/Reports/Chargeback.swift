@@ -120,7 +120,8 @@ public struct Chargeback: Sendable, Hashable, Codable {
                     unpricedCalls: m.unpricedCalls, refusedCalls: m.refusedCalls))
         }
         return Chargeback(
-            lines: lines, pool: poolLines(poolParts, allocated: unallocated == 0), absentSharedTeams: rateCard.sharedTeams.filter { poolParts[$0] == nil }.sorted(), poolNanoUSD: pool,
+            lines: lines, pool: poolLines(poolParts, allocated: unallocated == 0),
+            absentSharedTeams: rateCard.sharedTeams.filter { poolParts[$0] == nil }.sorted(), poolNanoUSD: pool,
             unallocatedNanoUSD: unallocated, ledgerNanoUSD: ledger, unpricedCalls: unpriced, rule: rule)
     }
 

@@ -75,7 +75,8 @@ public enum KPIReport {
                 KPIResult(
                     key: "cost_per_successful_outcome", name: "Cost per successful outcome",
                     value: ReportText.cost(cps, knowledge) + (change.map { " (\(signedPercent($0)))" } ?? " (no previous)"),
-                    numeric: Double(cps) / 1e9, target: targets.costPerSuccessMaxIncrease == 0 ? "flat or down" : "rise ≤ \(percent(targets.costPerSuccessMaxIncrease))",
+                    numeric: Double(cps) / 1e9,
+                    target: targets.costPerSuccessMaxIncrease == 0 ? "flat or down" : "rise ≤ \(percent(targets.costPerSuccessMaxIncrease))",
                     status: status))
         } else {
             out.append(
@@ -150,7 +151,8 @@ public enum KPIReport {
                 key: "decision_throughput", name: "Decision throughput (successes per hour)",
                 value: formatNumber(now.decisionThroughputPerHour) + (throughputChange.map { " (\(signedPercent($0)))" } ?? ""),
                 numeric: now.decisionThroughputPerHour, target: "flat or up",
-                status: now.outcomes == 0 ? .notApplicable : throughputChange.map { $0 >= -targets.throughputMaxDecrease - 1e-12 ? .pass : .fail } ?? .info))
+                status: now.outcomes == 0
+                    ? .notApplicable : throughputChange.map { $0 >= -targets.throughputMaxDecrease - 1e-12 ? .pass : .fail } ?? .info))
 
         return out
     }

@@ -51,7 +51,8 @@ public struct ReportPeriod: Sendable, Hashable, Codable {
         let end = try day(until, "until") ?? ((nowMs / 86_400_000) + 1) * 86_400_000
         let start = try day(since, "since") ?? end - 30 * 86_400_000
         guard start < end else { throw ReportError("--since must be before --until (until is exclusive)") }
-        return ReportPeriod(startMs: start, endMs: end, label: "\(CivilDate.format(unixSeconds: start / 1_000))..\(CivilDate.format(unixSeconds: end / 1_000))")
+        return ReportPeriod(
+            startMs: start, endMs: end, label: "\(CivilDate.format(unixSeconds: start / 1_000))..\(CivilDate.format(unixSeconds: end / 1_000))")
     }
 
     /// Parses `2026-10`, `2026-Q4` or `2026-10-05`.

@@ -76,7 +76,8 @@ extension ReportSource {
         if kind == "month" {
             for workflow in governance.workflows {
                 if let limit = workflow.budgetUSD {
-                    rules.append(BudgetRule(name: "workflow:\(workflow.name)", scope: GovernanceScope([.workflow: .equals(workflow.name)]), limitUSD: limit))
+                    rules.append(
+                        BudgetRule(name: "workflow:\(workflow.name)", scope: GovernanceScope([.workflow: .equals(workflow.name)]), limitUSD: limit))
                 }
             }
         }

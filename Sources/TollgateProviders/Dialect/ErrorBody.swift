@@ -1,4 +1,5 @@
 import TollgateCore
+
 /// Error bodies in each dialect, shaped exactly as the official SDKs parse them.
 ///
 /// OpenAI: `{"error":{"message","type","param","code"}}`.

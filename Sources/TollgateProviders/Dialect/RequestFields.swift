@@ -22,7 +22,8 @@ struct RequestFields {
     /// Refuses a body in which one of `keys` occurs twice: the gateway would read one and a provider might keep the other.
     func refuseRepeated(_ keys: Set<String>) throws(RequestError) {
         if let key = object.repeatedKey(among: keys) {
-            throw RequestError(.duplicateParameter, "The field '\(name(key))' appears more than once in the request body; send it once.", param: name(key))
+            throw RequestError(
+                .duplicateParameter, "The field '\(name(key))' appears more than once in the request body; send it once.", param: name(key))
         }
     }
 

@@ -1,4 +1,5 @@
 import TollgateCore
+
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else

@@ -161,7 +161,8 @@ enum GeneratedText {
     /// A chat message or stream delta: content, refusal, reasoning and tool-call arguments.
     static func bytes(chatMessage message: JSONCursor?) -> Int {
         guard let message, message.kind == .object else { return 0 }
-        var total = (message["content"]?.stringByteCount ?? 0) + (message["refusal"]?.stringByteCount ?? 0)
+        var total =
+            (message["content"]?.stringByteCount ?? 0) + (message["refusal"]?.stringByteCount ?? 0)
             + (message["reasoning_content"]?.stringByteCount ?? 0)
         for call in message["tool_calls"]?.elements ?? [] {
             total += call["function"]?["arguments"]?.stringByteCount ?? 0

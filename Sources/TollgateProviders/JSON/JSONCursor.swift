@@ -201,7 +201,8 @@ public enum JSONNumber: Sendable, Hashable {
             magnitude = sum
         }
         if negative {
-            return magnitude <= UInt64(Int64.max) + 1 ? .integer(magnitude == UInt64(Int64.max) + 1 ? .min : -Int64(magnitude)) : .tooLarge(negative: true)
+            return magnitude <= UInt64(Int64.max) + 1
+                ? .integer(magnitude == UInt64(Int64.max) + 1 ? .min : -Int64(magnitude)) : .tooLarge(negative: true)
         }
         return magnitude <= UInt64(Int64.max) ? .integer(Int64(magnitude)) : .tooLarge(negative: false)
     }

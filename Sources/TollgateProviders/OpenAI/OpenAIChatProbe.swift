@@ -94,7 +94,8 @@ enum OpenAIResponsesProbe {
             case .array:
                 for (i, item) in input.elements.enumerated() {
                     guard item.kind == .object else { throw .invalidType("input[\(i)]", expected: "an object") }
-                    bytes += PromptText.bytes(item["content"]) + (item["output"]?.stringByteCount ?? 0)
+                    bytes +=
+                        PromptText.bytes(item["content"]) + (item["output"]?.stringByteCount ?? 0)
                         + (item["arguments"]?.stringByteCount ?? 0)
                 }
             default:

@@ -82,7 +82,8 @@ public struct StreamMeter: Sendable {
         switch type {
         case "content_block_delta":
             let delta = data["delta"]
-            streamedTextBytes += (delta?["text"]?.stringByteCount ?? 0) + (delta?["thinking"]?.stringByteCount ?? 0)
+            streamedTextBytes +=
+                (delta?["text"]?.stringByteCount ?? 0) + (delta?["thinking"]?.stringByteCount ?? 0)
                 + (delta?["partial_json"]?.stringByteCount ?? 0)
         case "message_start":
             let message = data["message"]

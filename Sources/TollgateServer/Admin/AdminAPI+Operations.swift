@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import TollgateCore
 import TollgateProviders
 
@@ -67,7 +67,9 @@ extension AdminAPI {
         guard let reload else { throw Self.error(.notFound, "This gateway was not started from a configuration file.") }
         do {
             let summary = try await reload()
-            try await store.record(audit: AuditEvent(atMs: gateway.clock.nowMs(), actor: Self.actor(request), action: "config.reload", subject: "config", after: summary))
+            try await store.record(
+                audit: AuditEvent(atMs: gateway.clock.nowMs(), actor: Self.actor(request), action: "config.reload", subject: "config", after: summary)
+            )
             return try Self.json(["reloaded": summary])
         } catch let error as ConfigurationError {
             throw Self.error(.invalidConfiguration, error.description)

@@ -11,7 +11,10 @@ extension GovernanceRefusal {
     var httpHeaders: [String: String] {
         switch detail {
         case .budget(let name, let limit, let spent):
-            ["x-tollgate-budget": name, "x-tollgate-budget-limit-usd": Money.format(nanoUSD: limit), "x-tollgate-budget-spent-usd": Money.format(nanoUSD: spent)]
+            [
+                "x-tollgate-budget": name, "x-tollgate-budget-limit-usd": Money.format(nanoUSD: limit),
+                "x-tollgate-budget-spent-usd": Money.format(nanoUSD: spent),
+            ]
         case .trace(let totals):
             [
                 "x-tollgate-trace-calls": String(totals.calls), "x-tollgate-trace-tokens": String(totals.tokens),

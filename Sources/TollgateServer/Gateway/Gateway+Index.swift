@@ -20,7 +20,9 @@ enum GatewayIndex {
             Link(name: "anthropic_base_url", href: base, about: "Anthropic SDKs: base_url (/v1/messages)"),
             Link(name: "metrics", href: base + "/metrics", about: "Prometheus metrics", page: true),
             Link(name: "health", href: base + "/healthz", about: "Liveness", page: true),
-            Link(name: "docs", href: "docs/", about: "Documentation: docs/ in the Tollgate source tree (api.md, governance.md, reports.md, metrics.md)"),
+            Link(
+                name: "docs", href: "docs/", about: "Documentation: docs/ in the Tollgate source tree (api.md, governance.md, reports.md, metrics.md)"
+            ),
         ]
     }
 
@@ -30,7 +32,8 @@ enum GatewayIndex {
         let links = links(base: "http://" + host)
         let accept = request.headers[.accept] ?? ""
         if accept.contains("text/html") {
-            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html(links))))
+            return Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html(links))))
         }
         var document: [String: Any] = ["service": "tollgate", "about": "AI FinOps gateway and cost ledger"]
         document["links"] = Dictionary(uniqueKeysWithValues: links.map { ($0.name, $0.href) })

@@ -1,5 +1,5 @@
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import NIOCore
 import TollgateCore
 import TollgateProviders
@@ -43,7 +43,8 @@ extension Gateway {
             let owner = runtime.models[name]?.provider.configuration.name ?? "tollgate"
             return "{\"id\":\(JSONText.quote(name)),\"object\":\"model\",\"created\":1700000000,\"owned_by\":\(JSONText.quote(owner))}"
         case .anthropic:
-            return "{\"type\":\"model\",\"id\":\(JSONText.quote(name)),\"display_name\":\(JSONText.quote(name)),\"created_at\":\"2024-01-01T00:00:00Z\"}"
+            return
+                "{\"type\":\"model\",\"id\":\(JSONText.quote(name)),\"display_name\":\(JSONText.quote(name)),\"created_at\":\"2024-01-01T00:00:00Z\"}"
         }
     }
 

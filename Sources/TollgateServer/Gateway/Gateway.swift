@@ -1,8 +1,8 @@
 import Foundation
+import HTTPTypes
 public import Hummingbird
 public import Logging
 import NIOCore
-import HTTPTypes
 public import TollgateCore
 import TollgateProviders
 
@@ -146,7 +146,8 @@ public final class Gateway: Sendable {
             id: admission.id, timestampMs: admission.timestampMs, route: admission.route, provider: admission.provider,
             requestedModel: admission.requestedModel, servedModel: admission.upstreamModel, stream: admission.stream, status: .upstreamError,
             httpStatus: 502, usageSource: .none, attribution: admission.attribution, attempts: attempts, clientRetryCount: admission.clientRetryCount,
-            routedFrom: routedFrom, governance: outgoing.notes.isEmpty ? nil : outgoing.notes.joined(separator: "; "), redactions: outgoing.redactions,
+            routedFrom: routedFrom, governance: outgoing.notes.isEmpty ? nil : outgoing.notes.joined(separator: "; "),
+            redactions: outgoing.redactions,
             parentID: admission.parentID)
     }
 }

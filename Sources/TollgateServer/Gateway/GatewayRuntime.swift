@@ -162,7 +162,8 @@ public struct GatewayRuntime: Sendable {
         if configuration.server.port < 0 || configuration.server.port > 65_535 {
             issues.append(.init(path: "server.port", message: "must be between 0 and 65535"))
         }
-        for (i, price) in configuration.pricing.prices.enumerated() where price.effectiveFrom.flatMap(CivilDate.unixSeconds) == nil
+        for (i, price) in configuration.pricing.prices.enumerated()
+        where price.effectiveFrom.flatMap(CivilDate.unixSeconds) == nil
             && price.effectiveFrom != nil
         {
             issues.append(.init(path: "pricing.prices[\(i)].effective_from", message: "'\(price.effectiveFrom!)' is not a YYYY-MM-DD date"))

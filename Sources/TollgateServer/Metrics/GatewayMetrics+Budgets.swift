@@ -31,12 +31,14 @@ extension GatewayMetrics {
 
     static var budgetSpent: MetricNameDescriptor {
         MetricNameDescriptor(
-            namespace: "tollgate", metricName: "budget_spent", unitName: "nano_usd", helpText: "Settled spend under a budget in its current period, nano-USD.")
+            namespace: "tollgate", metricName: "budget_spent", unitName: "nano_usd",
+            helpText: "Settled spend under a budget in its current period, nano-USD.")
     }
 
     static var budgetReserved: MetricNameDescriptor {
         MetricNameDescriptor(
-            namespace: "tollgate", metricName: "budget_reserved", unitName: "nano_usd", helpText: "Reserved by calls in flight under a budget, nano-USD.")
+            namespace: "tollgate", metricName: "budget_reserved", unitName: "nano_usd",
+            helpText: "Reserved by calls in flight under a budget, nano-USD.")
     }
 
     static var budgetLimit: MetricNameDescriptor {

@@ -126,7 +126,8 @@ public final class GatewayMetrics: Sendable {
 
     static var requests: MetricNameDescriptor {
         MetricNameDescriptor(
-            namespace: "tollgate", metricName: "requests", unitName: "total", helpText: "Calls recorded in the ledger, by status; status=\"blocked\" are governance refusals that never reached a provider.")
+            namespace: "tollgate", metricName: "requests", unitName: "total",
+            helpText: "Calls recorded in the ledger, by status; status=\"blocked\" are governance refusals that never reached a provider.")
     }
 
     static var cost: MetricNameDescriptor {
@@ -161,7 +162,8 @@ public final class GatewayMetrics: Sendable {
 
     static var duration: MetricNameDescriptor {
         MetricNameDescriptor(
-            namespace: "tollgate", metricName: "request_duration", unitName: "seconds", helpText: "Duration of recorded calls that reached a provider (refusals are not included).")
+            namespace: "tollgate", metricName: "request_duration", unitName: "seconds",
+            helpText: "Duration of recorded calls that reached a provider (refusals are not included).")
     }
 
     static var timeToFirstToken: MetricNameDescriptor {

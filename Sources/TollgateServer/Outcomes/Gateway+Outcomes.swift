@@ -45,7 +45,9 @@ extension Gateway {
         } catch {
             throw GatewayError(
                 dialect: .openai,
-                RequestError(.invalidOutcome, "Invalid outcome: \(error.description). Nothing was recorded.", param: error.location.isEmpty ? nil : error.location),
+                RequestError(
+                    .invalidOutcome, "Invalid outcome: \(error.description). Nothing was recorded.",
+                    param: error.location.isEmpty ? nil : error.location),
                 shouldRetry: false)
         }
         var seen: [String: Outcome] = [:]

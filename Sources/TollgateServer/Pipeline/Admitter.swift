@@ -112,7 +112,9 @@ struct Admitter: Sendable {
     }
 
     /// The model a budget downgrades to, when this route can serve it and the key may call it.
-    func downgradeTarget(_ target: String, budget: String, principal: Principal, dialect: Dialect) -> Result<GatewayRuntime.ResolvedModel, GovernanceRefusal> {
+    func downgradeTarget(
+        _ target: String, budget: String, principal: Principal, dialect: Dialect
+    ) -> Result<GatewayRuntime.ResolvedModel, GovernanceRefusal> {
         guard let next = intake.models[target], intake.serves(next, dialect: dialect) else {
             return .failure(
                 GovernanceRefusal(

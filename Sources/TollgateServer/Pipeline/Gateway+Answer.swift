@@ -1,5 +1,5 @@
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import NIOCore
 import NIOHTTP1
 import TollgateCore
@@ -58,7 +58,8 @@ extension Gateway {
             throw GatewayError(
                 status: entry.httpStatus, dialect: forwarded.call.dialect,
                 RequestError(
-                    RequestError.Code(rawValue: label), "The provider's answer was cut off (\(label)); it may have billed the call, so it is not retried."),
+                    RequestError.Code(rawValue: label),
+                    "The provider's answer was cut off (\(label)); it may have billed the call, so it is not retried."),
                 requestID: forwarded.call.id, shouldRetry: false)
         }
         entry.durationMs = forwarded.call.elapsedMs

@@ -1,5 +1,5 @@
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import NIOCore
 import NIOHTTP1
 import TollgateCore
@@ -107,7 +107,8 @@ struct StreamRelay {
         let cut = cutBy != nil
         switch route.dialect {
         case .openai:
-            let body = ErrorBody.render(dialect: .openai, status: cut ? 429 : 502, message: message, code: cut ? "budget_exceeded" : "stream_interrupted")
+            let body = ErrorBody.render(
+                dialect: .openai, status: cut ? 429 : 502, message: message, code: cut ? "budget_exceeded" : "stream_interrupted")
             return (route == .responses ? "event: error\n" : "") + "data: " + body + "\n\n"
         case .anthropic:
             // 429 is `rate_limit_error`; an interrupted stream is `api_error` (502), not `overloaded_error`.

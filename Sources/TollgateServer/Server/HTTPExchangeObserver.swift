@@ -118,7 +118,9 @@ final class HTTPExchangeObserver: ChannelDuplexHandler {
     static func unsupportedTransferCoding(values: [String]) -> String? {
         let codings = values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard let last = codings.last(where: { !$0.isEmpty }), last != "chunked" else { return nil }
-        return String(last.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "-") }.prefix(40).map(Character.init))
+        return String(
+            last.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "-") }.prefix(40).map(
+                Character.init))
     }
 
     static func code(_ status: HTTPResponseStatus) -> String {

@@ -30,7 +30,9 @@ public final class UpstreamClient: Sendable {
         provider: GatewayRuntime.ResolvedProvider, eventLoopGroup: any EventLoopGroup, logger: Logger = Logger(label: "tollgate.upstream")
     ) throws {
         guard let (endpoint, basePath, query) = UpstreamConnectionPool.Endpoint.parse(baseURL: provider.baseURL) else {
-            throw ConfigurationError(issues: [.init(path: "providers.\(provider.configuration.name).base_url", message: "'\(provider.baseURL)' is not an http(s) URL")])
+            throw ConfigurationError(issues: [
+                .init(path: "providers.\(provider.configuration.name).base_url", message: "'\(provider.baseURL)' is not an http(s) URL")
+            ])
         }
         let timeouts = provider.configuration.timeouts
         self.pool = try UpstreamConnectionPool(
@@ -118,7 +120,8 @@ public final class UpstreamClient: Sendable {
                 pool.release(channel)
                 throw UpstreamError.cancelled
             }
-            let request = UpstreamRequest(head: HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: headers), body: body, exchange: exchange)
+            let request = UpstreamRequest(
+                head: HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: headers), body: body, exchange: exchange)
             channel.writeAndFlush(request).whenFailure { _ in exchange.fail(.connectionClosed) }
             return try await exchange.head()
         } onCancel: {

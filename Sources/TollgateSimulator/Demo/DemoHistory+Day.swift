@@ -1,4 +1,5 @@
 import TollgateCore
+
 extension DemoHistory {
     /// Generates the history day by day, settling governance in time order as the gateway would.
     struct DayGenerator {
@@ -128,7 +129,8 @@ extension DemoHistory {
                 block(
                     &entry, status: 403, rule: "policy:\(Rules.policy)",
                     message:
-                        "A call without a workflow is not registered; policy '\(Rules.policy)' only admits registered workflows (send x-tollgate-workflow).")
+                        "A call without a workflow is not registered; policy '\(Rules.policy)' only admits registered workflows (send x-tollgate-workflow)."
+                )
                 return entry
             }
         }

@@ -1,4 +1,5 @@
 import TollgateCore
+
 extension DemoHistory {
     /// The governance rules the history plays out; `tollgate demo` configures the same rules, so
     /// the live gateway continues what the history shows.

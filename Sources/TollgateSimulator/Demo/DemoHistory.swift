@@ -1,4 +1,5 @@
 public import TollgateCore
+
 /// A deterministic, seeded synthetic history for `tollgate demo`: 90 days of ledger entries
 /// and business outcomes for the demo's five workflows.
 ///
@@ -237,7 +238,8 @@ public enum DemoHistory {
         output += reasoning
         var status = LedgerEntry.Status.ok
         var httpStatus = 200
-        var usage = TokenUsage(inputUncached: prompt - cached - cacheWrite, cacheRead: cached, cacheWrite5m: cacheWrite, output: output, reasoning: reasoning)
+        var usage = TokenUsage(
+            inputUncached: prompt - cached - cacheWrite, cacheRead: cached, cacheWrite5m: cacheWrite, output: output, reasoning: reasoning)
         var source = LedgerEntry.UsageSource.reported
         var error: String?
         let fault = random.nextUnit()

@@ -1,5 +1,5 @@
-import TollgateCore
 import Synchronization
+import TollgateCore
 import TollgateProviders
 
 /// One request the simulator received, as listed by `GET /_sim/requests`.

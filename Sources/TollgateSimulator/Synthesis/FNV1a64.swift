@@ -1,4 +1,5 @@
 import TollgateProviders
+
 /// The 64-bit FNV-1a hash, used by the simulator to derive deterministic answers from prompts.
 ///
 /// It is stable across processes and platforms (unlike `Hasher`), so the same prompt always

@@ -1,6 +1,6 @@
-import TollgateProviders
 import Synchronization
 import TollgateCore
+import TollgateProviders
 
 /// Decides, request by request, which fault (if any) the simulator injects.
 ///

@@ -1,4 +1,5 @@
 import TollgateProviders
+
 /// A failure the provider simulator can inject instead of (or in the middle of) a normal answer.
 ///
 /// Chosen per request by the `x-sim-fault` header, by a `[[sim:fault=KIND]]` prompt directive, or at

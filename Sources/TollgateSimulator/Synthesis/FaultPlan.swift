@@ -1,4 +1,5 @@
 import TollgateProviders
+
 /// Rate-based fault injection from configuration: a probability per ``FaultKind``, drawn from a seeded
 /// generator so a run with the same seed and request order injects the same faults.
 ///

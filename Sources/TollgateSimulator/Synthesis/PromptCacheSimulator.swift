@@ -1,6 +1,6 @@
-import TollgateProviders
 import Synchronization
 public import TollgateCore
+import TollgateProviders
 
 /// Simulates provider prompt caching: remembers the prefixes it has seen and reports cache reads
 /// and writes the way OpenAI and Anthropic do.

@@ -1,5 +1,5 @@
-import TollgateProviders
 import TollgateCore
+import TollgateProviders
 
 /// The deterministic answer to a ``SimulatedPrompt``: text of `n` output tokens of exactly four UTF-8
 /// bytes each, or a tool call whose JSON arguments are counted by the same rule.

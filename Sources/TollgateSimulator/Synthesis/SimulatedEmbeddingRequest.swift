@@ -1,5 +1,5 @@
-import TollgateProviders
 import TollgateCore
+import TollgateProviders
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

@@ -1,4 +1,5 @@
 import TollgateProviders
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

@@ -1,4 +1,5 @@
 import TollgateProviders
+
 extension SimulatedPrompt {
     /// Parses an OpenAI Responses API request body (`POST /v1/responses`).
     ///

@@ -1,5 +1,5 @@
-public import TollgateProviders
 import TollgateCore
+public import TollgateProviders
 
 /// A chat request (OpenAI Chat Completions or Anthropic Messages) reduced to what the simulator
 /// needs: the prompt's token count and hash, its cache breakpoints, and the answer's shape.

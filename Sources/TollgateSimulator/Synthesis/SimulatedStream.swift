@@ -1,4 +1,5 @@
 import TollgateProviders
+
 /// A simulated server-sent-event stream, split where the server inserts latency and faults.
 ///
 /// Every element is one complete event, framing included (`data: ...\n\n`, or `event: ...\ndata: ...\n\n`),

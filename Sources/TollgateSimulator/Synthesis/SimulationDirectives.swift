@@ -1,4 +1,5 @@
 import TollgateProviders
+
 /// Instructions embedded in a prompt as `[[sim:key=value,...]]`, so a test can steer one request
 /// through any client without custom headers.
 ///

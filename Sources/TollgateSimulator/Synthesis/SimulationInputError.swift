@@ -1,4 +1,5 @@
 import TollgateProviders
+
 /// A request the simulator refuses as malformed; the server answers it with HTTP 400 in the route's dialect.
 public struct SimulationInputError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong, phrased for the client.

@@ -1,4 +1,5 @@
 import TollgateProviders
+
 /// How the simulator lays out the JSON it writes, so a test can check that a gateway meters any valid JSON.
 ///
 /// The renderers always produce compact JSON; ``apply(to:)`` turns one response body or one server-sent

@@ -1,5 +1,5 @@
-import TollgateProviders
 public import TollgateCore
+import TollgateProviders
 
 extension SimulationRenderer {
     /// An Anthropic `usage` object as in a `Message` (and `message_start`).

@@ -1,5 +1,6 @@
-public import TollgateProviders
 import TollgateCore
+public import TollgateProviders
+
 extension SimulationRenderer {
     /// The models the simulator lists on `GET /v1/models` for OpenAI clients (it answers any model name).
     public static let openAIModels: [String] = [

@@ -1,5 +1,5 @@
-import TollgateProviders
 public import TollgateCore
+import TollgateProviders
 
 /// Renders simulated answers as the exact JSON and SSE text the real providers send.
 ///

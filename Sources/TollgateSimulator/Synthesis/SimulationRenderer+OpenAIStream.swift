@@ -1,5 +1,5 @@
-import TollgateProviders
 public import TollgateCore
+import TollgateProviders
 
 extension SimulationRenderer {
     /// A `chat.completion.chunk` stream framed exactly like OpenAI's.

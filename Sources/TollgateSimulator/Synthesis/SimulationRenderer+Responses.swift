@@ -1,5 +1,5 @@
-import TollgateProviders
 public import TollgateCore
+import TollgateProviders
 
 /// What the Responses API echoes back besides the answer: the ids and the request's settings.
 public struct SimulatedResponseHeader: Sendable, Hashable {

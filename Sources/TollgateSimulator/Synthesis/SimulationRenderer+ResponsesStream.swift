@@ -1,5 +1,5 @@
-import TollgateProviders
 public import TollgateCore
+import TollgateProviders
 
 extension SimulationRenderer {
     /// A Responses API event stream framed like OpenAI's: every event has its `event:` line and a `data:`

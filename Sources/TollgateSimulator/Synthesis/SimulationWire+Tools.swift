@@ -1,4 +1,5 @@
 import TollgateProviders
+
 extension SimulationWire {
     /// An offered tool; only its name is read.
     ///

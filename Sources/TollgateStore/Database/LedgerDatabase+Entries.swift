@@ -92,8 +92,10 @@ extension LedgerDatabase: EntryStore, LedgerReader {
 
     public func latestEntries(limit: Int) async throws -> [LedgerEntry] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM (SELECT rowid AS r, * FROM ledgerEntry ORDER BY rowid DESC LIMIT ?) ORDER BY r", arguments: [limit])
-                .map(Self.entry)
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM (SELECT rowid AS r, * FROM ledgerEntry ORDER BY rowid DESC LIMIT ?) ORDER BY r", arguments: [limit]
+            )
+            .map(Self.entry)
         }
     }
 

@@ -37,7 +37,8 @@ public struct LedgerDatabase: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch let error as DatabaseError {
-            let reason = FileManager.default.isWritableFile(atPath: directory) || readOnly
+            let reason =
+                FileManager.default.isWritableFile(atPath: directory) || readOnly
                 ? "SQLite: \(error.message ?? error.resultCode.description)"
                 : "the directory \(directory) is not writable"
             throw LedgerOpenError(path: path, reason: reason)

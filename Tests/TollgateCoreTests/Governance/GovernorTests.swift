@@ -36,7 +36,8 @@ import Testing
 
     @Test func dayBudgetResetsAtLocalMidnightInItsTimeZone() throws {
         let config = GovernanceConfiguration(
-            timeZone: "Europe/Berlin", budgets: [BudgetRule(name: "daily", scope: GovernanceScope([.team: .each]), period: "day", limitUSD: "0.00001")])
+            timeZone: "Europe/Berlin",
+            budgets: [BudgetRule(name: "daily", scope: GovernanceScope([.team: .each]), period: "day", limitUSD: "0.00001")])
         let governor = Governor(rules: try Self.rules(config), catalog: Self.catalog)
         // Each call may cost up to 3,000 nano (1 input + 1 output token); each really costs 4,000.
         for _ in 0..<2 {

@@ -20,9 +20,11 @@ import TollgateCore
     }
 
     @Test func redactsStringValuesAndLeavesTheRestByteIdentical() throws {
-        let body = #"{"model":"gpt-4o","max_tokens":1024,"temperature":0.7,"messages":[{"role":"user","content":"Reach me at jane.roe@example.com or 415-555-2671"}],"stream":true,"stop":null}"#
+        let body =
+            #"{"model":"gpt-4o","max_tokens":1024,"temperature":0.7,"messages":[{"role":"user","content":"Reach me at jane.roe@example.com or 415-555-2671"}],"stream":true,"stop":null}"#
         let result = try #require(redactor.redactJSON(bytes(body)))
-        let expected = #"{"model":"gpt-4o","max_tokens":1024,"temperature":0.7,"messages":[{"role":"user","content":"Reach me at [REDACTED_EMAIL] or [REDACTED_PHONE]"}],"stream":true,"stop":null}"#
+        let expected =
+            #"{"model":"gpt-4o","max_tokens":1024,"temperature":0.7,"messages":[{"role":"user","content":"Reach me at [REDACTED_EMAIL] or [REDACTED_PHONE]"}],"stream":true,"stop":null}"#
         #expect(String(decoding: result.body, as: UTF8.self) == expected)
         #expect(result.counts == ["email": 1, "phone": 1])
         #expect(try content(result.body) == "Reach me at [REDACTED_EMAIL] or [REDACTED_PHONE]")
@@ -120,7 +122,8 @@ import TollgateCore
     @Test func validJSONShapesAreAccepted() throws {
         let body = #" { "a" : [ -1.5e+3 , 0 , true , false , null , { } , [ ] , "x@example.com" ] } "#
         let result = try #require(redactor.redactJSON(bytes(body)))
-        #expect(String(decoding: result.body, as: UTF8.self) == #" { "a" : [ -1.5e+3 , 0 , true , false , null , { } , [ ] , "[REDACTED_EMAIL]" ] } "#)
+        #expect(
+            String(decoding: result.body, as: UTF8.self) == #" { "a" : [ -1.5e+3 , 0 , true , false , null , { } , [ ] , "[REDACTED_EMAIL]" ] } "#)
         let top = try #require(redactor.redactJSON(bytes(#""x@example.com""#)))
         #expect(String(decoding: top.body, as: UTF8.self) == #""[REDACTED_EMAIL]""#)
     }

@@ -190,7 +190,9 @@ import TollgateCore
             try PIIRedactor.Pattern(name: "ticket", regex: #"\bTCK[0-9]+\b"#),
         ])
         let result = redactor.redact("EMP-123456 filed TCK42 and TCK7 from bob@example.com; résumé EMP-654321")
-        #expect(result.text == "[REDACTED_EMPLOYEE_ID] filed [REDACTED_TICKET] and [REDACTED_TICKET] from [REDACTED_EMAIL]; résumé [REDACTED_EMPLOYEE_ID]")
+        #expect(
+            result.text == "[REDACTED_EMPLOYEE_ID] filed [REDACTED_TICKET] and [REDACTED_TICKET] from [REDACTED_EMAIL]; résumé [REDACTED_EMPLOYEE_ID]"
+        )
         #expect(result.counts == ["employee_id": 2, "ticket": 2, "email": 1])
     }
 

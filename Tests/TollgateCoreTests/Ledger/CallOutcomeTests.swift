@@ -30,7 +30,9 @@ import Testing
         let garbled = CallOutcome.answered(status: 200, .init(usage: nil, generatedTextBytes: 8, readable: false)).entryResult(Self.bounds)
         #expect(garbled.errorMessage == "the provider's answer was not valid JSON")
         let embeddings = CallOutcome.Bounds(estimatedInputTokens: 10, hasOutput: false)
-        #expect(CallOutcome.answered(status: 200, .init(usage: nil, generatedTextBytes: 400)).entryResult(embeddings).usage == TokenUsage(inputUncached: 10))
+        #expect(
+            CallOutcome.answered(status: 200, .init(usage: nil, generatedTextBytes: 400)).entryResult(embeddings).usage
+                == TokenUsage(inputUncached: 10))
     }
 
     @Test func countingTokensIsNeverBilled() {
@@ -60,7 +62,9 @@ import Testing
         #expect(cut.status == .cancelled && cut.governanceNote == "stream cut by budget:b" && cut.httpStatus == 499)
         #expect(cut.errorMessage == "the stream was ended by Tollgate: budget:b cannot cover more output")
         #expect(end { $0.clientGone = true }.errorMessage == "the client went away mid-stream")
-        #expect(end { $0.providerError = "overloaded" } == .init(status: .upstreamError, httpStatus: 200, usage: Self.reported, usageSource: .reported, errorMessage: "overloaded"))
+        #expect(
+            end { $0.providerError = "overloaded" }
+                == .init(status: .upstreamError, httpStatus: 200, usage: Self.reported, usageSource: .reported, errorMessage: "overloaded"))
         #expect(end { $0.readError = "read_timeout" }.errorMessage == "the provider stream ended early (read_timeout)")
         let unfinished = end {
             $0.completed = false

@@ -46,9 +46,10 @@ import TollgateCore
             GroupedSpend(keys: ["triage"], measures: SpendMeasures(calls: 2_004, costNanoUSD: 150 * Self.usd)),
         ]
         let s = try ChargebackStatement.make(line: line, byWorkflow: byWorkflow, period: try ReportPeriod.parse("2026-10"), rule: c.rule)
-        #expect(s.items.map(\.description) == [
-            "workflow refunds", "workflow triage", "shared and unattributed allocation (proportional)", "rate card surcharge (tier premium)",
-        ])
+        #expect(
+            s.items.map(\.description) == [
+                "workflow refunds", "workflow triage", "shared and unattributed allocation (proportional)", "rate card surcharge (tier premium)",
+            ])
         #expect(s.items.map { Money.format(nanoUSD: $0.amountNanoUSD) } == ["450", "150", "60", "49.5"])
         #expect(s.items.map(\.calls) == [9_120, 2_004, 0, 0])
         #expect(Money.format(nanoUSD: s.chargedNanoUSD) == "709.5")

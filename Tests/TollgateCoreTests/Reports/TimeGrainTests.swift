@@ -38,7 +38,10 @@ import TollgateCore
         for (a, b) in zip(weeks, weeks.dropFirst()) { #expect(a.endDay == b.startDay) }
         let days = TimeGrain.day.buckets(fromDay: Self.day("2026-11-01"), toDay: Self.day("2026-12-01"))
         #expect(days.count == 30)
-        #expect(TimeGrain.month.buckets(fromDay: Self.day("2026-10-15"), toDay: Self.day("2027-01-02")).map(\.label) == ["2026-10", "2026-11", "2026-12", "2027-01"])
+        #expect(
+            TimeGrain.month.buckets(fromDay: Self.day("2026-10-15"), toDay: Self.day("2027-01-02")).map(\.label) == [
+                "2026-10", "2026-11", "2026-12", "2027-01",
+            ])
     }
 
     @Test func anEmptyWindowNamesTheDatesTheLedgerCovers() {
@@ -49,6 +52,8 @@ import TollgateCore
         #expect(
             LedgerCoverage.emptyWindow(startMs: start, endMs: end, firstMs: first, lastMs: last)
                 == "no calls between 2026-12-01 and 2026-12-31; the ledger covers 2026-08-14 to 2026-11-30")
-        #expect(LedgerCoverage.emptyWindow(startMs: start, endMs: end, firstMs: nil, lastMs: nil) == "no calls between 2026-12-01 and 2026-12-31; the ledger is empty")
+        #expect(
+            LedgerCoverage.emptyWindow(startMs: start, endMs: end, firstMs: nil, lastMs: nil)
+                == "no calls between 2026-12-01 and 2026-12-31; the ledger is empty")
     }
 }

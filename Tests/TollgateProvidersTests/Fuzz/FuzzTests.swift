@@ -26,7 +26,9 @@ import TollgateProviders
                 #expect((try? JSONDocument(parsing: body)) != nil, "the \(route) probe accepted invalid JSON: \(Self.show(body))")
                 #expect(probe.estimatedInputTokens >= 0)
                 if let maxTokens = probe.maxTokens { #expect((1...Int(Int32.max)).contains(maxTokens)) }
-                #expect(RequestRewrite.rewritten(body, route: route, probe: probe, upstreamModel: probe.model) == nil || (route == .chatCompletions && probe.stream))
+                #expect(
+                    RequestRewrite.rewritten(body, route: route, probe: probe, upstreamModel: probe.model) == nil
+                        || (route == .chatCompletions && probe.stream))
                 guard let rewritten = RequestRewrite.rewritten(body, route: route, probe: probe, upstreamModel: "fuzz-upstream", maxTokens: 7)
                 else {
                     Issue.record("no rewrite for a new model on \(route): \(Self.show(body))")

@@ -22,7 +22,8 @@ import TollgateTestKit
         try await GatewayHarness.run(extraConfiguration: Self.config) { h in
             let created = try await h.gateway.send(
                 .post, "/admin/v1/keys",
-                json: #"{"name":"research-bot","org":"acme","team":"sales","app":"researcher","environment":"prod","workflow":"sales-research","allowed_models":["gpt-4o-mini"]}"#,
+                json:
+                    #"{"name":"research-bot","org":"acme","team":"sales","app":"researcher","environment":"prod","workflow":"sales-research","allowed_models":["gpt-4o-mini"]}"#,
                 headers: [("x-tollgate-actor", "alice")], authorization: Self.admin)
             #expect(created.status == 201)
             let object = try created.object()
@@ -39,7 +40,8 @@ import TollgateTestKit
             #expect(entry.attribution.keyID == "research-bot" && entry.attribution.team == "sales" && entry.attribution.workflow == "sales-research")
             // Its model allowlist holds.
             let denied = try await h.gateway.send(
-                .post, "/v1/chat/completions", json: Self.chat.replacingOccurrences(of: "gpt-4o-mini", with: "gpt-4o"), authorization: "Bearer \(secret)")
+                .post, "/v1/chat/completions", json: Self.chat.replacingOccurrences(of: "gpt-4o-mini", with: "gpt-4o"),
+                authorization: "Bearer \(secret)")
             #expect(denied.status == 403)
             #expect(try Self.error(denied)["code"] as? String == "model_not_allowed")
 
@@ -79,9 +81,11 @@ import TollgateTestKit
 
     @Test func expiredKeysAreRefusedAndExpiryMustBeInTheFuture() async throws {
         try await GatewayHarness.run(extraConfiguration: Self.config) { h in
-            let past = try await h.gateway.send(.post, "/admin/v1/keys", json: #"{"name":"old","expires_at":"2020-01-01"}"#, authorization: Self.admin)
+            let past = try await h.gateway.send(
+                .post, "/admin/v1/keys", json: #"{"name":"old","expires_at":"2020-01-01"}"#, authorization: Self.admin)
             #expect(past.status == 400 && past.body.contains("expires_at must be in the future"))
-            let created = try await h.gateway.send(.post, "/admin/v1/keys", json: #"{"name":"temp","expires_at":"2099-01-01"}"#, authorization: Self.admin)
+            let created = try await h.gateway.send(
+                .post, "/admin/v1/keys", json: #"{"name":"temp","expires_at":"2099-01-01"}"#, authorization: Self.admin)
             let secret = try #require(try created.object()["secret"] as? String)
             #expect(try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat, authorization: "Bearer \(secret)").status == 200)
             // Move its expiry into the past behind the API's back, as time would.
@@ -157,16 +161,19 @@ import TollgateTestKit
         var logger = Logger(label: "webhook")
         logger.logLevel = .warning
         try await SimulatorHarness.serving(logger: logger) { onPort in
-            Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: { await onPort($0.localAddress?.port ?? 0) }, logger: logger)
+            Application(
+                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { await onPort($0.localAddress?.port ?? 0) }, logger: logger)
         } body: { hookPort in
             // Each call costs 170,000 nano-USD (5 input + 6 output tokens at $10/$20 per 1M) more or less; the limit is 1,000,000.
-            let config = Self.config + roundPrices + """
+            let config =
+                Self.config + roundPrices + """
 
-                governance:
-                  alerts: {webhook: "http://127.0.0.1:\(hookPort)/hook"}
-                  budgets:
-                    - {name: alerts-demo, scope: {team: support}, period: month, limit_usd: "0.001", thresholds: [25, 50], mode: estimate}
-                """
+                    governance:
+                      alerts: {webhook: "http://127.0.0.1:\(hookPort)/hook"}
+                      budgets:
+                        - {name: alerts-demo, scope: {team: support}, period: month, limit_usd: "0.001", thresholds: [25, 50], mode: estimate}
+                    """
             try await GatewayHarness.run(extraConfiguration: config) { h in
                 let body = #"{"model":"gpt-4o","max_tokens":6,"messages":[{"role":"user","content":"Alert [[sim:tokens=6]]"}]}"#
                 for _ in 0..<4 { #expect(try await h.gateway.send(.post, "/v1/chat/completions", json: body).status == 200) }
@@ -187,23 +194,25 @@ import TollgateTestKit
         try await GatewayHarness.run(extraConfiguration: Self.config) { h in
             #expect(try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat).status == 200)
             let original = try String(contentsOfFile: h.configurationPath, encoding: .utf8)
-            let blocking = original + """
+            let blocking =
+                original + """
 
-                governance:
-                  policies:
-                    - {name: no-mini, allow_models: [gpt-4o]}
-                """
+                    governance:
+                      policies:
+                        - {name: no-mini, allow_models: [gpt-4o]}
+                    """
             try blocking.write(toFile: h.configurationPath, atomically: true, encoding: .utf8)
             let reloaded = try await h.gateway.send(.post, "/admin/v1/reload", authorization: Self.admin)
             #expect(reloaded.status == 200 && reloaded.body.contains("1 policies"))
             #expect(try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat).status == 403)
 
-            let broken = original + """
+            let broken =
+                original + """
 
-                governance:
-                  budgets:
-                    - {name: oops, limit_usd: "-5", period: fortnight, scope: {galaxy: far}}
-                """
+                    governance:
+                      budgets:
+                        - {name: oops, limit_usd: "-5", period: fortnight, scope: {galaxy: far}}
+                    """
             try broken.write(toFile: h.configurationPath, atomically: true, encoding: .utf8)
             let rejected = try await h.gateway.send(.post, "/admin/v1/reload", authorization: Self.admin)
             #expect(rejected.status == 400)

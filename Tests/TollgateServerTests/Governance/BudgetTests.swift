@@ -18,12 +18,13 @@ import TollgateTestKit
     @Test func strictBudgetNeverOvershootsUnderTwoHundredSimultaneousCalls() async throws {
         // A call costs about 280,000 nano-USD; the limit fits about 50 of them.
         let limit: Int64 = 14_000_000
-        let config = roundPrices + """
+        let config =
+            roundPrices + """
 
-            governance:
-              budgets:
-                - {name: support-month, scope: {team: support}, period: month, limit_usd: "0.014", mode: strict}
-            """
+                governance:
+                  budgets:
+                    - {name: support-month, scope: {team: support}, period: month, limit_usd: "0.014", mode: strict}
+                """
         try await GatewayHarness.run(extraConfiguration: config) { h in
             let results = try await Burst.send(port: h.gateway.port, count: 200, body: { Self.chat($0) })
             let ok = results.filter { $0.status == 200 }
@@ -60,12 +61,13 @@ import TollgateTestKit
 
     @Test func estimateBudgetAdmitsMoreAndReportsItsOvershootTruthfully() async throws {
         let limit: Int64 = 14_000_000
-        let config = roundPrices + """
+        let config =
+            roundPrices + """
 
-            governance:
-              budgets:
-                - {name: support-month, scope: {team: support}, period: month, limit_usd: "0.014", mode: estimate}
-            """
+                governance:
+                  budgets:
+                    - {name: support-month, scope: {team: support}, period: month, limit_usd: "0.014", mode: estimate}
+                """
         try await GatewayHarness.run(extraConfiguration: config) { h in
             let results = try await Burst.send(port: h.gateway.port, count: 200, body: { Self.chat($0) })
             let ok = results.filter { $0.status == 200 }.count
@@ -85,12 +87,13 @@ import TollgateTestKit
     @Test func streamThatWouldCrossTheLimitIsEndedCleanlyAndRecorded() async throws {
         // The estimate (256 output tokens) fits; the full 400-token answer does not.
         let limit: Int64 = 7_000_000
-        let config = roundPrices + """
+        let config =
+            roundPrices + """
 
-            governance:
-              budgets:
-                - {name: stream-cap, scope: {workflow: support-copilot}, period: day, limit_usd: "0.007", mode: estimate}
-            """
+                governance:
+                  budgets:
+                    - {name: stream-cap, scope: {workflow: support-copilot}, period: day, limit_usd: "0.007", mode: estimate}
+                """
         try await GatewayHarness.run(extraConfiguration: config) { h in
             let response = try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat(1, tokens: 400, maxTokens: 1_000, stream: true))
             #expect(response.status == 200)
@@ -110,12 +113,13 @@ import TollgateTestKit
     @Test func concurrentStreamsAreCutAtTheLimitAndNothingIsDoubleCounted() async throws {
         // Twenty simultaneous 400-token streams; the budget covers about three of them in full.
         let limit: Int64 = 25_000_000
-        let config = roundPrices + """
+        let config =
+            roundPrices + """
 
-            governance:
-              budgets:
-                - {name: stream-pool, scope: {team: support}, period: day, limit_usd: "0.025", mode: estimate}
-            """
+                governance:
+                  budgets:
+                    - {name: stream-pool, scope: {team: support}, period: day, limit_usd: "0.025", mode: estimate}
+                """
         try await GatewayHarness.run(extraConfiguration: config) { h in
             let results = try await Burst.send(
                 port: h.gateway.port, count: 20, body: { Self.chat($0, tokens: 400, maxTokens: 1_000, stream: true) })
@@ -180,13 +184,14 @@ import TollgateTestKit
     }
 
     @Test func tagBudgetsCountOnlyTheirTagValueAndSurviveARestart() async throws {
-        let config = roundPrices + """
+        let config =
+            roundPrices + """
 
-            governance:
-              budgets:
-                - {name: search-feature, scope: {tags: {feature: search}}, period: month, limit_usd: "0.003"}
-                - {name: per-experiment, scope: {tags: {experiment: "*"}}, period: month, limit_usd: "100"}
-            """
+                governance:
+                  budgets:
+                    - {name: search-feature, scope: {tags: {feature: search}}, period: month, limit_usd: "0.003"}
+                    - {name: per-experiment, scope: {tags: {experiment: "*"}}, period: month, limit_usd: "100"}
+                """
         let ledger = try GatewayHarness.freshLedgerPath()
         let tagged = [("x-tollgate-tags", "feature=search, experiment=b")]
         let spent = try await GatewayHarness.run(extraConfiguration: config, ledgerPath: ledger) { h in
@@ -195,7 +200,9 @@ import TollgateTestKit
             let entry = try await h.entry(first.headers["x-tollgate-request-id"])
             #expect(entry.attribution.tags == ["feature": "search", "experiment": "b"])
             // Untagged calls and other features are not under the search budget.
-            #expect(try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat(2), headers: [("x-tollgate-tags", "feature=chat")]).status == 200)
+            #expect(
+                try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat(2), headers: [("x-tollgate-tags", "feature=chat")]).status
+                    == 200)
             var refused = false
             for i in 0..<10 where !refused {
                 refused = try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat(3 + i), headers: tagged).status == 429
@@ -234,12 +241,13 @@ import TollgateTestKit
     }
 
     @Test func budgetsSurviveARestartAndReservationsAreReleased() async throws {
-        let config = roundPrices + """
+        let config =
+            roundPrices + """
 
-            governance:
-              budgets:
-                - {name: support-month, scope: {team: support}, period: month, limit_usd: "100"}
-            """
+                governance:
+                  budgets:
+                    - {name: support-month, scope: {team: support}, period: month, limit_usd: "100"}
+                """
         let ledger = try GatewayHarness.freshLedgerPath()
         let spentBefore = try await GatewayHarness.run(extraConfiguration: config, ledgerPath: ledger) { h in
             for i in 0..<5 { #expect(try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat(i)).status == 200) }

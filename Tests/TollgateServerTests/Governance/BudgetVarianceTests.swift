@@ -25,13 +25,13 @@ import TollgateStore
         ])
         let config = URL(fileURLWithPath: ledgerPath).deletingLastPathComponent().appendingPathComponent("kpi.yaml").path
         try """
-            providers: [{name: p, kind: openai, base_url: "http://127.0.0.1:9/v1"}]
-            models: [{name: m, provider: p}]
-            governance:
-              budgets:
-                - {name: teams, scope: {team: "*"}, period: month, limit_usd: "1"}
-                - {name: daily, period: day, limit_usd: "5"}
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        providers: [{name: p, kind: openai, base_url: "http://127.0.0.1:9/v1"}]
+        models: [{name: m, provider: p}]
+        governance:
+          budgets:
+            - {name: teams, scope: {team: "*"}, period: month, limit_usd: "1"}
+            - {name: daily, period: day, limit_usd: "5"}
+        """.write(toFile: config, atomically: true, encoding: .utf8)
         let governance = try loadRuntime(config).configuration.governance
         let period = try ReportPeriod.parse("2026-10")
         let variance = try #require(try await database.budgetVariance(governance: governance, period: period))

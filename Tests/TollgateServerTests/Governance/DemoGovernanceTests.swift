@@ -4,8 +4,8 @@ import Testing
 import TollgateCore
 import TollgateServer
 import TollgateSimulator
-import TollgateTestKit
 import TollgateStore
+import TollgateTestKit
 
 @testable import TollgateCLI
 

@@ -109,12 +109,13 @@ import TollgateTestKit
 
     @Test func agentCostLimitNeverOvershoots() async throws {
         // A call costs about 280,000 nano-USD and may cost up to about 1.3M (strict bound); the trace may spend 2M.
-        let config = roundPrices + """
+        let config =
+            roundPrices + """
 
-            governance:
-              agent_limits:
-                - {name: task-cost, max_cost_usd: "0.002"}
-            """
+                governance:
+                  agent_limits:
+                    - {name: task-cost, max_cost_usd: "0.002"}
+                """
         try await GatewayHarness.run(extraConfiguration: config) { h in
             let body = #"{"model":"gpt-4o","max_tokens":10,"messages":[{"role":"user","content":"Agent step [[sim:tokens=10]]"}]}"#
             var served = 0

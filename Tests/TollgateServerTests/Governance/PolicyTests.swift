@@ -31,7 +31,8 @@ import TollgateTestKit
             #expect((error["message"] as? String)?.contains("prod-models") == true)
             #expect(refused.headers["x-should-retry"] == "false")
             // The legal key is not in prod: the policy does not apply to it.
-            let legal = try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat(model: "gpt-4o"), authorization: "Bearer sk-locked-key")
+            let legal = try await h.gateway.send(
+                .post, "/v1/chat/completions", json: Self.chat(model: "gpt-4o"), authorization: "Bearer sk-locked-key")
             #expect(legal.status == 200)
         }
     }
@@ -79,7 +80,9 @@ import TollgateTestKit
             let stopped = try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat(), authorization: "Bearer sk-locked-key")
             #expect(stopped.status == 503)
             let message = try #require((try stopped.object()["error"] as? [String: Any])?["message"] as? String)
-            #expect(message.contains("workflow 'contract-extraction'") && message.contains("alice@acme.test") && message.contains("runaway extraction loop"))
+            #expect(
+                message.contains("workflow 'contract-extraction'") && message.contains("alice@acme.test")
+                    && message.contains("runaway extraction loop"))
             #expect(try await h.gateway.send(.post, "/v1/chat/completions", json: Self.chat()).status == 200)
         }
     }
@@ -135,7 +138,8 @@ import TollgateTestKit
                     patterns: [{name: employee_id, regex: "EMP-[0-9]{6}"}]
             """
         try await GatewayHarness.run(extraConfiguration: config) { h in
-            let content = "Customer jane.doe@example.com paid with 4111 1111 1111 1111, IBAN DE89 3704 0044 0532 0130 00, SSN 123-45-6789, agent EMP-123456. Order 4111111111111112 [[sim:tokens=5]]"
+            let content =
+                "Customer jane.doe@example.com paid with 4111 1111 1111 1111, IBAN DE89 3704 0044 0532 0130 00, SSN 123-45-6789, agent EMP-123456. Order 4111111111111112 [[sim:tokens=5]]"
             let response = try await h.gateway.send(
                 .post, "/v1/chat/completions", json: Self.chat(content: content), headers: [("x-sim-record-body", "1")])
             #expect(response.status == 200)

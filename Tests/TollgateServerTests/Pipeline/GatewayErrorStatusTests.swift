@@ -28,7 +28,8 @@ import TollgateProviders
     }
 
     @Test func aProviderFailureKeepsTheStatusItsEntryRecords() {
-        let error = GatewayError(status: 504, dialect: .openai, RequestError(RequestError.Code(rawValue: "first_byte_timeout"), "m"), shouldRetry: false)
+        let error = GatewayError(
+            status: 504, dialect: .openai, RequestError(RequestError.Code(rawValue: "first_byte_timeout"), "m"), shouldRetry: false)
         #expect(error.response().status.code == 504)
         #expect(error.response().headers[.shouldRetry] == "false")
     }

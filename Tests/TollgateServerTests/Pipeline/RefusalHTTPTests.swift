@@ -1,8 +1,8 @@
 import HTTPTypes
 import Hummingbird
 import Testing
-import TollgateProviders
 import TollgateCore
+import TollgateProviders
 
 @testable import TollgateServer
 
@@ -18,19 +18,29 @@ import TollgateCore
 
     @Test func aBudgetRefusalNamesTheBudgetItsLimitAndItsSpend() {
         let refusal = GovernanceRefusal(
-            code: .budgetExceeded, message: "m", retryAfterSeconds: 30, detail: .budget(name: "team-month", limitNanoUSD: 5_000_000_000, spentNanoUSD: 4_999_000_000),
+            code: .budgetExceeded, message: "m", retryAfterSeconds: 30,
+            detail: .budget(name: "team-month", limitNanoUSD: 5_000_000_000, spentNanoUSD: 4_999_000_000),
             rule: "budget:team-month")
-        #expect(refusal.httpHeaders == ["x-tollgate-budget": "team-month", "x-tollgate-budget-limit-usd": Money.format(nanoUSD: 5_000_000_000), "x-tollgate-budget-spent-usd": Money.format(nanoUSD: 4_999_000_000)])
+        #expect(
+            refusal.httpHeaders == [
+                "x-tollgate-budget": "team-month", "x-tollgate-budget-limit-usd": Money.format(nanoUSD: 5_000_000_000),
+                "x-tollgate-budget-spent-usd": Money.format(nanoUSD: 4_999_000_000),
+            ])
         let error = GatewayError(refusal, dialect: .openai, requestID: "tg_9")
         #expect(error.status == .tooManyRequests && error.error.code.rawValue == "budget_exceeded" && error.retryAfter == 30 && error.shouldRetry)
-        let later = GatewayError(GovernanceRefusal(code: .budgetExceeded, message: "m", retryAfterSeconds: 3_600, rule: "r"), dialect: .openai, requestID: "x")
+        let later = GatewayError(
+            GovernanceRefusal(code: .budgetExceeded, message: "m", retryAfterSeconds: 3_600, rule: "r"), dialect: .openai, requestID: "x")
         #expect(!later.shouldRetry)
     }
 
     @Test func anAgentRefusalCarriesTheTraceTotals() {
         let refusal = GovernanceRefusal(
-            code: .agentLimitExceeded, message: "m", detail: .trace(TraceTotals(calls: 7, tokens: 1_200, costNanoUSD: 12_500_000, firstMs: 0)), rule: "r")
-        #expect(refusal.httpHeaders == ["x-tollgate-trace-calls": "7", "x-tollgate-trace-tokens": "1200", "x-tollgate-trace-cost-usd": Money.format(nanoUSD: 12_500_000)])
+            code: .agentLimitExceeded, message: "m", detail: .trace(TraceTotals(calls: 7, tokens: 1_200, costNanoUSD: 12_500_000, firstMs: 0)),
+            rule: "r")
+        #expect(
+            refusal.httpHeaders == [
+                "x-tollgate-trace-calls": "7", "x-tollgate-trace-tokens": "1200", "x-tollgate-trace-cost-usd": Money.format(nanoUSD: 12_500_000),
+            ])
     }
 
     @Test func rateLimitsReadAsOpenAIHeaders() {

@@ -68,7 +68,8 @@ import Testing
 
     @Test func aKillSwitchIsSetListedAndCleared() async throws {
         try await RouterHarness.run { client in
-            let bad = try await client.send(.put, "/admin/v1/kill-switches", json: #"{"model":"gpt-4o","workflow":"w","reason":"r"}"#, headers: Self.admin)
+            let bad = try await client.send(
+                .put, "/admin/v1/kill-switches", json: #"{"model":"gpt-4o","workflow":"w","reason":"r"}"#, headers: Self.admin)
             #expect(bad.status == .badRequest && bad.text.contains("exactly one"))
             let set = try await client.send(.put, "/admin/v1/kill-switches", json: #"{"model":"gpt-4o","reason":"incident 7"}"#, headers: Self.admin)
             #expect(set.status == .ok || set.status == .created)

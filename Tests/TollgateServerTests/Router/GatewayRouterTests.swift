@@ -90,7 +90,9 @@ import Testing
             let get = try await client.send(.get, "/v1/chat/completions", headers: bearer)
             // As OpenAI answers a wrong method: 404 for the URL, naming what is served instead.
             #expect(try get.status == .notFound && (get.error()["code"] as? String) == "unknown_url")
-            #expect(try (get.error()["message"] as? String)?.contains("does not serve GET /v1/chat/completions. It serves POST /v1/chat/completions") == true)
+            #expect(
+                try (get.error()["message"] as? String)?.contains("does not serve GET /v1/chat/completions. It serves POST /v1/chat/completions")
+                    == true)
         }
     }
 

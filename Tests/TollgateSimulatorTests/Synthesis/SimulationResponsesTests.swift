@@ -27,8 +27,10 @@ import TollgateProviders
         #expect(items.inputTokens == 1 + 2 + 1 + 2)
         #expect(items.cacheBreakpoints.map(\.tokens) == [1, 3, 4, 6])
         // The same text as a chat prompt hashes the same, so answers match across APIs.
-        #expect(string.textHash == (try SimulatedPrompt.openAIChat(
-            json: SimulationFixture.openAIChat(messages: [("system", "abcd"), ("user", "abcdefgh")]))).textHash)
+        #expect(
+            string.textHash
+                == (try SimulatedPrompt.openAIChat(
+                    json: SimulationFixture.openAIChat(messages: [("system", "abcd"), ("user", "abcdefgh")]))).textHash)
     }
 
     @Test func capStreamAndMissingFields() throws {

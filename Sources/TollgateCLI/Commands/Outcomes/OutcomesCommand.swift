@@ -72,20 +72,27 @@ struct OutcomesCommand: AsyncParsableCommand {
                             "workflow": $0.workflow, "outcome": $0.name, "status": $0.status.rawValue,
                             "occurred_at": RFC3339.formatUTC(ms: $0.occurredAtMs),
                         ]
-                    },
+                    }
                 ])
                 return
             }
             if format.csv {
                 print(CSV.line(["id", "request_id", "trace_id", "workflow", "outcome", "status", "occurred_at"]))
                 for o in outcomes {
-                    print(CSV.line([o.id, o.requestID ?? "", o.traceID ?? "", o.workflow, o.name, o.status.rawValue, RFC3339.formatUTC(ms: o.occurredAtMs)]))
+                    print(
+                        CSV.line([
+                            o.id, o.requestID ?? "", o.traceID ?? "", o.workflow, o.name, o.status.rawValue, RFC3339.formatUTC(ms: o.occurredAtMs),
+                        ]))
                 }
                 return
             }
-            var table = TextTable(columns: [("id", .left), ("request / trace", .left), ("workflow", .left), ("status", .left), ("occurred (UTC)", .left)])
+            var table = TextTable(columns: [
+                ("id", .left), ("request / trace", .left), ("workflow", .left), ("status", .left), ("occurred (UTC)", .left),
+            ])
             for o in outcomes {
-                table.rows.append([o.id, o.requestID ?? "trace " + (o.traceID ?? ""), o.workflow, o.status.rawValue, CivilDate.formatTimestamp(ms: o.occurredAtMs)])
+                table.rows.append([
+                    o.id, o.requestID ?? "trace " + (o.traceID ?? ""), o.workflow, o.status.rawValue, CivilDate.formatTimestamp(ms: o.occurredAtMs),
+                ])
             }
             print("\(outcomes.count) outcomes match no call" + (outcomes.count == limit ? " (first \(limit))" : ""))
             if !outcomes.isEmpty { print(table.render()) }

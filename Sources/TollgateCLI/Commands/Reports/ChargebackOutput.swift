@@ -49,30 +49,36 @@ struct ChargebackOutput {
 
     /// Rows: kind, team, tier, calls, refused, unpriced, direct, allocated, list, surcharge, charged (exact USD).
     func csv() -> String {
-        var out = [CSV.line([
-            "kind", "team", "tier", "calls", "refused_calls", "unpriced_calls", "cost_complete", "direct_usd", "allocated_usd", "list_usd",
-            "surcharge_usd", "charged_usd",
-        ])]
+        var out = [
+            CSV.line([
+                "kind", "team", "tier", "calls", "refused_calls", "unpriced_calls", "cost_complete", "direct_usd", "allocated_usd", "list_usd",
+                "surcharge_usd", "charged_usd",
+            ])
+        ]
         func usd(_ nano: Int64) -> String { Money.format(nanoUSD: nano) }
         for l in result.lines {
             let k = Self.knowledge(calls: l.calls, unpriced: l.unpricedCalls)
-            out.append(CSV.line([
-                "team", l.team, l.tier, "\(l.calls)", "\(l.refusedCalls)", "\(l.unpricedCalls)", "\(k.isComplete)",
-                ReportText.csvCost(l.directNanoUSD, k), usd(l.allocatedNanoUSD), usd(l.listNanoUSD), usd(l.surchargeNanoUSD), usd(l.chargedNanoUSD),
-            ]))
+            out.append(
+                CSV.line([
+                    "team", l.team, l.tier, "\(l.calls)", "\(l.refusedCalls)", "\(l.unpricedCalls)", "\(k.isComplete)",
+                    ReportText.csvCost(l.directNanoUSD, k), usd(l.allocatedNanoUSD), usd(l.listNanoUSD), usd(l.surchargeNanoUSD),
+                    usd(l.chargedNanoUSD),
+                ]))
         }
         for p in result.pool {
             let k = Self.knowledge(calls: p.calls, unpriced: p.unpricedCalls)
-            out.append(CSV.line([
-                p.kind, p.team ?? "", "", "\(p.calls)", "\(p.refusedCalls)", "\(p.unpricedCalls)", "\(k.isComplete)",
-                ReportText.csvCost(p.directNanoUSD, k), usd(-p.redistributedNanoUSD), usd(p.directNanoUSD - p.redistributedNanoUSD), "0", "0",
-            ]))
+            out.append(
+                CSV.line([
+                    p.kind, p.team ?? "", "", "\(p.calls)", "\(p.refusedCalls)", "\(p.unpricedCalls)", "\(k.isComplete)",
+                    ReportText.csvCost(p.directNanoUSD, k), usd(-p.redistributedNanoUSD), usd(p.directNanoUSD - p.redistributedNanoUSD), "0", "0",
+                ]))
         }
         let t = totals
-        out.append(CSV.line([
-            "total", "", "", "\(t.calls)", "\(t.refused)", "\(result.unpricedCalls)", "\(totalKnowledge.isComplete)", usd(result.ledgerNanoUSD),
-            usd(t.allocated), usd(result.ledgerNanoUSD), usd(t.surcharge), usd(charged),
-        ]))
+        out.append(
+            CSV.line([
+                "total", "", "", "\(t.calls)", "\(t.refused)", "\(result.unpricedCalls)", "\(totalKnowledge.isComplete)", usd(result.ledgerNanoUSD),
+                usd(t.allocated), usd(result.ledgerNanoUSD), usd(t.surcharge), usd(charged),
+            ]))
         return out.joined(separator: "\n")
     }
 

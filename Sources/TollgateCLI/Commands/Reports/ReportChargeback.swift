@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import TollgateCore
 import TollgateStore
 
@@ -51,10 +51,11 @@ extension ReportCommand {
             let period = try self.period.resolve()
             var card = try loadRateCard(file: rateCard, config: location.config)
             if !share.isEmpty {
-                card.fixedShares = Dictionary(share.map { item in
-                    let parts = item.split(separator: "=", maxSplits: 1)
-                    return (String(parts[0]), String(parts[1]))
-                }, uniquingKeysWith: { $1 })
+                card.fixedShares = Dictionary(
+                    share.map { item in
+                        let parts = item.split(separator: "=", maxSplits: 1)
+                        return (String(parts[0]), String(parts[1]))
+                    }, uniquingKeysWith: { $1 })
             }
             if let rule = rule.flatMap(AllocationRule.init(rawValue:)) { card.allocation = rule }
             do { try card.validate() } catch { throw ValidationError(error.message) }
@@ -67,8 +68,10 @@ extension ReportCommand {
             }
             for team in result.absentSharedTeams {
                 let known = (result.lines.map(\.team) + result.pool.compactMap(\.team)).sorted().joined(separator: ", ")
-                FileHandle.standardError.write(Data(
-                    "warning: rate_card.shared_teams names '\(team)', which has no calls in \(period.label) (teams with calls: \(known.isEmpty ? "none" : known))\n".utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        "warning: rate_card.shared_teams names '\(team)', which has no calls in \(period.label) (teams with calls: \(known.isEmpty ? "none" : known))\n"
+                            .utf8))
             }
             if let team = statement {
                 do {
@@ -92,7 +95,9 @@ extension ReportCommand {
                     "| Item | Calls | Amount (USD) |", "|---|---:|---:|",
                 ]
                 for item in s.items {
-                    out.append("| \(item.description.replacingOccurrences(of: "|", with: "\\|")) | \(item.calls > 0 ? Format.grouped(item.calls) : "") | \(Money.format(nanoUSD: item.amountNanoUSD)) |")
+                    out.append(
+                        "| \(item.description.replacingOccurrences(of: "|", with: "\\|")) | \(item.calls > 0 ? Format.grouped(item.calls) : "") | \(Money.format(nanoUSD: item.amountNanoUSD)) |"
+                    )
                 }
                 out.append("| **Total charged** | | **\(Money.format(nanoUSD: s.chargedNanoUSD))** |")
                 out.append("")
@@ -109,7 +114,12 @@ extension ReportCommand {
             case .json:
                 let document: [String: Any] = [
                     "team": s.team, "tier": s.tier, "period": ReportJSON.period(s.period), "rule": s.rule.rawValue,
-                    "items": s.items.map { ["description": $0.description, "calls": $0.calls, "amount_nano_usd": $0.amountNanoUSD, "amount_usd": Money.format(nanoUSD: $0.amountNanoUSD)] },
+                    "items": s.items.map {
+                        [
+                            "description": $0.description, "calls": $0.calls, "amount_nano_usd": $0.amountNanoUSD,
+                            "amount_usd": Money.format(nanoUSD: $0.amountNanoUSD),
+                        ]
+                    },
                     "list_nano_usd": s.listNanoUSD, "charged_nano_usd": s.chargedNanoUSD, "charged_usd": Money.format(nanoUSD: s.chargedNanoUSD),
                     "unpriced_calls": s.unpricedCalls,
                 ]

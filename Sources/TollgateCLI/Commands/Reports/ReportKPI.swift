@@ -23,14 +23,20 @@ extension ReportCommand {
                 try ReportJSON.print([
                     "report": "kpi", "period": ReportJSON.period(period), "previous_period": ReportJSON.period(period.previous),
                     "kpis": results.map {
-                        ["key": $0.key, "name": $0.name, "value": $0.value, "numeric": ReportJSON.optional(ReportText.fixed($0.numeric, digits: 9)), "target": $0.target, "status": $0.status.rawValue]
+                        [
+                            "key": $0.key, "name": $0.name, "value": $0.value,
+                            "numeric": ReportJSON.optional(ReportText.fixed($0.numeric, digits: 9)), "target": $0.target,
+                            "status": $0.status.rawValue,
+                        ]
                     },
                 ])
                 return
             }
             if format.csv {
                 print(CSV.line(["key", "name", "value", "numeric", "target", "status"]))
-                for r in results { print(CSV.line([r.key, r.name, r.value, ReportText.fixed(r.numeric, digits: 9) ?? "", r.target, r.status.rawValue])) }
+                for r in results {
+                    print(CSV.line([r.key, r.name, r.value, ReportText.fixed(r.numeric, digits: 9) ?? "", r.target, r.status.rawValue]))
+                }
                 return
             }
             var table = TextTable(columns: [("KPI", .left), ("value", .left), ("target", .left), ("status", .left)])

@@ -73,16 +73,21 @@ extension ReportCommand {
         }
 
         static func csv(_ groups: [GroupedSpend], total: SpendMeasures, names: [String]) -> String {
-            var out = [CSV.line(names + [
-                "calls", "refused_calls", "input_tokens", "output_tokens", "reasoning_tokens", "cost_usd", "cost_complete", "unpriced_calls",
-                "estimated_calls", "failed_calls",
-            ])]
+            var out = [
+                CSV.line(
+                    names + [
+                        "calls", "refused_calls", "input_tokens", "output_tokens", "reasoning_tokens", "cost_usd", "cost_complete", "unpriced_calls",
+                        "estimated_calls", "failed_calls",
+                    ])
+            ]
             func line(_ keys: [String], _ m: SpendMeasures) -> String {
                 let knowledge = CostKnowledge.of(m)
-                return CSV.line(keys + [
-                    "\(m.calls)", "\(m.refusedCalls)", "\(m.inputTokens)", "\(m.output)", "\(m.reasoning)", ReportText.csvCost(m.costNanoUSD, knowledge),
-                    knowledge.isComplete ? "true" : "false", "\(m.unpricedCalls)", "\(m.estimatedCalls)", "\(m.failedCalls)",
-                ])
+                return CSV.line(
+                    keys + [
+                        "\(m.calls)", "\(m.refusedCalls)", "\(m.inputTokens)", "\(m.output)", "\(m.reasoning)",
+                        ReportText.csvCost(m.costNanoUSD, knowledge),
+                        knowledge.isComplete ? "true" : "false", "\(m.unpricedCalls)", "\(m.estimatedCalls)", "\(m.failedCalls)",
+                    ])
             }
             for g in groups { out.append(line(g.keys.map { $0 ?? "" }, g.measures)) }
             out.append(line(["total"] + Array(repeating: "", count: names.count - 1), total))

@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import TollgateCore
 import TollgateStore
 
@@ -124,9 +124,10 @@ extension ReportCommand {
                     let now = Self.metrics(row.current)
                     let before = Self.metrics(row.previous)
                     let trends = zip(now, before).map { ReportText.fixed(UnitMetrics.trend(Self.number($0.1), Self.number($1.1))) ?? "" }
-                    print(CSV.line(
-                        [row.group ?? ""] + now.map { Self.csvCell($0.1, unknown: Self.isUnknownCost($0.0, row.current)) }
-                            + before.map { Self.csvCell($0.1, unknown: Self.isUnknownCost($0.0, row.previous)) } + trends))
+                    print(
+                        CSV.line(
+                            [row.group ?? ""] + now.map { Self.csvCell($0.1, unknown: Self.isUnknownCost($0.0, row.current)) }
+                                + before.map { Self.csvCell($0.1, unknown: Self.isUnknownCost($0.0, row.previous)) } + trends))
                 }
                 return
             }
@@ -134,7 +135,9 @@ extension ReportCommand {
             if dimension == .model { print("model is the served (upstream) model.") }
             print(Self.table(rows, dimension: dimension).render())
             if unmatched > 0 {
-                print("\(unmatched) outcomes in this period match no call yet (see `tollgate outcomes unmatched`); they count under their workflow only.")
+                print(
+                    "\(unmatched) outcomes in this period match no call yet (see `tollgate outcomes unmatched`); they count under their workflow only."
+                )
             }
             print("All metrics, previous values and trends: --json or --csv.")
         }

@@ -64,16 +64,20 @@ struct SpendOutput {
 
     func csv() -> String {
         let extra = dimension == .model ? ["served_models"] : dimension.grain != nil ? ["period_start"] : []
-        var out = [CSV.line([dimension.rawValue] + extra + [
-            "calls", "refused_calls", "input_tokens", "cached_tokens", "output_tokens", "cost_usd", "cost_complete", "unpriced_calls",
-            "estimated_calls", "failed_calls",
-        ])]
+        var out = [
+            CSV.line(
+                [dimension.rawValue] + extra + [
+                    "calls", "refused_calls", "input_tokens", "cached_tokens", "output_tokens", "cost_usd", "cost_complete", "unpriced_calls",
+                    "estimated_calls", "failed_calls",
+                ])
+        ]
         func line(_ name: String, _ row: SpendRow, _ extraCells: [String]) -> String {
-            CSV.line([name] + extraCells + [
-                "\(row.calls)", "\(row.refusedCalls)", "\(row.inputTokens)", "\(row.cachedTokens)", "\(row.outputTokens)",
-                ReportText.csvCost(row.costNanoUSD, row.knowledge), row.knowledge.isComplete ? "true" : "false", "\(row.unpricedCalls)",
-                "\(row.estimatedCalls)", "\(row.failedCalls)",
-            ])
+            CSV.line(
+                [name] + extraCells + [
+                    "\(row.calls)", "\(row.refusedCalls)", "\(row.inputTokens)", "\(row.cachedTokens)", "\(row.outputTokens)",
+                    ReportText.csvCost(row.costNanoUSD, row.knowledge), row.knowledge.isComplete ? "true" : "false", "\(row.unpricedCalls)",
+                    "\(row.estimatedCalls)", "\(row.failedCalls)",
+                ])
         }
         for row in rows {
             let cells = dimension == .model ? [row.servedModels.joined(separator: " ")] : dimension.grain != nil ? [row.periodStart ?? ""] : []
@@ -102,9 +106,12 @@ struct SpendOutput {
         table.footer = ["total"] + (byModel || byWeek ? [""] : []) + cells(total, total)
         var out = ["Spend by \(dimension.rawValue), \(since) to \(until) (exclusive; UTC)", table.render()]
         if total.unpricedCalls > 0 {
-            out.append("Unpriced calls have no known cost: `unknown` means no call of the row is priced, `≥` a lower bound. Add prices for their models.")
+            out.append(
+                "Unpriced calls have no known cost: `unknown` means no call of the row is priced, `≥` a lower bound. Add prices for their models.")
         }
-        if byModel { out.append("model is the model asked for; `served as` names the model the provider ran when it differs (--by served_model groups by it).") }
+        if byModel {
+            out.append("model is the model asked for; `served as` names the model the provider ran when it differs (--by served_model groups by it).")
+        }
         return out.joined(separator: "\n")
     }
 
