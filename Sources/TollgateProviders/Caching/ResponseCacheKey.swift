@@ -18,6 +18,9 @@ public struct ResponseCacheKey: Sendable, Hashable, CustomStringConvertible {
     /// Fields that change nothing in the answer.
     public static let ignoredFields: Set<String> = ["model", "user", "stream", "stream_options", "metadata", "store"]
 
+    /// A key from its digest (as stored or logged).
+    init(hex: String) { self.hex = hex }
+
     /// The key of a request.
     /// - Parameters:
     ///   - body: The request body; nil is returned unless it is a JSON object.
