@@ -86,6 +86,13 @@ public enum CanonicalJSON {
         out.append(UInt8(ascii: "\""))
     }
 
+    /// Writes text that is already decoded (no escapes to resolve) as a canonical string, `"…"`.
+    static func string(decoded text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 { literal(byte, to: &out) }
+        out.append(UInt8(ascii: "\""))
+    }
+
     /// One decoded byte of a string, escaped when it must be.
     private static func literal(_ byte: UInt8, to out: inout [UInt8]) {
         switch byte {
@@ -99,9 +106,9 @@ public enum CanonicalJSON {
     /// Resolves the `\u` escape whose four hex digits start at `i`; returns the index after it (and
     /// after its low surrogate, when it is a pair).
     private static func unicodeEscape(_ raw: [UInt8], at i: Int, to out: inout [UInt8]) -> Int {
-        let high = hex4(raw, i)
+        let high = JSONStringDecoder.hex4(raw[...], i)
         if (0xD800..<0xDC00).contains(high), i + 10 <= raw.count, raw[i + 4] == UInt8(ascii: "\\"), raw[i + 5] == UInt8(ascii: "u") {
-            let low = hex4(raw, i + 6)
+            let low = JSONStringDecoder.hex4(raw[...], i + 6)
             if (0xDC00..<0xE000).contains(low), let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)) {
                 out += Array(String(Character(scalar)).utf8)
                 return i + 10
@@ -113,21 +120,6 @@ public enum CanonicalJSON {
             out += Array("\\u".utf8) + hex(high, digits: 4)
         }
         return i + 4
-    }
-
-    private static func hex4(_ raw: [UInt8], _ start: Int) -> UInt32 {
-        var value: UInt32 = 0
-        for byte in raw[start..<min(start + 4, raw.count)] {
-            let digit: UInt32 =
-                switch byte {
-                case 48...57: UInt32(byte - 48)
-                case 65...70: UInt32(byte - 55)
-                case 97...102: UInt32(byte - 87)
-                default: 0
-                }
-            value = value << 4 | digit
-        }
-        return value
     }
 
     private static func hex(_ value: UInt32, digits: Int) -> [UInt8] {

@@ -43,7 +43,7 @@ public struct ResponseCacheKey: Sendable, Hashable, CustomStringConvertible {
         var out: [UInt8] = Array("[\"tollgate-cache-1\"".utf8)
         for field in [dialect.rawValue, route, servedModel, scope] {
             out.append(UInt8(ascii: ","))
-            CanonicalJSON.string(Array(field.utf8).flatMap(Self.escapedForRaw), to: &out)
+            CanonicalJSON.string(decoded: field, to: &out)
         }
         out += Array("]\n".utf8)
         out += canonicalBody(root, dialect: dialect)
@@ -73,11 +73,6 @@ public struct ResponseCacheKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static let ignoredQuoted: Set<[UInt8]> = Set(ignoredFields.map { Array("\"\($0)\"".utf8) })
-
-    /// Escapes a raw byte so that ``CanonicalJSON/string(_:to:)``, which resolves escapes, reads it back as itself.
-    private static func escapedForRaw(_ byte: UInt8) -> [UInt8] {
-        byte == UInt8(ascii: "\\") ? [byte, byte] : [byte]
-    }
 }
 
 /// The provider's value of each sampling parameter when a request omits it, in canonical form.

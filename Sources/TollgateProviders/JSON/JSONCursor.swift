@@ -247,7 +247,8 @@ enum JSONStringDecoder {
         return out
     }
 
-    private static func hex4(_ raw: ArraySlice<UInt8>, _ start: Int) -> UInt32 {
+    /// The value of the four hex digits at `start` (U+FFFD when the text ends first).
+    static func hex4(_ raw: ArraySlice<UInt8>, _ start: Int) -> UInt32 {
         var value: UInt32 = 0
         for k in 0..<4 {
             guard start + k < raw.endIndex else { return 0xFFFD }
