@@ -1,5 +1,6 @@
 import Testing
 import TollgateStore
+import TollgateTestKit
 
 extension LedgerJournal {
     /// Waits for the journal to settle (every admitted call's entry written; with `untilWritten`, first
@@ -8,19 +9,9 @@ extension LedgerJournal {
     func settle(
         within bound: Duration = .seconds(30), untilWritten count: Int = 0, sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
-        let settled = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                await self.written(atLeast: count)
-                await self.settled()
-                return !Task.isCancelled
-            }
-            group.addTask {
-                try? await Task.sleep(for: bound)
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
+        let settled = await completes(within: bound) {
+            await self.written(atLeast: count)
+            await self.settled()
         }
         try #require(settled, "the ledger journal did not settle within \(bound)", sourceLocation: sourceLocation)
     }

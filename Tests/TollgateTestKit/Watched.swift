@@ -40,12 +40,7 @@ public final class Watched<Value: Sendable>: Sendable {
 
     /// Waits until `condition` holds, for at most `bound`; whether it held.
     public func wait(within bound: Duration, until condition: @escaping @Sendable (Value) -> Bool) async -> Bool {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.suspend(until: condition) }
-            group.addTask { try? await Task.sleep(for: bound) }
-            await group.next()
-            group.cancelAll()
-        }
+        _ = await completes(within: bound) { await self.suspend(until: condition) }
         return condition(value)
     }
 
@@ -76,4 +71,22 @@ extension Watched where Value == Bool {
 
     /// Whether the flag is set.
     public var isSet: Bool { value }
+}
+
+/// Runs `operation` for at most `bound`; whether it finished first. When the bound comes first the
+/// operation is cancelled (it must return promptly when it is).
+public func completes(within bound: Duration, _ operation: @escaping @Sendable () async -> Void) async -> Bool {
+    await withTaskGroup(of: Bool.self) { group in
+        group.addTask {
+            await operation()
+            return true
+        }
+        group.addTask {
+            try? await Task.sleep(for: bound)
+            return false
+        }
+        let first = await group.next() ?? false
+        group.cancelAll()
+        return first
+    }
 }
