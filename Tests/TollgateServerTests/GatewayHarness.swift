@@ -95,8 +95,6 @@ struct GatewayHarness: Sendable {
 
     /// The ledger entry for a request id, once the write-behind journal has settled.
     func entry(_ id: String?) async throws -> LedgerEntry {
-        let id = try #require(id, "the response had no x-tollgate-request-id")
-        try await journal.settle()
-        return try #require(try await database.entry(id: id), "no ledger entry for \(id)")
+        try await journal.settledEntry(id, in: database)
     }
 }

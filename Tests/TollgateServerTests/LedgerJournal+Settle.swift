@@ -1,4 +1,5 @@
 import Testing
+import TollgateCore
 import TollgateStore
 import TollgateTestKit
 
@@ -14,5 +15,12 @@ extension LedgerJournal {
             await self.settled()
         }
         try #require(settled, "the ledger journal did not settle within \(bound)", sourceLocation: sourceLocation)
+    }
+
+    /// The entry of the response with request id `id`, once the journal has settled.
+    func settledEntry(_ id: String?, in database: LedgerDatabase, sourceLocation: SourceLocation = #_sourceLocation) async throws -> LedgerEntry {
+        let id = try #require(id, "the response had no x-tollgate-request-id", sourceLocation: sourceLocation)
+        try await settle(sourceLocation: sourceLocation)
+        return try #require(try await database.entry(id: id), "no ledger entry for \(id)", sourceLocation: sourceLocation)
     }
 }

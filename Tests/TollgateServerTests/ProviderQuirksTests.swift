@@ -18,9 +18,7 @@ import TollgateTestKit
         let journal: LedgerJournal
 
         func entry(_ id: String?) async throws -> LedgerEntry {
-            let id = try #require(id, "the response had no x-tollgate-request-id")
-            try await journal.settle()
-            return try #require(try await database.entry(id: id), "no ledger entry for \(id)")
+            try await journal.settledEntry(id, in: database)
         }
 
         /// The body of the last request the provider received.
