@@ -176,7 +176,7 @@ import TollgateCore
             workflowTaggedCostNanoUSD: 960, fullyAttributedCalls: 94)
         var outcomes = OutcomeTotals()
         try? outcomes.add(Outcome(id: "1", requestID: "r", workflow: "w", name: "n", status: .success, occurredAtMs: 0, receivedAtMs: 0))
-        let now = KPIReport.Inputs(spend: spend, outcomes: outcomes, hours: 24)
+        let now = KPIReport.Inputs(spend: spend, outcomes: outcomes, hours: 24, cachedCalls: 25)
         var cheaper = spend
         cheaper.costNanoUSD = 2_000
         let before = KPIReport.Inputs(spend: cheaper, outcomes: outcomes, hours: 24)
@@ -196,6 +196,10 @@ import TollgateCore
         #expect(results["unpriced_calls"]?.status == .fail)
         #expect(results["cache_hit_rate"]?.numeric == 0.2 && results["cache_hit_rate"]?.status == .info)
         #expect(results["input_share"]?.numeric == 0.6)
-        #expect(results.count == 12)  // nine, plus value per dollar, tokens per decision and the human-review rate
+        #expect(results["response_cache_hit_rate"]?.numeric == 0.25 && results["response_cache_hit_rate"]?.status == .info)
+        #expect(
+            KPIReport.evaluate(current: before, previous: before, targets: .init()).first { $0.key == "response_cache_hit_rate" }?.status
+                == .notApplicable)
+        #expect(results.count == 13)  // nine, value per dollar, tokens per decision, the human-review rate and the response cache
     }
 }

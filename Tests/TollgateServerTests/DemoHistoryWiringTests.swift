@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import TollgateCore
+import TollgateServer
 import TollgateSimulator
 import TollgateStore
 
@@ -19,6 +20,13 @@ import TollgateStore
             #expect(yaml.contains("name: \(budget.name), scope: { \(budget.dimension): \(budget.value) }, period: \(budget.period)"))
         }
         #expect(yaml.contains("max_calls: 25") && yaml.contains("requests_per_minute: 30") && yaml.contains(DemoScenario.batchKey))
+    }
+
+    @Test func theLiveCacheRuleIsTheOneTheHistoryRecords() throws {
+        let yaml = DemoScenario.configuration(port: 8080, simulatorPort: 9090, sqlitePath: "/tmp/x.sqlite")
+        let runtime = try ConfigurationLoader.load(text: yaml, origin: "demo.yaml", environment: [:])
+        #expect(runtime.configuration.levers == DemoHistory.Rules.levers)
+        #expect(runtime.configuration.levers.version != nil && runtime.configuration.levers.version == DemoHistory.Rules.levers.version)
     }
 
     @Test func bannerPrefixFollowsHowTheBinaryWasStarted() throws {

@@ -51,10 +51,12 @@ struct GatewayHarness: Sendable {
     /// - Parameters:
     ///   - extraConfiguration: YAML appended to the template (e.g. a `governance:` section).
     ///   - ledgerPath: An existing ledger to reopen (restart tests); a fresh one by default.
+    ///   - clock: The gateway's clock (the system's by default).
     static func run<T: Sendable>(
         simulator configuration: SimulatorConfiguration = SimulatorConfiguration(),
         extraConfiguration: String = "",
         ledgerPath existingLedger: String? = nil,
+        clock: WallClock = .system,
         _ body: @Sendable (GatewayHarness) async throws -> T
     ) async throws -> T {
         try await SimulatorHarness.run(configuration) { simulator in
@@ -66,7 +68,7 @@ struct GatewayHarness: Sendable {
             let runtime = try ConfigurationLoader.load(text: text, origin: "test.yaml", environment: [:])
             var logger = Logger(label: "gateway-test")
             logger.logLevel = .warning
-            let server = try await GatewayServer(runtime: runtime, configurationPath: configurationPath, logger: logger)
+            let server = try await GatewayServer(runtime: runtime, configurationPath: configurationPath, logger: logger, clock: clock)
             do {
                 let result = try await SimulatorHarness.serving(logger: logger) { onPort in
                     server.application(logger: logger, onServerRunning: onPort)

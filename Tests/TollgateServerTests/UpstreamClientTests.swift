@@ -26,8 +26,15 @@ import TollgateTestKit
         _ server: ScriptedUpstream, scheme: String = "http", host: String = "127.0.0.1", firstByte: Duration = .seconds(5),
         idleRead: Duration = .seconds(5), maxAttempts: Int = 1, caFile: String? = nil
     ) throws -> UpstreamClient {
+        try client(port: server.port, scheme: scheme, host: host, firstByte: firstByte, idleRead: idleRead, maxAttempts: maxAttempts, caFile: caFile)
+    }
+
+    func client(
+        port: Int, scheme: String = "http", host: String = "127.0.0.1", firstByte: Duration = .seconds(5),
+        idleRead: Duration = .seconds(5), maxAttempts: Int = 1, caFile: String? = nil
+    ) throws -> UpstreamClient {
         let provider = GatewayConfiguration.Provider(
-            name: "scripted", kind: .openaiCompatible, baseURL: "\(scheme)://\(host):\(server.port)/v1",
+            name: "scripted", kind: .openaiCompatible, baseURL: "\(scheme)://\(host):\(port)/v1",
             timeouts: .init(connect: .seconds(2), firstByte: firstByte, idleRead: idleRead, total: .seconds(30)),
             retries: .init(maxAttempts: maxAttempts, initialBackoff: .milliseconds(10), maxBackoff: .milliseconds(20), maxElapsed: .seconds(120)),
             tlsCAFile: caFile)
@@ -173,9 +180,8 @@ import TollgateTestKit
     }
 
     @Test func anUnreachableProviderIsRetriedThenReported() async throws {
-        let server = try await ScriptedUpstream.start { _, _ in [] }
-        await server.stopped()  // nothing listens on the port any more
-        let client = try client(server, maxAttempts: 3)
+        let refusing = try RefusingPort()
+        let client = try client(port: refusing.port, maxAttempts: 3)
         let (outcome, attempts) = await client.send(route: .chatCompletions, body: ByteBuffer(string: "{}"), headers: [:])
         guard case .failure(let label, let timeout) = outcome else {
             Issue.record("expected a failure")
@@ -274,11 +280,6 @@ final class ScriptedUpstream: Sendable {
 
     func stop() {
         channel.close(promise: nil)
-    }
-
-    /// Stops listening and returns once the listening socket is closed.
-    func stopped() async {
-        try? await channel.close().get()
     }
 
     /// Waits until `count` connections have been closed (by either side).

@@ -26,6 +26,25 @@ import TollgateTestKit
         DemoHistory.generate(catalog: try catalog(), configuration: .init(endDay: endDay))
     }
 
+    @Test func theCachedWorkflowIsServedFromTheCacheInTheLastWeeks() throws {
+        let history = try Self.history.get()
+        let configuration = DemoHistory.Configuration(endDay: Self.endDay)
+        let hits = history.entries.filter { $0.status == .cached }
+        let bot = history.entries.filter { $0.attribution.workflow == "knowledge-bot" && $0.status != .blocked }
+        let lastWeeks = bot.filter { Self.day($0, configuration) >= configuration.days - DemoHistory.Rules.cacheDays }
+        #expect(
+            hits.allSatisfy {
+                $0.attribution.workflow == "knowledge-bot" && Self.day($0, configuration) >= configuration.days - DemoHistory.Rules.cacheDays
+            })
+        let share = Double(hits.count) / Double(lastWeeks.count)
+        #expect(abs(share - DemoHistory.Rules.cacheHitShare) < 0.06, "\(share)")
+        let earlier = Set(history.entries.filter { $0.status == .ok }.map(\.id))
+        for hit in hits {
+            #expect(hit.costNanoUSD == 0 && hit.usage == .zero && hit.lever == "cache" && hit.leversVersion == DemoHistory.Rules.levers.version)
+            #expect((hit.savedNanoUSD ?? 0) > 0 && earlier.contains(hit.sourceID ?? ""))
+        }
+    }
+
     static func day(_ entry: LedgerEntry, _ configuration: DemoHistory.Configuration) -> Int {
         Int((entry.timestampMs / 1_000 - configuration.startDay) / 86_400)
     }

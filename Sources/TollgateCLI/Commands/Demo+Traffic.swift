@@ -63,25 +63,37 @@ struct DemoTraffic: Service {
         if workflow.name == "support-copilot", Int.random(in: 0..<8, using: &generator) == 0 {
             prompt += "The customer is jane.doe@example.com, call back on +1 415 555 0134. "
         }
+        if workflow.name == "knowledge-bot", Int.random(in: 0..<5, using: &generator) < 3 {
+            // The questions employees ask again and again, asked deterministically: the response cache answers repeats.
+            let question = faq[Int.random(in: 0..<faq.count, using: &generator)]
+            return body(model: model, prompt: question, maxTokens: 200, stream: stream, headers: [], temperature: 0)
+        }
         let maxTokens = Int.random(in: 64..<400, using: &generator)
         return body(model: model, prompt: prompt, maxTokens: maxTokens, stream: stream, headers: headers)
     }
 
+    /// The knowledge bot's frequent questions.
+    static let faq = [
+        "How do I reset my VPN password?", "Where is the expense policy?", "How many vacation days do I have left?",
+        "How do I book a meeting room?", "Who approves hardware requests?", "What is the Wi-Fi password for guests?",
+    ]
+
     /// The request for one model: embeddings, Anthropic messages (with a cached system prompt) or OpenAI chat.
-    static func body(model: String, prompt: String, maxTokens: Int, stream: Bool, headers: [(String, String)]) -> Call {
+    static func body(model: String, prompt: String, maxTokens: Int, stream: Bool, headers: [(String, String)], temperature: Int? = nil) -> Call {
+        let sampling = temperature.map { ",\"temperature\":\($0)" } ?? ""
         let context = String(repeating: "Policy handbook section on refunds, escalations and service levels. ", count: 120)
         if model.hasPrefix("text-embedding") {
             return Call(path: "/v1/embeddings", body: "{\"model\":\"\(model)\",\"input\":[\"\(prompt)\"]}", headers: headers)
         }
         if model.hasPrefix("claude") {
             let body =
-                "{\"model\":\"\(model)\",\"max_tokens\":\(maxTokens),\"stream\":\(stream),"
+                "{\"model\":\"\(model)\",\"max_tokens\":\(maxTokens),\"stream\":\(stream)\(sampling),"
                 + "\"system\":[{\"type\":\"text\",\"text\":\"\(context)\",\"cache_control\":{\"type\":\"ephemeral\"}}],"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"\(prompt)\"}]}"
             return Call(path: "/v1/messages", body: body, headers: headers + [("anthropic-version", "2023-06-01")])
         }
         let body =
-            "{\"model\":\"\(model)\",\"stream\":\(stream),\"max_tokens\":\(maxTokens),"
+            "{\"model\":\"\(model)\",\"stream\":\(stream),\"max_tokens\":\(maxTokens)\(sampling),"
             + "\"messages\":[{\"role\":\"system\",\"content\":\"\(context)\"},{\"role\":\"user\",\"content\":\"\(prompt)\"}]}"
         return Call(path: "/v1/chat/completions", body: body, headers: headers)
     }

@@ -157,6 +157,10 @@ enum DemoScenario {
           - { name: \(DemoHistory.Rules.unregisteredKey.name), key: \(batchKey), org: demo-corp, team: data, app: batch-eval, environment: prod, cost_center: CC-DATA }
         admin:
           key: \(adminKey)
+        levers:
+          cache:
+            rules:
+              - { name: \(DemoHistory.Rules.cache.name), match: { workflow: knowledge-bot }, ttl: 1h }
         governance:
           time_zone: UTC
           budgets:

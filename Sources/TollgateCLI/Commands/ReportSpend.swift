@@ -37,7 +37,8 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 /// `tollgate report ...`.
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Reports from the ledger.", subcommands: [Spend.self, Showback.self, Chargeback.self, Unit.self, KPI.self])
+        commandName: "report", abstract: "Reports from the ledger.",
+        subcommands: [Spend.self, Showback.self, Chargeback.self, Unit.self, KPI.self, Savings.self])
 
     /// `tollgate report spend --by team --since 2026-11-01`.
     struct Spend: AsyncParsableCommand {

@@ -27,7 +27,8 @@ struct GatewayServer {
     ///   - now: The start-up time: recovered calls are dated with it and budgets load the spend of the periods
     ///     containing it (tests pin it).
     ///   - logger: Logger.
-    init(runtime: GatewayRuntime, configurationPath: String? = nil, now: Date = Date(), logger: Logger) async throws {
+    ///   - clock: The clock calls are dated with (tests move it to expire cached answers).
+    init(runtime: GatewayRuntime, configurationPath: String? = nil, now: Date = Date(), logger: Logger, clock: WallClock = .system) async throws {
         // First, so the open-file limit is raised before the ledger, its log and the listener take descriptors.
         let connections = ConnectionGuard.startUp(runtime.configuration.server, logger: logger)
         let nowMs = Int64((now.timeIntervalSince1970 * 1_000).rounded(.down))
@@ -58,7 +59,7 @@ struct GatewayServer {
         let gateway = try Gateway(
             runtime: runtime, ledger: journal, pricer: pricer, metrics: GatewayMetrics(),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger, governor: governor, events: database,
-            managedKeys: managedKeys)
+            managedKeys: managedKeys, clock: clock)
         self.gateway = gateway
         self.reloader = configurationPath.map {
             ConfigurationReloader(path: $0, load: { try ConfigurationLoader.load(path: $0) }, gateway: gateway, logger: logger)

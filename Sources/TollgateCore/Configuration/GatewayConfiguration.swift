@@ -21,6 +21,8 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
     public var admin: Admin
     /// Report targets and the chargeback rate card (`reports:`).
     public var reports: ReportsConfiguration = .init()
+    /// The cost levers (`levers:`): the response cache.
+    public var levers: LeversConfiguration = .init()
 
     /// Creates a configuration.
     public init(
@@ -37,7 +39,7 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
         self.admin = admin
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case server, storage, pricing, providers, models, keys, governance, admin, reports }
+    enum CodingKeys: String, CodingKey, CaseIterable { case server, storage, pricing, providers, models, keys, governance, admin, reports, levers }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.fields(CodingKeys.self)
@@ -50,6 +52,7 @@ public struct GatewayConfiguration: Sendable, Hashable, Decodable {
         reports = try c.decodeIfPresent(ReportsConfiguration.self, forKey: .reports) ?? .init()
         governance = try c.decodeIfPresent(GovernanceConfiguration.self, forKey: .governance) ?? .init()
         admin = try c.decodeIfPresent(Admin.self, forKey: .admin) ?? .init()
+        levers = try c.decodeIfPresent(LeversConfiguration.self, forKey: .levers) ?? .init()
     }
 
     /// The admin API (keys, kill switches, budget status); off unless a key is set.

@@ -57,6 +57,22 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     /// fallback to another model): each call has its own entry, `<request id>.<n>`, chained to the request's. Nil for
     /// a request's own entry.
     public var parentID: String?
+    /// The lever that served or changed the call (`cache`), nil when none did.
+    public var lever: String?
+    /// What the lever saved, in nano-USD: the cost the call would have had without it, less its cost
+    /// (a cache hit: what the answer's original call costs at the hit's date). Nil when no lever acted,
+    /// or when the saving cannot be priced.
+    public var savedNanoUSD: Int64?
+    /// The entry whose answer was served, for a cache hit.
+    public var sourceID: String?
+    /// The fingerprint of the lever settings in force (``LeversConfiguration/version``), nil when no lever was on.
+    public var leversVersion: String?
+
+    /// The cost the call would have had without levers: its cost plus what a lever saved (nil when unpriced).
+    public var counterfactualNanoUSD: Int64? {
+        guard let cost = costNanoUSD else { return nil }
+        return cost + (savedNanoUSD ?? 0)
+    }
 
     /// Creates an entry.
     public init(

@@ -19,6 +19,8 @@ public protocol ReportSource: SpendSource {
     /// Spend grouped by one dimension over `[sinceMs, untilMs)`, read from the entries: largest cost first, or for a
     /// time grain one row per period of the window in order (periods with no calls included, as zeros).
     func spend(by dimension: SpendDimension, sinceMs: Int64, untilMs: Int64) async throws -> [SpendRow]
+    /// What the levers saved over `period`, grouped: each entry's cost and its own saving, largest saving first.
+    func savings(by grouping: SavingsGrouping, period: ReportPeriod) async throws -> [SavingsRow]
     /// The timestamps (ms) of the oldest and newest entries, nil for an empty ledger.
     func coverage() async throws -> (firstMs: Int64, lastMs: Int64)?
 }

@@ -36,12 +36,15 @@ public enum KPIReport {
         public var outcomes: OutcomeTotals
         /// Period length in hours.
         public var hours: Double
+        /// Calls served from the gateway's response cache (status `cached`), part of the spend's calls.
+        public var cachedCalls: Int64
 
         /// Creates inputs.
-        public init(spend: SpendMeasures, outcomes: OutcomeTotals, hours: Double) {
+        public init(spend: SpendMeasures, outcomes: OutcomeTotals, hours: Double, cachedCalls: Int64 = 0) {
             self.spend = spend
             self.outcomes = outcomes
             self.hours = hours
+            self.cachedCalls = cachedCalls
         }
     }
 
@@ -54,7 +57,7 @@ public enum KPIReport {
         let now = UnitMetrics.compute(spend: current.spend, outcomes: current.outcomes, hours: current.hours)
         let before = UnitMetrics.compute(spend: previous.spend, outcomes: previous.outcomes, hours: previous.hours)
         return spendKPIs(current: current, now: now, before: before, targets: targets, budgets: budgets)
-            + usageKPIs(spend: current.spend, now: now, before: before, targets: targets)
+            + usageKPIs(spend: current.spend, now: now, before: before, targets: targets) + [responseCacheKPI(current)]
             + outcomeKPIs(now: now, before: before, targets: targets) + ledgerKPIs(spend: current.spend, targets: targets)
     }
 
@@ -120,6 +123,16 @@ public enum KPIReport {
         }
 
         return out
+    }
+
+    /// Response cache hit rate: calls the gateway answered from its cache ÷ calls (informational).
+    static func responseCacheKPI(_ inputs: Inputs) -> KPIResult {
+        let calls = inputs.spend.calls
+        let rate = calls > 0 && inputs.cachedCalls > 0 ? Double(inputs.cachedCalls) / Double(calls) : nil
+        return KPIResult(
+            key: "response_cache_hit_rate", name: "Response cache hit rate (calls served by the gateway's cache)",
+            value: rate == nil ? "no cache hits" : "\(percent(rate)) (\(grouped(inputs.cachedCalls)) calls)", numeric: rate, target: "none",
+            status: rate == nil ? .notApplicable : .info)
     }
 
     /// Cache hit rate, token efficiency and decision throughput.

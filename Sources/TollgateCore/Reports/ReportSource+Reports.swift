@@ -26,7 +26,10 @@ extension ReportSource {
     /// The KPI inputs (total spend and outcomes) of a period.
     public func kpiInputs(period: ReportPeriod) async throws -> KPIReport.Inputs {
         let outcomes = try await outcomeTotals(by: nil, startMs: period.startMs, endMs: period.endMs)
-        return KPIReport.Inputs(spend: try await spendTotal(period: period), outcomes: outcomes[nil] ?? .init(), hours: period.hours)
+        let byStatus = try await spend(groupedBy: [.status], period: period, grain: nil)
+        let cached = byStatus.first { $0.keys.first == LedgerEntry.Status.cached.rawValue }?.measures.calls ?? 0
+        return KPIReport.Inputs(
+            spend: try await spendTotal(period: period), outcomes: outcomes[nil] ?? .init(), hours: period.hours, cachedCalls: cached)
     }
 
     /// The KPIs of `period`, with trends against the previous period and, when `governance` is given, the variance

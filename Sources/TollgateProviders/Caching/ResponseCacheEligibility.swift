@@ -33,3 +33,32 @@ public enum ResponseCacheEligibility: Sendable, Hashable {
         self = .eligible
     }
 }
+
+extension ResponseCacheEligibility {
+    /// Whether an answer calls tools: an OpenAI choice with `tool_calls` (or the older `function_call`) or
+    /// a `tool_calls` finish, an Anthropic `tool_use` block or stop. Such an answer is only stored where a
+    /// rule allows it, since replaying a tool call replays its side effects.
+    public static func callsTools(_ answer: JSONDocument, dialect: Dialect) -> Bool {
+        let root = answer.root
+        guard root.kind == .object else { return false }
+        switch dialect {
+        case .openai:
+            guard let choices = root["choices"], choices.kind == .array else { return false }
+            for choice in choices.elements {
+                let finish = choice["finish_reason"]?.string
+                if finish == "tool_calls" || finish == "function_call" { return true }
+                guard let message = choice["message"], message.kind == .object else { continue }
+                if let calls = message["tool_calls"], calls.kind == .array, !calls.elements.isEmpty { return true }
+                if let call = message["function_call"], !call.isNull { return true }
+            }
+            return false
+        case .anthropic:
+            if root["stop_reason"]?.string == "tool_use" { return true }
+            guard let content = root["content"], content.kind == .array else { return false }
+            return content.elements.contains { block in
+                guard let type = block["type"]?.string else { return false }
+                return type == "tool_use" || type == "server_tool_use"
+            }
+        }
+    }
+}

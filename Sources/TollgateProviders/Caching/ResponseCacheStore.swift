@@ -14,18 +14,27 @@ public struct CachedAnswer: Sendable, Hashable {
     public var sourceEntryID: String
     /// When the answer stops being served, Unix milliseconds.
     public var expiresAtMs: Int64
+    /// The model the provider said served it.
+    public var servedModel: String
+    /// When it was stored, Unix milliseconds.
+    public var storedAtMs: Int64
 
     /// Creates an answer.
-    public init(body: [UInt8], contentType: String, usage: TokenUsage, sourceEntryID: String, expiresAtMs: Int64) {
+    public init(
+        body: [UInt8], contentType: String, usage: TokenUsage, sourceEntryID: String, expiresAtMs: Int64, servedModel: String = "",
+        storedAtMs: Int64 = 0
+    ) {
         self.body = body
         self.contentType = contentType
         self.usage = usage
         self.sourceEntryID = sourceEntryID
         self.expiresAtMs = expiresAtMs
+        self.servedModel = servedModel
+        self.storedAtMs = storedAtMs
     }
 
     /// What the answer counts against the cache's capacity: its body, its strings and a fixed overhead.
-    var cost: Int { body.count + contentType.utf8.count + sourceEntryID.utf8.count + 128 }
+    var cost: Int { body.count + contentType.utf8.count + sourceEntryID.utf8.count + servedModel.utf8.count + 128 }
 }
 
 /// The exact response cache's memory: answers by key, bounded by bytes, least recently used out

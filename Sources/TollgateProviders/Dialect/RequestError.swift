@@ -70,6 +70,10 @@ public struct RequestError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unsupportedTransferEncoding = Code(rawValue: "unsupported_transfer_encoding")
         /// The ledger cannot take the call's record, so the call is not made.
         public static let ledgerUnavailable = Code(rawValue: "ledger_unavailable")
+        /// An `x-tollgate-cache` value that is not one of the directives.
+        public static let invalidCacheDirective = Code(rawValue: "invalid_cache_directive")
+        /// `x-tollgate-cache: only-if-cached` and no cached answer.
+        public static let cacheMiss = Code(rawValue: "cache_miss")
     }
 
     /// What went wrong.

@@ -5,8 +5,8 @@ import Synchronization
 import TollgateCore
 import UnixSignals
 
-/// Reloads governance (budgets, limits, policies, kill switches, the workflow registry) and the
-/// configuration file's keys without a restart: on SIGHUP, when the file changes (checked every
+/// Reloads governance (budgets, limits, policies, kill switches, the workflow registry), the levers
+/// and the configuration file's keys without a restart: on SIGHUP, when the file changes (checked every
 /// two seconds), or on `POST /admin/v1/reload`. A file with any problem is rejected whole and the
 /// rules in force stay; providers, models, server and storage changes need a restart.
 public final class ConfigurationReloader: Service, Sendable {
@@ -45,9 +45,10 @@ public final class ConfigurationReloader: Service, Sendable {
             runtime.configuration.governance, models: Set(running.models.keys), providers: Set(running.providers.keys))
         try await gateway.governor.reload(rules, nowMs: gateway.clock.nowMs())
         gateway.keys.replaceConfigured(runtime.principals)
+        gateway.levers.reload(runtime.configuration.levers)
         let g = runtime.configuration.governance
         var summary =
-            "\(g.budgets.count) budgets, \(g.rateLimits.count) rate limits, \(g.agentLimits.count) agent limits, \(g.policies.count) policies, \(g.killSwitches.count) kill switches, \(g.workflows.count) workflows, \(runtime.principals.count) keys"
+            "\(g.budgets.count) budgets, \(g.rateLimits.count) rate limits, \(g.agentLimits.count) agent limits, \(g.policies.count) policies, \(g.killSwitches.count) kill switches, \(g.workflows.count) workflows, \(runtime.principals.count) keys, \(runtime.configuration.levers.cache.rules.count) cache rules"
         let old = running.configuration
         let new = runtime.configuration
         if old.providers != new.providers || old.models != new.models || old.server != new.server || old.storage != new.storage

@@ -15,6 +15,7 @@ extension GatewayError {
         case .internalError: 500
         case .unsupportedTransferEncoding: 501
         case .ledgerUnavailable: 503
+        case .cacheMiss: 504
         default: status(of: GovernanceRefusal.Code(rawValue: code.rawValue))
         }
     }

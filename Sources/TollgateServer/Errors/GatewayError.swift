@@ -82,6 +82,12 @@ extension HTTPField.Name {
     static let tollgateRequestID = HTTPField.Name("x-tollgate-request-id")!
     /// `x-tollgate-cost-usd`.
     static let tollgateCost = HTTPField.Name("x-tollgate-cost-usd")!
+    /// `x-tollgate-cache`: the caller's cache directive, and the cache's answer (`hit`, `miss`, `bypass`).
+    static let tollgateCache = HTTPField.Name("x-tollgate-cache")!
+    /// `x-tollgate-cache-source`: the entry whose answer a cache hit served.
+    static let tollgateCacheSource = HTTPField.Name("x-tollgate-cache-source")!
+    /// `x-tollgate-saved-usd`: what a lever saved on the call.
+    static let tollgateSaved = HTTPField.Name("x-tollgate-saved-usd")!
     /// `x-should-retry`.
     static let shouldRetry = HTTPField.Name("x-should-retry")!
     /// `x-api-key`.

@@ -75,6 +75,7 @@ public func buildGatewayApplication(
                 body: .init(byteBuffer: ByteBuffer(string: "/metrics needs the token set in server.metrics_token as a bearer token.\n")))
         }
         gateway.metrics.updateBudgets(gateway.governor.budgetStatus(nowMs: gateway.clock.nowMs()))
+        gateway.metrics.updateCache(gateway.levers.cache.store)
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: gateway.metrics.registry.emitToBuffer())))

@@ -32,6 +32,8 @@ public final class Gateway: Sendable {
     let recorder: Recorder
     /// Delivers budget alerts; run it in the gateway's service group.
     public let alerts: AlertDelivery
+    /// The levers in force (the response cache).
+    let levers: LeverSettings
 
     /// Creates the pipeline.
     /// - Parameters:
@@ -73,6 +75,7 @@ public final class Gateway: Sendable {
         let alerts = AlertDelivery(
             events: events, webhook: runtime.configuration.governance.alerts.webhook, eventLoopGroup: eventLoopGroup, logger: logger)
         self.alerts = alerts
+        self.levers = LeverSettings(runtime.configuration.levers)
         self.recorder = Recorder(ledger: ledger, pricer: pricer, metrics: metrics, governor: governor, alerts: alerts, logger: logger)
     }
 
@@ -106,21 +109,27 @@ public final class Gateway: Sendable {
         }
         let incoming = try await intake.read(&request, call: call)
         let attribution = try Attributor.attribution(principal, headers: incoming.headers, probe: incoming.probe, dialect: call.dialect)
+        let directive = try ResponseCache.directive(incoming.headers, dialect: call.dialect)
         let admitted: Admitted
         switch await admitter.admit(incoming, principal: principal, attribution: attribution, call: call) {
         case .success(let value): admitted = value
         case .failure(let refused): throw await recorder.refuse(refused, incoming: incoming, call: call)
         }
+        let outgoing = Levers.apply(incoming, admitted: admitted, route: route)
+        let cache = try cacheLookup(outgoing, incoming: incoming, admitted: admitted, attribution: attribution, directive: directive, call: call)
+        if let cache, let answer = cache.answer {
+            return await served(cache, answer: answer, incoming: incoming, admitted: admitted, attribution: attribution, call: call)
+        }
         let admission = Self.admission(incoming, admitted: admitted, attribution: attribution, call: call)
         try await recorder.admit(admission, call: call, holding: admitted.streamGuard)
-        let outgoing = Levers.apply(incoming, admitted: admitted, route: route)
         guard let (outcome, attempts) = await forwarder.forward(outgoing, incoming: incoming.headers, requestID: call.id) else {
             throw GatewayError(
                 dialect: call.dialect, RequestError(.internalError, "No upstream client for \(outgoing.model.name)."))
         }
+        var entry = Self.entry(admission, outgoing: outgoing, routedFrom: admitted.routedFrom, attempts: attempts)
+        entry.leversVersion = levers.version
         let forwarded = ForwardedCall(
-            call: call, incoming: incoming, outgoing: outgoing, streamGuard: admitted.streamGuard,
-            entry: Self.entry(admission, outgoing: outgoing, routedFrom: admitted.routedFrom, attempts: attempts))
+            call: call, incoming: incoming, outgoing: outgoing, streamGuard: admitted.streamGuard, cache: cache, entry: entry)
         switch outcome {
         case .failure(let label, let timeout):
             throw await failed(forwarded, label: label, timeout: timeout)

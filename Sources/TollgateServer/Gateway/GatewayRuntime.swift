@@ -62,6 +62,7 @@ public struct GatewayRuntime: Sendable {
         } catch {
             issues += error.issues
         }
+        issues += configuration.levers.issues(models: Set(models.keys), providers: Set(providers.keys))
         if !issues.isEmpty { throw ConfigurationError(issues: issues) }
         self.governance = governance
         self.configuration = configuration

@@ -115,8 +115,8 @@ public final class GatewayMetrics: Sendable {
                 }
             if count > 0 { counter.increment(by: count) }
         }
-        // A refusal never reached a provider: its near-zero time would drag the latency quantiles down.
-        guard entry.status != .blocked else { return }
+        // A refusal or a cache hit never reached a provider: its near-zero time would drag the latency quantiles down.
+        guard entry.status != .blocked, entry.status != .cached else { return }
         s.duration.recordNanoseconds(entry.durationMs * 1_000_000)
         if let ttft = entry.ttftMs { s.ttft.recordNanoseconds(ttft * 1_000_000) }
     }

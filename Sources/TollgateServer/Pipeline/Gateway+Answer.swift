@@ -11,6 +11,8 @@ struct ForwardedCall: Sendable {
     let incoming: IncomingCall
     let outgoing: OutgoingCall
     let streamGuard: StreamGuard
+    /// What the response cache decided, when a rule covers the call.
+    let cache: CacheLookup?
     var entry: LedgerEntry
 
     /// What the request tells about its usage when the provider reports none.
@@ -68,9 +70,12 @@ extension Gateway {
         let answer = CallOutcome.Answer(usage: metering.usage, generatedTextBytes: metering.generatedTextBytes, readable: metering.readable)
         entry.apply(CallOutcome.answered(status: response.status, answer).entryResult(forwarded.bounds))
         await recorder.finish(&entry, model: model, ticket: ticket)
+        let contentType = response.headers.first(name: "content-type") ?? "application/json"
+        keep(Array(body.readableBytesView), contentType: contentType, entry: entry, forwarded: forwarded)
 
         var out = HTTPFields()
-        out[.contentType] = response.headers.first(name: "content-type") ?? "application/json"
+        out[.contentType] = contentType
+        if let cache = forwarded.cache { out[.tollgateCache] = cache.result.rawValue }
         for name in ["retry-after", "retry-after-ms", "x-should-retry", "x-request-id", "request-id"] {
             if let value = response.headers.first(name: name), let field = HTTPField.Name(name) { out[field] = value }
         }
@@ -86,12 +91,14 @@ extension Gateway {
         headers[.contentType] = response.headers.first(name: "content-type") ?? "text/event-stream"
         headers[.cacheControl] = "no-cache"
         headers[.tollgateRequestID] = forwarded.entry.id
+        if let cache = forwarded.cache { headers[.tollgateCache] = cache.result.rawValue }
         Self.addRateLimitHeaders(forwarded.streamGuard.ticket, to: &headers)
         let recorder = self.recorder
         let body = ResponseBody { writer in
             var relay = StreamRelay(
                 route: forwarded.call.route, probe: forwarded.incoming.probe, streamGuard: forwarded.streamGuard, started: forwarded.call.started,
                 total: forwarded.outgoing.model.provider.configuration.timeouts.total)
+            if forwarded.cache?.storesAnswer == true { relay.assembler = StreamAnswerAssembler(route: forwarded.call.route) }
             await relay.run(response, writer: &writer)
             var entry = forwarded.entry
             let bounds = forwarded.bounds
@@ -104,6 +111,7 @@ extension Gateway {
             }
             entry.durationMs = forwarded.call.elapsedMs
             await recorder.finish(&entry, model: forwarded.outgoing.model, ticket: relay.streamGuard.ticket)
+            if let answer = relay.assembler?.answer() { self.keep(answer, contentType: "application/json", entry: entry, forwarded: forwarded) }
             if !relay.clientGone { try? await writer.finish(nil) }
         }
         return Response(status: .init(code: response.status), headers: headers, body: body)

@@ -22,6 +22,8 @@ struct StreamRelay {
     var clientGone = false
     var upstreamError: String?
     var cutBy: String?
+    /// Rebuilds the answer for the response cache, when the call's answer is to be stored.
+    var assembler: StreamAnswerAssembler?
 
     init(route: RouteKind, probe: RequestProbe, streamGuard: StreamGuard, started: ContinuousClock.Instant, total: Duration) {
         self.route = route
@@ -67,7 +69,7 @@ struct StreamRelay {
     /// agent limits are checked before each is passed on, so a cut stream overshoots by at most one event.
     private mutating func relayable(_ chunk: ByteBuffer) -> ByteBuffer {
         var out = ByteBuffer()
-        for event in framer.push(chunk.readableBytesView) where meter.observe(event) {
+        for event in framer.push(chunk.readableBytesView) where observe(event) {
             if streamGuard.watchesOutput, let rule = streamGuard.check(outputTokens: TokenEstimator.tokens(byteCount: meter.streamedTextBytes)) {
                 cutBy = rule
                 break
@@ -84,12 +86,18 @@ struct StreamRelay {
     private mutating func flushRest(writer: inout any ResponseBodyWriter) async {
         guard let rest = framer.flush() else { return }
         let complete = StreamMeter.isWhole(rest)
-        let relay = meter.observe(rest)
+        let relay = observe(rest)
         guard complete, relay, !clientGone, cutBy == nil else { return }
         var bytes = Array(rest)
         while let last = bytes.last, last == 10 || last == 13 { bytes.removeLast() }
         bytes.append(contentsOf: [10, 10])
         do { try await writer.write(ByteBuffer(bytes: bytes)) } catch { clientGone = true }
+    }
+
+    /// Meters one event (and hands it to the assembler); whether it is passed on to the caller.
+    private mutating func observe(_ event: ArraySlice<UInt8>) -> Bool {
+        assembler?.observe(event)
+        return meter.observe(event)
     }
 
     /// How the stream ended: its usage (reported, or estimated within the call's output bound) and its first cause of ending.

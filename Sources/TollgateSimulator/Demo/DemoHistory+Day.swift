@@ -8,6 +8,8 @@ extension DemoHistory {
         var random: SplitMix64
         var budgets = BudgetLedger()
         var killSwitches: [KillSwitchEpisode] = []
+        /// Recent answers of the cached workflow a later hit can have been served from.
+        var cacheSources: [String] = []
 
         init(configuration: Configuration, pricer: LedgerPricer) {
             self.configuration = configuration
@@ -71,11 +73,35 @@ extension DemoHistory {
                 var entry = call(workflow: workflow, id: id, at: start, customer: customer, traceID: traceID, random: &random)
                 pricer.price(&entry, priceModel: entry.requestedModel)
                 if workflow.name == "support-copilot", entry.status == .ok, random.nextUnit() < 0.04 { redact(&entry, random: &random) }
+                if Rules.cache.match.conditions[.workflow] == .equals(workflow.name), day >= configuration.days - Rules.cacheDays {
+                    serveFromCache(&entry)
+                }
                 start = min(dayStart * 1_000 + 86_399_999, start + entry.durationMs + 200)
                 calls.append(entry)
             }
             stopRunaway(&calls)
             return calls
+        }
+
+        /// Turns a successful call of the cached workflow into a cache hit (about ``Rules/cacheHitShare`` of them), as
+        /// the gateway records one: no tokens, cost 0, what the call would have cost saved, the answer's source entry.
+        mutating func serveFromCache(_ entry: inout LedgerEntry) {
+            guard entry.status == .ok, entry.usageSource == .reported else { return }
+            guard !cacheSources.isEmpty, random.nextUnit() < Rules.cacheHitShare else {
+                cacheSources = Array((cacheSources + [entry.id]).suffix(40))
+                return
+            }
+            entry.savedNanoUSD = entry.costNanoUSD
+            entry.sourceID = cacheSources[random.below(cacheSources.count)]
+            entry.status = .cached
+            entry.usage = .zero
+            entry.usageSource = .none
+            entry.ttftMs = nil
+            entry.durationMs = Int64(2 + random.below(6))
+            entry.lever = "cache"
+            entry.leversVersion = Rules.levers.version
+            entry.governance = "cache hit (rule \(Rules.cache.name))"
+            pricer.price(&entry, priceModel: entry.requestedModel)
         }
 
         /// The knowledge bot's Monday re-index: 40 embedding calls in a few seconds on its bulk key;

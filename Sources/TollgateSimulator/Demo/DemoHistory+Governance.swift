@@ -1,4 +1,4 @@
-import TollgateCore
+public import TollgateCore
 
 extension DemoHistory {
     /// The governance rules the history plays out; `tollgate demo` configures the same rules, so
@@ -57,6 +57,16 @@ extension DemoHistory {
         public static let policy = "prod"
         /// Who switched the kill switch, and why.
         public static let killSwitch = (workflow: "marketing-drafting", by: "ops@demo-corp.example", reason: "drafts loop on a broken template")
+        /// The response cache rule switched on for the knowledge bot's repeated questions, for the last
+        /// ``cacheDays`` days of the history; about ``cacheHitShare`` of its calls are served from the cache then.
+        public static let cache = CacheRule(
+            name: "knowledge-faq", match: GovernanceScope([.workflow: .equals("knowledge-bot")]), ttl: .seconds(3_600))
+        /// The levers of the demo's configuration.
+        public static var levers: LeversConfiguration { LeversConfiguration(cache: CacheConfiguration(rules: [cache])) }
+        /// Days at the end of the history with the cache on.
+        public static let cacheDays = 21
+        /// Share of the knowledge bot's calls served from the cache once it is on.
+        public static let cacheHitShare = 0.4
     }
 
     /// A kill switch that was set and cleared during the history.

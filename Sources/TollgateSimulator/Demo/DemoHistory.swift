@@ -278,7 +278,7 @@ public enum DemoHistory {
         guard let last = calls.last else { return [] }
         // Embedding lookups are a step of an answer, not an outcome of their own.
         if traceID == nil, last.route == "embeddings" { return [] }
-        let failedCall = calls.contains { $0.status != .ok }
+        let failedCall = calls.contains { $0.status != .ok && $0.status != .cached }
         let roll = random.nextUnit()
         let status: Outcome.Status =
             failedCall ? .failure : roll < workflow.successRate ? .success : roll < workflow.successRate + 0.05 ? .partial : .failure

@@ -13,6 +13,7 @@ enum EntryBinder {
         bind.usageAndCost(e)
         bind.attribution(e)
         bind.outcome(e)
+        bind.levers(e)
         precondition(bind.index == Int32(LedgerDatabase.columns.count), "the binder and the column list disagree")
         let code = sqlite3_step(s)
         sqlite3_reset(s)
@@ -103,6 +104,14 @@ enum EntryBinder {
             text(e.attribution.tagsJSON)
             text(e.priceModel)
             text(e.parentID)
+        }
+
+        /// The lever that acted, what it saved, the answer's source entry and the levers' version.
+        mutating func levers(_ e: LedgerEntry) {
+            text(e.lever)
+            int(e.savedNanoUSD)
+            text(e.sourceID)
+            text(e.leversVersion)
         }
     }
 }

@@ -109,7 +109,7 @@ extension LedgerDatabase: EntryStore, LedgerReader {
         ] + Attribution.Dimension.allCases.map(\.column)
         + [
             "declared", "attemptCount", "attempts", "clientRetryCount", "error", "routedFrom", "governance", "redactions", "tags",
-            "priceModel", "parentId",
+            "priceModel", "parentId", "lever", "savedNano", "sourceId", "leversVersion",
         ]
 
     static let insertSQL =
@@ -127,6 +127,16 @@ extension LedgerDatabase: EntryStore, LedgerReader {
     }
 
     static func entry(_ row: Row) -> LedgerEntry {
+        var entry = callEntry(row)
+        entry.lever = row["lever"]
+        entry.savedNanoUSD = row["savedNano"]
+        entry.sourceID = row["sourceId"]
+        entry.leversVersion = row["leversVersion"]
+        return entry
+    }
+
+    /// The entry's call, usage, cost, attribution and outcome columns.
+    private static func callEntry(_ row: Row) -> LedgerEntry {
         let declared = Set((row["declared"] as String? ?? "").split(separator: ",").compactMap { Attribution.Dimension(rawValue: String($0)) })
         var attribution = Attribution(
             keyID: row["keyId"], declared: declared,

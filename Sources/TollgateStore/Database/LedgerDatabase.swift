@@ -134,6 +134,11 @@ public struct LedgerDatabase: Sendable {
             try db.execute(sql: "ALTER TABLE ledgerEntry ADD COLUMN parentId TEXT")
             try db.execute(sql: "CREATE INDEX ledgerEntry_parent ON ledgerEntry(parentId) WHERE parentId IS NOT NULL")
         }
+        migrator.registerMigration("v7: levers") { db in
+            for column in ["lever TEXT", "savedNano INTEGER", "sourceId TEXT", "leversVersion TEXT"] {
+                try db.execute(sql: "ALTER TABLE ledgerEntry ADD COLUMN \(column)")
+            }
+        }
         return migrator
     }
 }
