@@ -26,10 +26,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
-        // The domain, pure: money, usage, prices and catalog, cost arithmetic, attribution, configuration model.
-        .target(name: "TollgateCore", swiftSettings: swiftSettings),
+        // The domain, pure: money, usage, prices and catalog, cost arithmetic, attribution, configuration model (SHA-256 from swift-crypto).
+        .target(name: "TollgateCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
 
         // Provider dialects, pure: OpenAI and Anthropic codecs, usage extraction, SSE parsing, error bodies.
         .target(name: "TollgateProviders", dependencies: ["TollgateCore"], swiftSettings: swiftSettings),

@@ -13,6 +13,7 @@ ADDED_P99_MS_C16 = 2.0     # added p99 at concurrency 16, non-streaming
 FIRST_BYTE_MS = 1.0        # first streamed byte, later than direct (median)
 RSS_MB_STREAMS = 150.0     # peak RSS with 1,000 concurrent streams
 INGEST_PER_S = 20_000      # ledger ingest entries/s
+CACHE_LOOKUP_US = 20        # exact response cache lookup CPU (parse, eligibility, canonical key, store), 100,000 answers held
 STALLED_KB_PER_STREAM = 512  # gateway memory per stream whose reader stalls (UpstreamBuffering: 256 KiB + socket reads)
 
 
@@ -50,6 +51,9 @@ def main():
     st = next((r for r in rows if r["kind"] == "streams"), None)
     ing = next((r for r in rows if r["kind"] == "ingest"), None)
     sr = next((r for r in rows if r["kind"] == "stalled"), None)
+    lookup = next((r for r in rows if r["kind"] == "cache-lookup"), None)
+    held = next((r for r in rows if r["kind"] == "cache-held"), None)
+    cache = {(r["target"], r["conc"]): r for r in wrk if r["target"].startswith("tollgate-cache-")}
     shared = [r for r in rows if r["kind"] == "shared"]
     limit = float(meta.get("noisy_limit") or 0.25)
 
@@ -124,6 +128,23 @@ def main():
             eps = ing["entries_per_second"]
             t.append(("Ledger ingest (%s entries)" % format(ing["entries"], ","), "%s entries/s" % format(int(eps), ","),
                       ">= %s entries/s" % format(INGEST_PER_S, ","), verdict(eps >= INGEST_PER_S)))
+    for c in sorted({c for _, c in cache}):
+        off = gw.get(("nonstream", c))
+        for which in ("miss", "hit"):
+            r = cache.get(("tollgate-cache-" + which, c))
+            if not r or not off or r.get("cpu_ms_per_req") is None or off.get("cpu_ms_per_req") is None:
+                continue
+            delta = r["cpu_ms_per_req"] - off["cpu_ms_per_req"]
+            what = "looked up, forwarded and stored" if which == "miss" else "answered from the cache"
+            t.append(("CPU per request, cache %s vs lever off, c=%d (%s)" % (which, c, what),
+                      "%s vs %s ms (%s)" % (f(r["cpu_ms_per_req"], 3), f(off["cpu_ms_per_req"], 3), f(delta, 3, True)), "(info)",
+                      "info" + noisy(r, off)))
+    if lookup:
+        us = lookup["cpu_us_per_lookup"]
+        t.append(("Cache lookup CPU with %s answers held (bench-cache, %s-byte body)" % (format(lookup["entries"], ","), lookup["body_bytes"]),
+                  "%.2f us" % us, "<= %d us" % CACHE_LOOKUP_US, verdict(us <= CACHE_LOOKUP_US)))
+    if held:
+        t.append(("Answers held after the cache points", format(int(held["entries"]), ","), "(info)", "info"))
     if ledger:
         t.append(("Ledger rows vs requests wrk completed", "%d rows / %d requests (%+d)" % (ledger["rows"], ledger["wrk_requests"], ledger["extra"]),
                   "rows - requests in [0, %d]" % ledger["slack"], verdict(ledger["ok"])))
@@ -134,7 +155,7 @@ def main():
 
     # ---------------------------------------------------------------- wrk
     w = []
-    order = {"direct": 0, "nginx-proxy": 1, "tollgate": 2}
+    order = {"direct": 0, "nginx-proxy": 1, "tollgate": 2, "tollgate-cache-miss": 3, "tollgate-cache-hit": 4}
     modes = {"nonstream": 0, "stream": 1, "paced": 2}
     for r in sorted(wrk, key=lambda r: (modes.get(r["mode"], 9), r["conc"], order.get(r["target"], 9))):
         d = direct.get((r["mode"], r["conc"]))

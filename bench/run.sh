@@ -34,6 +34,11 @@
 #   GOVERNANCE=0                  1 = run the gateway with governance on: budgets (strict and estimate), per-key and
 #                                 provider rate limits, agent limits, a model allowlist with max_tokens ceiling and PII
 #                                 redaction (limits high enough that nothing is refused; every check still runs)
+#   LEVERS=1                      also measure the exact response cache: tollgate-cache-miss (every call a new prompt:
+#                                 looked up, forwarded, stored) and tollgate-cache-hit (the same call: answered from the
+#                                 cache, with CACHE_FILL answers already held) at CACHE_CONCURRENCY="16 64", beside the
+#                                 lever-off tollgate rows; skipped for a binary without levers. Then tollgate bench-cache:
+#                                 CPU per lookup with 100,000 answers held
 #   SKIP_BUILD=0                  1 = use the existing binary
 #   SKIP_INSTALL=0                1 = never apt-get
 #   TOLLGATE_BIN=<repo>/.build/release/tollgate
@@ -70,6 +75,8 @@ PROFILE_SECONDS="${PROFILE_SECONDS:-10}"
 WITH_LITELLM="${WITH_LITELLM:-0}"
 SKIP_BUILD="${SKIP_BUILD:-0}"
 GOVERNANCE="${GOVERNANCE:-0}"
+LEVERS="${LEVERS:-1}"
+CACHE_CONCURRENCY="${CACHE_CONCURRENCY:-16 64}"
 SKIP_INSTALL="${SKIP_INSTALL:-0}"
 GATEWAY_PORT="${GATEWAY_PORT:-28080}"
 SIM_PORT="${SIM_PORT:-29090}"
@@ -266,6 +273,25 @@ governance:
       redact: true
 YAML
 fi
+if [ "$LEVERS" = 1 ]; then
+  cat >> "$CFG" <<YAML
+levers:
+  cache:
+    max_bytes: 268435456
+    rules:
+      - {name: bench-cache, match: {workflow: bench-cache}, ttl: 1h}
+YAML
+  if ! "$BIN" config check "$CFG" > "$OUT/levers-check.log" 2>&1; then
+    log "this binary has no levers (see $OUT/levers-check.log): the cache rows are skipped"
+    LEVERS=0
+    python3 - "$CFG" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path).read()
+open(path, "w").write(text[:text.index("levers:")])
+PY
+  fi
+fi
 cp "$CFG" "$OUT/"
 
 start_gateway() {
@@ -327,6 +353,8 @@ run_wrk() {  # name base pids conc mode dur warmup(0|1) -> JSON line on stdout
   local stream=0 script="$SHARED/load/chat.lua" out line c0 c1 x0 x1 m0 m1 w0 w1 t0 t1 hwm rss
   [ "$mode" = stream ] && stream=1
   [ "$mode" = paced ] && script="$HERE/load/paced.lua"
+  local cache=""
+  case "$name" in tollgate-cache-*) script="$HERE/load/cache.lua"; cache="${name#tollgate-cache-}" ;; esac
   [ "$pids" = GW ] && pids="$GW_PID"
   # process snapshots outside the machine-wide bracket (the processes are idle between runs),
   # so the bracket [m0, m1] is just the wrk run and its wall time is the divisor for "other"
@@ -334,14 +362,14 @@ run_wrk() {  # name base pids conc mode dur warmup(0|1) -> JSON line on stdout
   w0="$(cpu_ticks $(descendants $UPSTREAM_PIDS $PROXY_PID $GW_PID $SIM_PID | sort -u))"
   t0="$(date +%s.%N)"; m0="$(busy_ticks)"
   out="$(BENCH_PATH=/v1/chat/completions BENCH_AUTH=sk-bench BENCH_MODEL=gpt-4o-mini BENCH_STREAM="$stream" \
-         BENCH_LABEL="$name" BENCH_CHAT_LUA="$SHARED/load/chat.lua" BENCH_DELAY_MS="$PACED_DELAY_MS" \
+         BENCH_LABEL="$name" BENCH_CHAT_LUA="$SHARED/load/chat.lua" BENCH_DELAY_MS="$PACED_DELAY_MS" BENCH_CACHE="$cache" \
          /usr/bin/time -f '%U %S' -o "$OUT/.wrk-time" \
          wrk -t1 -c"$c" -d"$dur" --timeout 10s -s "$script" "$base" 2>&1)" || die "wrk failed for $name c=$c: $out"
   m1="$(busy_ticks)"; t1="$(date +%s.%N)"
   c1="$(cpu_ticks $pids)"; x1="$(ctx_switches $pids)"
   w1="$(cpu_ticks $(descendants $UPSTREAM_PIDS $PROXY_PID $GW_PID $SIM_PID | sort -u))"
   hwm=0; rss=0
-  if [ "$name" = tollgate ]; then hwm="$(status_kb "$GW_PID" VmHWM)"; rss="$(status_kb "$GW_PID" VmRSS)"; fi
+  case "$name" in tollgate*) hwm="$(status_kb "$GW_PID" VmHWM)"; rss="$(status_kb "$GW_PID" VmRSS)" ;; esac
   line="$(grep '^RESULT ' <<<"$out" | sed 's/^RESULT //')"
   [ -n "$line" ] || die "wrk produced no RESULT for $name c=$c: $out"
   python3 - "$line" "$name" "$mode" "$c" "$warm" "$((c1 - c0))" "$CLK_TCK" "$((m1 - m0))" "$((w1 - w0))" \
@@ -367,16 +395,19 @@ PY
 }
 
 GW_WRK_REQS=0 GW_WRK_SLACK=0
-measure() {  # mode conc
+measure() {  # mode conc [targets...]
   local mode="$1" c="$2" t name base pids res try warm other
-  for t in "${TARGETS[@]}"; do
+  shift 2
+  local targets=("$@")
+  [ ${#targets[@]} -gt 0 ] || targets=("${TARGETS[@]}")
+  for t in "${targets[@]}"; do
     IFS='|' read -r name base pids <<<"$t"
     try=0
     while :; do
       wait_quiet
       warm="$(run_wrk "$name" "$base" "$pids" "$c" "$mode" "$WARMUP" 1)"
       res="$(run_wrk "$name" "$base" "$pids" "$c" "$mode" "$DURATION" 0)"
-      if [ "$name" = tollgate ]; then
+      if [[ "$name" == tollgate* ]]; then
         GW_WRK_REQS=$((GW_WRK_REQS + $(python3 -c 'import json,sys; print(sum(json.loads(a)["requests"] for a in sys.argv[1:]))' "$warm" "$res")))
         GW_WRK_SLACK=$((GW_WRK_SLACK + 2 * c))
       fi
@@ -397,6 +428,17 @@ T0=$(date +%s)
 for c in $CONCURRENCY; do measure nonstream "$c"; done
 for c in $STREAM_CONCURRENCY; do measure stream "$c"; done
 for c in $PACED_CONCURRENCY; do measure paced "$c"; done
+if [ "$LEVERS" = 1 ]; then
+  # Misses first: they fill the cache, so the hits are looked up among every answer the misses stored.
+  for c in $CACHE_CONCURRENCY; do measure nonstream "$c" "tollgate-cache-miss|http://127.0.0.1:$GATEWAY_PORT|GW"; done
+  for c in $CACHE_CONCURRENCY; do measure nonstream "$c" "tollgate-cache-hit|http://127.0.0.1:$GATEWAY_PORT|GW"; done
+  held="$(curl -sS -m 10 "http://127.0.0.1:$GATEWAY_PORT/metrics" | awk '$1 == "tollgate_cache_entries" {print $2}')"
+  log "response cache: ${held:-?} answers held after the cache points"
+  emit "$(python3 -c 'import json,sys; print(json.dumps({"kind": "cache-held", "entries": float(sys.argv[1] or 0)}))' "${held:-0}")"
+  wait_quiet
+  lookup="$("$BIN" bench-cache --entries 100000 --lookups 100000 2>&1)" || die "bench-cache failed: $lookup"
+  emit "$(grep '^CACHE ' <<<"$lookup" | sed 's/^CACHE //' | python3 -c 'import json,sys; r=json.load(sys.stdin); r["kind"]="cache-lookup"; print(json.dumps(r))')"
+fi
 log "wrk measurements took $(( $(date +%s) - T0 ))s"
 
 # ledger completeness: every request wrk completed must be a row (in-flight at the end of a

@@ -38,16 +38,25 @@ struct BenchCache: AsyncParsableCommand {
                     expiresAtMs: .max), for: key)
         }
         let bodies = (0..<lookups).map { i in Self.body(i % 2 == 0 ? (i * 7_919) % max(1, entries) : entries + i) }
+        var parsed = 0
+        let parse = Self.perItem(bodies) { if (try? JSONDocument(parsing: $0)) != nil { parsed += 1 } }
+        var keyed = 0
+        let key = Self.perItem(bodies) { if Self.key($0) != nil { keyed += 1 } }
         var hits = 0
-        let start = Self.cpuNanoseconds()
-        for body in bodies {
-            if let key = Self.key(body), store.answer(for: key, nowMs: 0) != nil { hits += 1 }
-        }
-        let perLookup = Double(Self.cpuNanoseconds() - start) / Double(max(1, bodies.count)) / 1_000
+        let lookup = Self.perItem(bodies) { if let key = Self.key($0), store.answer(for: key, nowMs: 0) != nil { hits += 1 } }
         let statistics = store.statistics
+        func us(_ value: Double) -> String { String(format: "%.2f", value) }
         print(
             "CACHE {\"entries\":\(statistics.entries),\"bytes\":\(statistics.bytes),\"lookups\":\(bodies.count),\"hits\":\(hits),"
-                + "\"body_bytes\":\(Self.body(0).count),\"cpu_us_per_lookup\":\(String(format: "%.2f", perLookup))}")
+                + "\"body_bytes\":\(Self.body(0).count),\"cpu_us_per_lookup\":\(us(lookup)),\"cpu_us_parse\":\(us(parse)),"
+                + "\"cpu_us_parse_and_key\":\(us(key)),\"parsed\":\(parsed),\"keyed\":\(keyed)}")
+    }
+
+    /// CPU microseconds per item of `work` over `items`.
+    static func perItem(_ items: [[UInt8]], _ work: ([UInt8]) -> Void) -> Double {
+        let start = cpuNanoseconds()
+        for item in items { work(item) }
+        return Double(cpuNanoseconds() - start) / Double(max(1, items.count)) / 1_000
     }
 
     /// The steps a lookup takes: parse, eligibility, canonical key.

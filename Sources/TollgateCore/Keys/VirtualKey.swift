@@ -84,9 +84,9 @@ public struct VirtualKey: Sendable, Hashable, Codable {
         return text
     }
 
-    /// The hash stored for a secret.
+    /// The hash stored for a secret: SHA-256 applied twice, in hex (the format of every stored key).
     public static func hash(secret: some StringProtocol) -> String {
-        SHA256Digest.hex(SHA256Digest.digest(Array(secret.utf8)))
+        SHA256Digest.hexText(SHA256Digest.digest(SHA256Digest.digest(Array(secret.utf8))))
     }
 
     /// The hint shown for a secret.

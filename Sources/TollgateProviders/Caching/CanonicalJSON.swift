@@ -34,7 +34,7 @@ public enum CanonicalJSON {
             }
             out.append(UInt8(ascii: "]"))
         case .string:
-            string(Array(value.document.bytes[value.range.dropFirst().dropLast()]), to: &out)
+            string(inner: value.document.bytes[value.range.dropFirst().dropLast()], to: &out)
         case .number:
             out += CanonicalNumber.text(value.document.bytes[value.range])
         case .true: out += Array("true".utf8)
@@ -53,8 +53,20 @@ public enum CanonicalJSON {
     /// A string value's canonical text, quotes included.
     static func quoted(_ string: JSONCursor) -> [UInt8] {
         var out: [UInt8] = []
-        self.string(Array(string.document.bytes[string.range.dropFirst().dropLast()]), to: &out)
+        self.string(inner: string.document.bytes[string.range.dropFirst().dropLast()], to: &out)
         return out
+    }
+
+    /// Writes a string from the bytes between its quotes: as they are when they hold no escape and no
+    /// control character (the common case, already canonical), else through ``string(_:to:)``.
+    static func string(inner: ArraySlice<UInt8>, to out: inout [UInt8]) {
+        guard inner.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\\") }) else {
+            string(Array(inner), to: &out)
+            return
+        }
+        out.append(UInt8(ascii: "\""))
+        out += inner
+        out.append(UInt8(ascii: "\""))
     }
 
     /// Writes a string from its raw inner bytes (between the quotes) as `"…"`: escapes resolved to

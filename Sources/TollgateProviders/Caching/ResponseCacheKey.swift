@@ -32,7 +32,7 @@ public struct ResponseCacheKey: Sendable, Hashable, CustomStringConvertible {
         guard let text = Self.canonicalRequest(body: body, dialect: dialect, route: route, servedModel: servedModel, scope: scope) else {
             return nil
         }
-        hex = SHA256Digest.hex(SHA256Digest.digest(text))
+        hex = SHA256Digest.hexText(SHA256Digest.digest(text))
     }
 
     /// The text the key hashes: a header naming the version, dialect, route, served model and scope,
