@@ -8,7 +8,7 @@ import TollgateServer
 import TollgateSimulator
 import UnixSignals
 
-/// `tollgate simulate --port N [--json-style compact|spaced]`.
+/// `tollgate simulate --port N [--json-style compact|spaced] [--replay FILE ...]`.
 struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the provider simulator: OpenAI and Anthropic dialects, streaming, prompt caching, faults.")
@@ -40,9 +40,73 @@ struct Simulate: AsyncParsableCommand {
     )
     var jsonStyle: String = SimulationJSONStyle.compact.rawValue
 
+    @Option(
+        name: .customLong("replay"),
+        help: "Replay the recorded answers of a RouterBench CSV to requests for its models (repeatable; the first file wins duplicates)."
+    )
+    var replayFiles: [String] = []
+
+    @Option(help: "Usage of replayed answers: cost (costs the recorded cost at the models' early-2024 list prices) or estimate.")
+    var replayUsage: String = ReplayUsageMode.recordedCost.rawValue
+
+    @Option(
+        name: .customLong("replay-alias"),
+        help: "Another model name for a recorded model, e.g. --replay-alias mixtral=mistralai/mixtral-8x7b-chat (repeatable)."
+    )
+    var replayAliases: [String] = []
+
     func validate() throws {
         _ = try faultPlan()
         _ = try style()
+        _ = try usageMode()
+        _ = try aliases()
+    }
+
+    func usageMode() throws -> ReplayUsageMode {
+        guard let mode = ReplayUsageMode(name: replayUsage) else {
+            throw ValidationError("--replay-usage '\(replayUsage)': use cost or estimate")
+        }
+        return mode
+    }
+
+    func aliases() throws -> [String: String] {
+        var aliases: [String: String] = [:]
+        for spec in replayAliases {
+            let parts = spec.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw ValidationError("--replay-alias '\(spec)': write NAME=RECORDED_MODEL")
+            }
+            aliases[String(parts[0])] = String(parts[1])
+        }
+        return aliases
+    }
+
+    /// The recordings of `--replay`, with the aliases, or `nil` when no file is given.
+    func recordings(logger: Logger) throws -> RecordingSet? {
+        guard !replayFiles.isEmpty else { return nil }
+        var set: RecordingSet
+        do {
+            set = try RecordingSet.load(paths: replayFiles)
+        } catch {
+            throw ValidationError("--replay: \(error)")
+        }
+        set.aliases = try aliases()
+        for (alias, target) in set.aliases where set.resolveModel(target) == nil {
+            throw ValidationError("--replay-alias \(alias)=\(target): no recorded model is called '\(target)'")
+        }
+        for duplicate in set.duplicates {
+            logger.warning(
+                "replay: a later row repeats a key; the first row keeps it",
+                metadata: [
+                    "key": "\(duplicate.key.rawValue)", "sample_id": "\(duplicate.sampleID)",
+                    "kept": "\(duplicate.keptSource) row \(duplicate.keptRow)",
+                    "dropped": "\(duplicate.droppedSource) row \(duplicate.droppedRow)",
+                ])
+        }
+        logger.info(
+            "replay loaded",
+            metadata: ["prompts": "\(set.prompts.count)", "models": "\(set.models.joined(separator: ", "))", "files": "\(replayFiles.count)"])
+        return set
     }
 
     func style() throws -> SimulationJSONStyle {
@@ -74,6 +138,8 @@ struct Simulate: AsyncParsableCommand {
         configuration.perTokenLatency = .milliseconds(tokenMs)
         configuration.faults = try faultPlan()
         configuration.jsonStyle = try style()
+        configuration.replay = try recordings(logger: logger)
+        configuration.replayUsage = try usageMode()
         let app = buildSimulatorApplication(
             configuration: configuration,
             logger: logger,

@@ -20,6 +20,14 @@ import NIOCore
 /// and `x-tollgate-request-id` (logged). Any credentials are accepted. A key repeated in a request
 /// object takes its last value.
 ///
+/// With ``SimulatorConfiguration/replay`` set, a chat request (any of the three completion routes) for a
+/// recorded model gets that model's recorded answer to the prompt matching the request's user text (or,
+/// with `x-sim-sample-id: ID`, to that row), streamed or not, with headers `x-sim-recorded-correct: 1|0|unlabelled`,
+/// `x-sim-recorded-sample-id` and `x-sim-recorded-cost-usd`, one choice, no tool call, no cap by max
+/// tokens and no prompt caching; usage follows ``SimulatorConfiguration/replayUsage``. The request log
+/// notes `recorded_sample_id` and `recorded_correct` (a gateway may not relay the headers). A recorded
+/// model with no matching recording gets a 404 (`recording_not_found`) in the route's dialect.
+///
 /// ```swift
 /// let app = buildSimulatorApplication(configuration: .init(port: 0), logger: logger) { port in
 ///     print("simulator on \(port)")

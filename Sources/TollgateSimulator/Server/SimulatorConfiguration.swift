@@ -29,6 +29,11 @@ public struct SimulatorConfiguration: Sendable {
     /// How every JSON body and SSE `data:` payload is laid out; a request can choose its own with the
     /// `x-sim-json-style: compact|spaced` header.
     public var jsonStyle: SimulationJSONStyle
+    /// Recorded answers to replay: a chat request for one of its models gets that model's recorded answer
+    /// to the prompt (or a 404 when none matches); `nil` (the default) synthesises every answer.
+    public var replay: RecordingSet?
+    /// How replayed answers report usage (by default, usage that costs the recorded cost).
+    public var replayUsage: ReplayUsageMode
 
     /// Creates a configuration.
     /// - Parameters:
@@ -43,6 +48,8 @@ public struct SimulatorConfiguration: Sendable {
     ///   - promptCacheCapacity: How many prompt prefixes the cache simulation remembers.
     ///   - maximumBodyBytes: The largest request body accepted.
     ///   - jsonStyle: How JSON bodies and events are laid out (``SimulationJSONStyle/compact`` by default).
+    ///   - replay: Recorded answers to replay, or `nil` to synthesise every answer.
+    ///   - replayUsage: How replayed answers report usage.
     public init(
         host: String = "127.0.0.1",
         port: Int = 9090,
@@ -54,7 +61,9 @@ public struct SimulatorConfiguration: Sendable {
         requestLogCapacity: Int = 100_000,
         promptCacheCapacity: Int = 10_000,
         maximumBodyBytes: Int = 32 * 1024 * 1024,
-        jsonStyle: SimulationJSONStyle = .compact
+        jsonStyle: SimulationJSONStyle = .compact,
+        replay: RecordingSet? = nil,
+        replayUsage: ReplayUsageMode = .recordedCost
     ) {
         self.host = host
         self.port = port
@@ -67,5 +76,7 @@ public struct SimulatorConfiguration: Sendable {
         self.promptCacheCapacity = promptCacheCapacity
         self.maximumBodyBytes = maximumBodyBytes
         self.jsonStyle = jsonStyle
+        self.replay = replay
+        self.replayUsage = replayUsage
     }
 }

@@ -38,6 +38,10 @@ struct SimulatorRequestRecord: Sendable {
     var body: String?
     /// The raw request body's exact bytes in base64, kept with ``body``.
     var bodyBase64: String?
+    /// The `sample_id` of the recording replayed, if the answer was replayed.
+    var recordedSampleID: String?
+    /// The replayed answer's `x-sim-recorded-correct` value (`1`, `0` or `unlabelled`).
+    var recordedCorrect: String?
 }
 
 /// The bounded log of received requests behind `GET /_sim/requests` (oldest entries dropped first).
@@ -122,7 +126,9 @@ extension SimulatorRequestRecord {
         out += ",\"cache_read_tokens\":\(cacheReadTokens.map(String.init) ?? "null")"
         out += ",\"cache_write_tokens\":\(cacheWriteTokens.map(String.init) ?? "null")"
         out += ",\"retry_count\":\(retryCount.map(JSONText.quote) ?? "null"),\"status\":\(status),\"completed\":\(completed)"
-        out += ",\"body\":\(body.map(JSONText.quote) ?? "null"),\"body_base64\":\(bodyBase64.map(JSONText.quote) ?? "null")}"
+        out += ",\"body\":\(body.map(JSONText.quote) ?? "null"),\"body_base64\":\(bodyBase64.map(JSONText.quote) ?? "null")"
+        out += ",\"recorded_sample_id\":\(recordedSampleID.map(JSONText.quote) ?? "null")"
+        out += ",\"recorded_correct\":\(recordedCorrect.map(JSONText.quote) ?? "null")}"
         return out
     }
 }

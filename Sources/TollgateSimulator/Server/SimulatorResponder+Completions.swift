@@ -5,7 +5,7 @@ import TollgateProviders
 
 extension SimulatorResponder {
     /// `POST /v1/chat/completions`, `POST /v1/messages` and `POST /v1/responses`, streaming or not:
-    /// parse, log, decide the fault, then answer.
+    /// parse, log, find the recording to replay (when the model is recorded), decide the fault, then answer.
     func completion(_ request: Request, route: SimulatorCompletionRoute) async throws -> SimulatorReply {
         let dialect = route.dialect
         var request = request
@@ -25,6 +25,17 @@ extension SimulatorResponder {
         record.model = prompt.model
         record.stream = prompt.stream
         record.inputTokens = prompt.inputTokens
+
+        var replayed: SimulatorReplayed?
+        switch replayDecision(request, route: route, prompt: prompt, body: buffer.readableBytesView) {
+        case .synthesize: replayed = nil
+        case .replay(let found): replayed = found
+        case .refuse(let reply):
+            record.status = Int(reply.status.code)
+            record.completed = true
+            state.log.append(record)
+            return reply
+        }
 
         var fault: FaultKind?
         do {
@@ -47,25 +58,27 @@ extension SimulatorResponder {
             state.log.update(sequence) { $0.status = 504 }
             return Self.error(dialect, status: 504, message: "Simulated stall ended without an answer.")
         }
-        return try await answer(request, route: route, prompt: prompt, record: record, fault: fault)
+        return try await answer(request, route: route, prompt: prompt, record: record, fault: fault, replayed: replayed)
     }
 
-    /// The provider processes the request: cache accounting, the answer's choices, latency and rendering.
+    /// The provider processes the request: cache accounting, the answer's choices (synthesised, or the
+    /// `replayed` recording), latency and rendering.
     func answer(
         _ request: Request,
         route: SimulatorCompletionRoute,
         prompt: SimulatedPrompt,
         record: SimulatorRequestRecord,
-        fault: FaultKind?
+        fault: FaultKind?,
+        replayed: SimulatorReplayed? = nil
     ) async throws -> SimulatorReply {
         var record = record
-        let choices = SimulatedCompletion.choices(for: prompt)
-        var usage = state.promptCache.inputUsage(for: prompt)
-        usage.output = Int64(choices.reduce(0) { $0 + $1.outputTokens })
-        usage.reasoning = Int64(choices.reduce(0) { $0 + $1.reasoningTokens })
+        let (choices, usage) = replayed.map { replayedAnswer($0, prompt: prompt) } ?? synthesizedAnswer(prompt)
+        record.inputTokens = usage.inputTotal
         record.outputTokens = usage.output
         record.cacheReadTokens = usage.cacheRead
         record.cacheWriteTokens = usage.cacheWrite
+        record.recordedSampleID = replayed?.prompt.sampleID
+        record.recordedCorrect = replayed?.answer.correctnessLabel
         record.status = 200
 
         let latency = SimulatorLatency(request: request, directives: prompt.directives, configuration: state.configuration)
@@ -81,6 +94,7 @@ extension SimulatorResponder {
         case .openai: headers[SimulatorHeader.openAIRequestID] = "req_sim" + rendering.identifier
         case .anthropic: headers[SimulatorHeader.anthropicRequestID] = "req_sim" + rendering.identifier
         }
+        replayed?.addHeaders(to: &headers)
 
         let sequence = state.log.append(record)
         if prompt.stream {

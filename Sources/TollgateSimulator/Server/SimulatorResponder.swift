@@ -177,6 +177,10 @@ enum SimulatorHeader {
     static let tokenMilliseconds = HTTPField.Name("x-sim-token-ms")!
     static let recordBody = HTTPField.Name("x-sim-record-body")!
     static let jsonStyle = HTTPField.Name("x-sim-json-style")!
+    static let sampleID = HTTPField.Name("x-sim-sample-id")!
+    static let recordedCorrect = HTTPField.Name("x-sim-recorded-correct")!
+    static let recordedSampleID = HTTPField.Name("x-sim-recorded-sample-id")!
+    static let recordedCost = HTTPField.Name("x-sim-recorded-cost-usd")!
     static let retryAfterMilliseconds = HTTPField.Name("retry-after-ms")!
     static let shouldRetry = HTTPField.Name("x-should-retry")!
     static let openAIRequestID = HTTPField.Name("x-request-id")!

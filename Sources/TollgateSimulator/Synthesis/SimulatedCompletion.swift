@@ -13,6 +13,8 @@ import TollgateProviders
 /// A tool call (``toolName`` set) has ``text`` `{"query":"<pieces>"}`: the 12 bytes around the pieces
 /// are 3 tokens, so `n` tokens hold `n - 3` pieces; below 3 tokens the arguments are `{}` (1 token).
 /// A cap (`max_tokens`) shrinks the arguments so they stay valid JSON, and marks the answer truncated.
+///
+/// A replayed answer (``init(recorded:)``) holds recorded text instead, cut into pieces of about four bytes.
 public struct SimulatedCompletion: Sendable, Hashable {
     /// The answer as it is streamed: one four-byte piece per output token for text; for a tool call the
     /// argument fragments (`{"query":"`, one piece per token, `"}`).

@@ -47,7 +47,7 @@ extension SimulationRenderer {
     ///   - complete: Whether to include the whole answer (`false` gives the empty block `content_block_start` opens).
     static func anthropicBlock(_ completion: SimulatedCompletion, complete: Bool) -> String {
         guard let name = completion.toolName else {
-            return "{\"type\":\"text\",\"text\":\"" + (complete ? completion.text : "") + "\"}"
+            return "{\"type\":\"text\",\"text\":" + JSONText.quote(complete ? completion.text : "") + "}"
         }
         return "{\"type\":\"tool_use\",\"id\":\"\(anthropicToolUseID(completion))\",\"name\":" + JSONText.quote(name)
             + ",\"input\":" + (complete ? completion.text : "{}") + "}"
@@ -56,7 +56,7 @@ extension SimulationRenderer {
     /// The `delta` of one streamed piece: `text_delta`, or `input_json_delta` for a tool call.
     static func anthropicDelta(_ completion: SimulatedCompletion, piece: String) -> String {
         completion.toolName == nil
-            ? "{\"type\":\"text_delta\",\"text\":\"" + piece + "\"}"
+            ? "{\"type\":\"text_delta\",\"text\":" + JSONText.quote(piece) + "}"
             : "{\"type\":\"input_json_delta\",\"partial_json\":" + JSONText.quote(piece) + "}"
     }
 

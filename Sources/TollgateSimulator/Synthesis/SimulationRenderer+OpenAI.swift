@@ -3,8 +3,8 @@ import TollgateProviders
 
 /// Renders simulated answers as the exact JSON and SSE text the real providers send.
 ///
-/// Everything is written by hand (no encoder) on the request path; only client-provided strings
-/// (model names) are escaped, the synthetic text never needs it.
+/// Everything is written by hand (no encoder) on the request path. Strings are escaped with
+/// ``JSONText/quote(_:)``, which passes the synthetic text through unchanged and escapes replayed text.
 public enum SimulationRenderer {}
 
 extension SimulationRenderer {
@@ -57,9 +57,7 @@ extension SimulationRenderer {
                 out += "null,\"tool_calls\":[{\"id\":\"\(openAIToolCallID(choice))\",\"type\":\"function\",\"function\":{\"name\":"
                 out += JSONText.quote(name) + ",\"arguments\":" + JSONText.quote(choice.text) + "}}]"
             } else {
-                out += "\""
-                for piece in choice.pieces { out += piece }
-                out += "\""
+                out += JSONText.quote(choice.text)
             }
             out += ",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\""
             out += openAIFinishReason(choice) + "\"}"

@@ -69,7 +69,7 @@ extension SimulationRenderer {
     static func openAIPieceChoice(_ choice: SimulatedCompletion, piece: String) -> String {
         let delta =
             choice.toolName == nil
-            ? "{\"content\":\"" + piece + "\"}"
+            ? "{\"content\":" + JSONText.quote(piece) + "}"
             : "{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":" + JSONText.quote(piece) + "}}]}"
         return "{\"index\":\(choice.index),\"delta\":" + delta + ",\"logprobs\":null,\"finish_reason\":null}"
     }
