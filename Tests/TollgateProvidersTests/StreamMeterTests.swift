@@ -21,8 +21,8 @@ private let openAIRecording = """
 
     """
 
-/// The Anthropic stream recorded in the official SDK's tests (standards §3.2).
-private let anthropicRecording = """
+/// The Anthropic stream recorded in the official SDK's tests (standards §3.2), with a ping.
+let anthropicRecording = """
     event: message_start
     data: {"type":"message_start","message":{"model":"claude-sonnet-4-5-20250929","id":"msg_013nnniYDrJDocdy5nrMU7cH","type":"message","role":"assistant","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":135,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":0},"output_tokens":1,"service_tier":"standard","inference_geo":"not_available"}}}
 

@@ -25,41 +25,6 @@ import TollgateCore
 
         """
 
-    /// The Anthropic stream recorded in the official SDK's tests, with a ping.
-    private static let anthropicRecording = """
-        event: message_start
-        data: {"type":"message_start","message":{"model":"claude-sonnet-4-5-20250929","id":"msg_013nnniYDrJDocdy5nrMU7cH","type":"message","role":"assistant","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":135,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":0},"output_tokens":1,"service_tier":"standard","inference_geo":"not_available"}}}
-
-        event: content_block_start
-        data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
-
-        event: ping
-        data: {"type": "ping"}
-
-        event: content_block_delta
-        data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"["}}
-
-        event: content_block_delta
-        data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"12"}}
-
-        event: content_block_delta
-        data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"345,"}}
-
-        event: content_block_delta
-        data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"67890]"}}
-
-        event: content_block_stop
-        data: {"type":"content_block_stop","index":0}
-
-        event: message_delta
-        data: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"input_tokens":135,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":10}}
-
-        event: message_stop
-        data: {"type":"message_stop"}
-
-
-        """
-
     private static func stream(_ fixture: Int) throws -> (events: String, route: RouteKind, body: String) {
         let (body, route) = Fixtures.all[fixture]
         let events = try #require(CachedAnswerStream.events(body: Array(body.utf8), route: route, includeUsage: true))
@@ -86,7 +51,7 @@ import TollgateCore
     }
 
     @Test func theRecordedAnthropicStreamAssemblesWithMergedUsage() throws {
-        let answer = try #require(Fixtures.assemble(Self.anthropicRecording, route: .messages))
+        let answer = try #require(Fixtures.assemble(anthropicRecording, route: .messages))
         let expected =
             #"{"id":"msg_013nnniYDrJDocdy5nrMU7cH","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929","#
             + #""content":[{"type":"text","text":"[12345,67890]"}],"stop_reason":"end_turn","stop_sequence":null,"#
@@ -95,7 +60,7 @@ import TollgateCore
             + #""service_tier":"standard","inference_geo":"not_available"}}"#
         #expect(String(decoding: answer, as: UTF8.self) == expected)
         var meter = StreamMeter(route: .messages, forwardUsageChunk: true)
-        for event in Fixtures.frame(Array(Self.anthropicRecording.utf8)) { _ = meter.observe(event) }
+        for event in Fixtures.frame(Array(anthropicRecording.utf8)) { _ = meter.observe(event) }
         #expect(RouteKind.messages.meter(responseBody: answer).usage == meter.usage)
     }
 
@@ -261,7 +226,7 @@ import TollgateCore
             #expect(assembler.abandoned)
             #expect(assembler.answer() == nil)
         }
-        #expect(Fixtures.assemble(Self.anthropicRecording, route: .chatCompletions) == nil)
+        #expect(Fixtures.assemble(anthropicRecording, route: .chatCompletions) == nil)
         #expect(Fixtures.assemble(Self.openAIRecording, route: .messages) == nil)
     }
 }
