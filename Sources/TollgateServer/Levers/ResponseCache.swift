@@ -26,23 +26,20 @@ struct CacheLookup: Sendable {
         case bypass
     }
 
-    /// The decision.
-    let result: Result
     /// The rule that covers the call.
     let rule: CacheRule
-    /// Why the call bypassed the cache.
-    let reason: String?
-    /// The call's key, when it was looked up.
+    /// The call's key, when it was looked up; nil when it bypassed the cache.
     let key: ResponseCacheKey?
-    /// The caller's directive.
-    let directive: CacheDirective?
     /// The store the answer goes to.
     let store: ResponseCacheStore
     /// The answer served, on a hit.
     let answer: CachedAnswer?
 
+    /// The decision.
+    var result: Result { answer != nil ? .hit : key != nil ? .miss : .bypass }
+
     /// Whether the call's answer is stored once it is complete.
-    var storesAnswer: Bool { result == .miss && key != nil }
+    var storesAnswer: Bool { key != nil && answer == nil }
 }
 
 /// The exact response cache lever: answers kept in memory by the canonical request (see
@@ -79,23 +76,20 @@ final class ResponseCache: Sendable {
     /// Decides what the cache does for a call; nil when no rule covers it.
     func lookup(_ outgoing: OutgoingCall, facts: @autoclosure () -> RequestFacts, directive: CacheDirective?, call: CallContext) -> CacheLookup? {
         let (configuration, store) = settings.withLock { ($0.configuration, $0.store) }
-        guard !configuration.rules.isEmpty, Self.routes.contains(call.route), let rule = configuration.rule(for: facts()) else { return nil }
-        func bypass(_ reason: String) -> CacheLookup {
-            CacheLookup(result: .bypass, rule: rule, reason: reason, key: nil, directive: directive, store: store, answer: nil)
-        }
-        if directive == .noStore { return bypass("no-store") }
-        guard let body = try? JSONDocument(parsing: outgoing.bytes) else { return bypass("the body is not JSON") }
-        if call.route != .embeddings, case .ineligible(let why) = ResponseCacheEligibility(body: body, anyTemperature: rule.anyTemperature) {
-            return bypass(why)
-        }
-        let partition = rule.partition(facts().attribution)
+        guard !configuration.rules.isEmpty, Self.routes.contains(call.route) else { return nil }
+        let facts = facts()
+        guard let rule = configuration.rule(for: facts) else { return nil }
+        let bypass = CacheLookup(rule: rule, key: nil, store: store, answer: nil)
+        // Bypassed: the caller said no-store, the body is not a JSON object, or the request samples.
+        guard directive != .noStore, let body = try? JSONDocument(parsing: outgoing.bytes) else { return bypass }
+        if call.route != .embeddings, ResponseCacheEligibility(body: body, anyTemperature: rule.anyTemperature) != .eligible { return bypass }
         guard
             let key = ResponseCacheKey(
-                body: body, dialect: call.dialect, route: call.route.rawValue, servedModel: outgoing.model.upstreamModel, scope: partition)
-        else { return bypass("the body is not a JSON object") }
+                body: body, dialect: call.dialect, route: call.route.rawValue, servedModel: outgoing.model.upstreamModel,
+                scope: rule.partition(facts.attribution))
+        else { return bypass }
         let answer = directive == .refresh ? nil : store.answer(for: key, nowMs: call.startedMs)
-        return CacheLookup(
-            result: answer == nil ? .miss : .hit, rule: rule, reason: nil, key: key, directive: directive, store: store, answer: answer)
+        return CacheLookup(rule: rule, key: key, store: store, answer: answer)
     }
 
     /// The caller's directive, if it sent one.
