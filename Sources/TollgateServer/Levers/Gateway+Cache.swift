@@ -71,9 +71,11 @@ extension Gateway {
     /// Keeps a complete answer for the calls that will ask the same: only a success whose usage the
     /// provider reported, priced exactly, and without tool calls unless the rule allows them. Errors, cut
     /// streams, estimated entries and refusals never reach the cache.
-    func keep(_ body: [UInt8], contentType: String, entry: LedgerEntry, forwarded: ForwardedCall) {
+    /// The body is read only for an answer that is kept, so a call no rule covers copies nothing.
+    func keep(_ answerBody: @autoclosure () -> [UInt8], contentType: String, entry: LedgerEntry, forwarded: ForwardedCall) {
         guard let lookup = forwarded.cache, lookup.storesAnswer, let key = lookup.key else { return }
         guard entry.status == .ok, entry.httpStatus == 200, entry.usageSource == .reported, entry.pricing == .priced else { return }
+        let body = answerBody()
         if !lookup.rule.toolCalls {
             guard let document = try? JSONDocument(parsing: body), !ResponseCacheEligibility.callsTools(document, dialect: forwarded.call.dialect)
             else { return }
