@@ -4,7 +4,7 @@
 Reads LiteLLM's model_prices_and_context_window.json (MIT, Copyright (c) 2023 Berri AI),
 keeps the `chat` and `embedding` entries and, of each, only the keys Tollgate prices with
 (LiteLLMCatalog in Sources/TollgateCore/Pricing): litellm_provider, mode, max_input_tokens,
-max_output_tokens, the six per-token rate keys with their `_batches` twins and
+max_output_tokens, supports_function_calling, supports_vision, the six per-token rate keys with their `_batches` twins and
 `_above_{N}k_tokens` tiers, and tiered_pricing. Numbers keep their exact digits (read as
 decimal.Decimal, written as its str, never through float). A top-level "_tollgate" object
 records the source and its SHA-256.
@@ -36,7 +36,14 @@ BASE_RATE_KEYS = (
 RATE_KEY = re.compile(
     r"^(?:" + "|".join(re.escape(k) for k in BASE_RATE_KEYS) + r")(?:_above_[0-9]+k_tokens)?(?:_batches)?$"
 )
-PLAIN_KEYS = ("litellm_provider", "mode", "max_input_tokens", "max_output_tokens")
+PLAIN_KEYS = (
+    "litellm_provider",
+    "mode",
+    "max_input_tokens",
+    "max_output_tokens",
+    "supports_function_calling",
+    "supports_vision",
+)
 
 
 def keep_entry_key(key):
@@ -101,7 +108,7 @@ def main(argv):
         "sha256": sha256,
         "file": "litellm/model_prices_and_context_window_backup.json",
         "license": "MIT License, Copyright (c) 2023 Berri AI (https://github.com/BerriAI/litellm)",
-        "filter": "mode in {chat, embedding}; price, limit, provider and mode keys only",
+        "filter": "mode in {chat, embedding}; price, limit, capability (tools, vision), provider and mode keys only",
     }
     lines.append("  " + emit("_tollgate") + ": " + emit(meta))
     kept = 0

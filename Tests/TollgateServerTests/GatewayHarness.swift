@@ -50,18 +50,21 @@ struct GatewayHarness: Sendable {
     /// Starts a simulator and a gateway, runs `body`, then stops both (draining the ledger).
     /// - Parameters:
     ///   - extraConfiguration: YAML appended to the template (e.g. a `governance:` section).
+    ///   - extraModels: Model lines (`  - {name: ..., provider: ...}`) added to the template's `models:`.
     ///   - ledgerPath: An existing ledger to reopen (restart tests); a fresh one by default.
     ///   - clock: The gateway's clock (the system's by default).
     static func run<T: Sendable>(
         simulator configuration: SimulatorConfiguration = SimulatorConfiguration(),
         extraConfiguration: String = "",
+        extraModels: String = "",
         ledgerPath existingLedger: String? = nil,
         clock: WallClock = .system,
         _ body: @Sendable (GatewayHarness) async throws -> T
     ) async throws -> T {
         try await SimulatorHarness.run(configuration) { simulator in
             let ledgerPath = try existingLedger ?? Self.freshLedgerPath()
-            let text = (configurationTemplate + "\n" + extraConfiguration).replacingOccurrences(of: "SIM_PORT", with: "\(simulator.port)")
+            let template = configurationTemplate.replacingOccurrences(of: "\nkeys:\n", with: "\n" + extraModels + "\nkeys:\n")
+            let text = (template + "\n" + extraConfiguration).replacingOccurrences(of: "SIM_PORT", with: "\(simulator.port)")
                 .replacingOccurrences(of: "LEDGER", with: ledgerPath)
             let configurationPath = URL(fileURLWithPath: ledgerPath).deletingLastPathComponent().appendingPathComponent("tollgate.yaml").path
             try text.write(toFile: configurationPath, atomically: true, encoding: .utf8)

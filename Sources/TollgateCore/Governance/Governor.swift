@@ -10,7 +10,7 @@ import Synchronization
 /// and recovery records the interrupted calls' estimated cost as spend).
 public final class Governor: Sendable {
     let state: Mutex<State>
-    let catalog: PriceCatalog
+    public let catalog: PriceCatalog
     let source: (any SpendSource)?
 
     /// Creates a governor that starts from zero: no spend settled before it, no ledger to read (tests, dry runs).

@@ -57,12 +57,19 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     /// fallback to another model): each call has its own entry, `<request id>.<n>`, chained to the request's. Nil for
     /// a request's own entry.
     public var parentID: String?
-    /// The lever that served or changed the call (`cache`), nil when none did.
+    /// The lever that served or changed the call (`cache`, `routing`), nil when none did.
     public var lever: String?
+    /// The lever's rule or decision that acted (`faq-small: tier small: cheapest of 2 that fit`).
+    public var leverRule: String?
     /// What the lever saved, in nano-USD: the cost the call would have had without it, less its cost
-    /// (a cache hit: what the answer's original call costs at the hit's date). Nil when no lever acted,
-    /// or when the saving cannot be priced.
+    /// (a cache hit: what the answer's original call costs at the hit's date; a routed call: the model
+    /// asked for priced with the same usage, less the cost — negative when the route cost more). Nil
+    /// when no lever acted, or when the saving cannot be priced.
     public var savedNanoUSD: Int64?
+    /// True when ``savedNanoUSD`` prices a different model than the one that served the call, with the
+    /// served call's token counts standing in for the ones that model would have used (its tokenizer
+    /// and answer differ): an estimate, not an exact figure.
+    public var savedEstimated: Bool?
     /// The entry whose answer was served, for a cache hit.
     public var sourceID: String?
     /// The fingerprint of the lever settings in force (``LeversConfiguration/version``), nil when no lever was on.

@@ -3,21 +3,25 @@
 public struct LeversConfiguration: Sendable, Hashable, Decodable {
     /// The exact response cache.
     public var cache: CacheConfiguration
+    /// Model routing: rules, tiers and learned routers.
+    public var routing: RoutingConfiguration
 
     /// Creates lever settings (all off by default).
-    public init(cache: CacheConfiguration = .init()) {
+    public init(cache: CacheConfiguration = .init(), routing: RoutingConfiguration = .init()) {
         self.cache = cache
+        self.routing = routing
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case cache }
+    enum CodingKeys: String, CodingKey, CaseIterable { case cache, routing }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.fields(CodingKeys.self)
         cache = try c.decodeIfPresent(CacheConfiguration.self, forKey: .cache) ?? .init()
+        routing = try c.decodeIfPresent(RoutingConfiguration.self, forKey: .routing) ?? .init()
     }
 
     /// Whether any lever is switched on for some calls.
-    public var isEmpty: Bool { cache.rules.isEmpty }
+    public var isEmpty: Bool { cache.rules.isEmpty && routing.rules.isEmpty }
 
     /// A short fingerprint of the levers in force (12 hex digits of a SHA-256 over their settings),
     /// recorded on every entry so that calls served under different lever settings can be told apart;
@@ -36,7 +40,7 @@ public struct LeversConfiguration: Sendable, Hashable, Decodable {
                 "cache rule name=\(rule.name) match=\(rule.match.text) ttl=\(ttl.seconds)s\(ttl.attoseconds)as scope=\(rule.scope.rawValue) "
                     + "any_temperature=\(rule.anyTemperature) tool_calls=\(rule.toolCalls)")
         }
-        return lines.joined(separator: "\n")
+        return (lines + routing.canonicalText).joined(separator: "\n")
     }
 }
 
@@ -163,13 +167,8 @@ extension LeversConfiguration {
             if !rule.name.isEmpty && !names.insert(rule.name).inserted {
                 issues.append(.init(path: "\(at).name", message: "duplicate cache rule name '\(rule.name)'"))
             }
-            if case .equals(let model) = rule.match.conditions[.model], !models.contains(model) {
-                issues.append(.init(path: "\(at).match.model", message: "unknown model '\(model)'"))
-            }
-            if case .equals(let provider) = rule.match.conditions[.provider], !providers.contains(provider) {
-                issues.append(.init(path: "\(at).match.provider", message: "unknown provider '\(provider)'"))
-            }
+            issues += rule.match.issues(models: models, providers: providers, path: "\(at).match")
         }
-        return issues
+        return issues + routing.issues(models: models, providers: providers, path: "\(path).routing")
     }
 }

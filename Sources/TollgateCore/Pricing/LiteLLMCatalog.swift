@@ -82,6 +82,8 @@ public enum LiteLLMCatalog {
         var price = ModelPrice(model: model, provider: provider, mode: mode, effectiveFrom: effectiveFrom)
         price.maxInputTokens = try tokenCount(entry["max_input_tokens"], model: model, field: "max_input_tokens")
         price.maxOutputTokens = try tokenCount(entry["max_output_tokens"], model: model, field: "max_output_tokens")
+        if case .bool(let tools) = entry["supports_function_calling"] { price.supportsTools = tools }
+        if case .bool(let vision) = entry["supports_vision"] { price.supportsVision = vision }
 
         var tiers: [Int64: ThresholdTier] = [:]
         for (field, value) in entry.members {

@@ -81,6 +81,10 @@ public struct ModelPrice: Sendable, Hashable, Codable {
     public var maxOutputTokens: Int64?
     /// The catalog version this price came from (recorded on every entry it prices).
     public var source: String?
+    /// Whether the model takes tools (`supports_function_calling`), when the catalog says.
+    public var supportsTools: Bool?
+    /// Whether the model reads images (`supports_vision`), when the catalog says.
+    public var supportsVision: Bool?
 
     /// Creates a model price.
     public init(

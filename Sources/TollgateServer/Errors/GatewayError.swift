@@ -88,6 +88,10 @@ extension HTTPField.Name {
     static let tollgateCacheSource = HTTPField.Name("x-tollgate-cache-source")!
     /// `x-tollgate-saved-usd`: what a lever saved on the call.
     static let tollgateSaved = HTTPField.Name("x-tollgate-saved-usd")!
+    /// `x-tollgate-routed-from`: the model the caller asked for, when a routing rule served the call with another.
+    static let tollgateRoutedFrom = HTTPField.Name("x-tollgate-routed-from")!
+    /// `x-tollgate-model`: the configured model that served the call, when routing or a downgrade chose it.
+    static let tollgateModel = HTTPField.Name("x-tollgate-model")!
     /// `x-should-retry`.
     static let shouldRetry = HTTPField.Name("x-should-retry")!
     /// `x-api-key`.

@@ -70,12 +70,13 @@ public final class Gateway: Sendable {
         self.authenticator = Authenticator(keys: keys, clock: clock)
         let intake = Intake(maxBodyBytes: runtime.configuration.server.maxBodyBytes, models: runtime.models, providers: upstreams.providerNames)
         self.intake = intake
-        self.admitter = Admitter(governor: governor, intake: intake)
+        let levers = LeverSettings(runtime.configuration.levers)
+        self.levers = levers
+        self.admitter = Admitter(governor: governor, intake: intake, routing: levers.routing)
         self.forwarder = Forwarder(upstreams: upstreams.clients)
         let alerts = AlertDelivery(
             events: events, webhook: runtime.configuration.governance.alerts.webhook, eventLoopGroup: eventLoopGroup, logger: logger)
         self.alerts = alerts
-        self.levers = LeverSettings(runtime.configuration.levers)
         self.recorder = Recorder(ledger: ledger, pricer: pricer, metrics: metrics, governor: governor, alerts: alerts, logger: logger)
     }
 
@@ -128,6 +129,10 @@ public final class Gateway: Sendable {
         }
         var entry = Self.entry(admission, outgoing: outgoing, routedFrom: admitted.routedFrom, attempts: attempts)
         entry.leversVersion = levers.version
+        if let route = admitted.route {
+            entry.lever = "routing"
+            entry.leverRule = route.rule + ": " + route.reason
+        }
         let forwarded = ForwardedCall(
             call: call, incoming: incoming, outgoing: outgoing, streamGuard: admitted.streamGuard, cache: cache, entry: entry)
         switch outcome {

@@ -1,16 +1,19 @@
 import Synchronization
 import TollgateCore
 
-/// The levers in force: the fingerprint of their settings (recorded on every entry) and the response
-/// cache. Reloaded with the configuration file.
+/// The levers in force: the fingerprint of their settings (recorded on every entry), the response
+/// cache and model routing. Reloaded with the configuration file.
 final class LeverSettings: Sendable {
     /// The exact response cache.
     let cache: ResponseCache
+    /// Model routing.
+    let routing: ModelRouting
     private let fingerprint: Mutex<String?>
 
     /// The levers of a configuration.
     init(_ configuration: LeversConfiguration) {
         cache = ResponseCache(configuration.cache)
+        routing = ModelRouting(configuration.routing)
         fingerprint = Mutex(configuration.version)
     }
 
@@ -20,6 +23,7 @@ final class LeverSettings: Sendable {
     /// Puts new settings in force.
     func reload(_ configuration: LeversConfiguration) {
         cache.reload(configuration.cache)
+        routing.reload(configuration.routing)
         fingerprint.withLock { $0 = configuration.version }
     }
 }

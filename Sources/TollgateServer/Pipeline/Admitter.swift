@@ -9,8 +9,10 @@ struct Admitted: Sendable {
     var maxTokens: Int?
     /// Redactors to run over the body.
     var redactors: [PIIRedactor] = []
-    /// The model the caller asked for, when downgraded.
+    /// The model the caller asked for, when routed or downgraded.
     var routedFrom: String?
+    /// The routing rule that moved the call to another model, if one did.
+    var route: RouteDecision?
     /// What governance did, for the entry.
     var notes: [String] = []
     /// The reservations the call holds until it is settled (nil when nothing is governed).
@@ -36,6 +38,8 @@ struct Admitter: Sendable {
     let governor: Governor
     /// Resolves the models a downgrade names.
     let intake: Intake
+    /// The routing lever.
+    let routing: ModelRouting
 
     /// Admits a call or says why not.
     func admit(_ incoming: IncomingCall, principal: Principal, attribution: Attribution, call: CallContext) async -> Result<Admitted, Refused> {
@@ -43,11 +47,18 @@ struct Admitter: Sendable {
         if let refusal = Self.allowlistRefusal(principal, model: incoming.model) {
             return .failure(Refused(refusal: refusal, facts: facts, model: incoming.model))
         }
-        guard governor.isActive, call.route != .countTokens else {
-            return .success(Admitted(model: incoming.model, streamGuard: StreamGuard(governor: governor, ticket: nil)))
+        var start = Admitted(model: incoming.model, streamGuard: StreamGuard(governor: governor, ticket: nil))
+        let context = RoutingContext(intake: intake, governor: governor, principal: principal, route: call.route)
+        if let decision = routing.decide(incoming, facts: facts, context: context) {
+            start.model = decision.model
+            start.route = decision
+            start.routedFrom = incoming.model.name
+            start.notes.append("routed from \(incoming.model.name) to \(decision.model.name) by rule \(decision.rule) (\(decision.reason))")
         }
-        await governor.prepare(facts)
-        return govern(facts, incoming: incoming, principal: principal, route: call.route)
+        guard governor.isActive, call.route != .countTokens else { return .success(start) }
+        let routed = Self.facts(incoming, model: start.model, attribution: attribution, route: call.route, nowMs: call.startedMs)
+        await governor.prepare(routed)
+        return govern(routed, incoming: incoming, start: start, principal: principal, route: call.route)
     }
 
     /// The facts governance decides on.
@@ -76,9 +87,11 @@ struct Admitter: Sendable {
     }
 
     /// Runs policies, limits and budgets; follows at most one downgrade, re-checked like the first model.
-    func govern(_ first: RequestFacts, incoming: IncomingCall, principal: Principal, route: RouteKind) -> Result<Admitted, Refused> {
+    func govern(
+        _ first: RequestFacts, incoming: IncomingCall, start: Admitted, principal: Principal, route: RouteKind
+    ) -> Result<Admitted, Refused> {
         var facts = first
-        var admitted = Admitted(model: incoming.model, streamGuard: StreamGuard(governor: governor, ticket: nil))
+        var admitted = start
         for attempt in 0..<2 {
             let verdict: PolicyVerdict
             switch governor.policy(for: facts) {
@@ -97,9 +110,9 @@ struct Admitter: Sendable {
                 case .failure(let refusal):
                     return .failure(Refused(refusal: refusal, facts: facts, model: admitted.model))
                 case .success(let next):
+                    admitted.notes.append("downgraded from \(admitted.model.name) to \(next.name) by budget:\(budget)")
                     admitted.routedFrom = incoming.model.name
                     admitted.model = next
-                    admitted.notes.append("downgraded from \(incoming.model.name) to \(next.name) by budget:\(budget)")
                     facts = Self.facts(incoming, model: next, attribution: facts.attribution, route: route, nowMs: facts.nowMs)
                 }
             case .admitted(let ticket):

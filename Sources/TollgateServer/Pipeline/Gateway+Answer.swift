@@ -33,7 +33,7 @@ extension Gateway {
         var entry = forwarded.entry
         entry.durationMs = forwarded.call.elapsedMs
         entry.apply((timeout ? CallOutcome.timedOut(label: label) : .unreachable(label: label)).entryResult(forwarded.bounds))
-        await recorder.finish(&entry, model: forwarded.outgoing.model, ticket: forwarded.streamGuard.ticket)
+        await recorder.finish(&entry, model: forwarded.outgoing.model, ticket: forwarded.streamGuard.ticket, route: forwarded.outgoing.routing)
         return GatewayError(
             status: entry.httpStatus, dialect: forwarded.call.dialect,
             RequestError(
@@ -56,7 +56,7 @@ extension Gateway {
             let (label, _) = UpstreamClient.classify(error)
             entry.durationMs = forwarded.call.elapsedMs
             entry.apply(CallOutcome.bodyCut(label: label).entryResult(forwarded.bounds))
-            await recorder.finish(&entry, model: model, ticket: ticket)
+            await recorder.finish(&entry, model: model, ticket: ticket, route: forwarded.outgoing.routing)
             throw GatewayError(
                 status: entry.httpStatus, dialect: forwarded.call.dialect,
                 RequestError(
@@ -69,7 +69,7 @@ extension Gateway {
         if let served = metering.servedModel { entry.servedModel = served }
         let answer = CallOutcome.Answer(usage: metering.usage, generatedTextBytes: metering.generatedTextBytes, readable: metering.readable)
         entry.apply(CallOutcome.answered(status: response.status, answer).entryResult(forwarded.bounds))
-        await recorder.finish(&entry, model: model, ticket: ticket)
+        await recorder.finish(&entry, model: model, ticket: ticket, route: forwarded.outgoing.routing)
         let contentType = response.headers.first(name: "content-type") ?? "application/json"
         keep(Array(body.readableBytesView), contentType: contentType, entry: entry, forwarded: forwarded)
 
@@ -81,6 +81,7 @@ extension Gateway {
         }
         out[.tollgateRequestID] = entry.id
         out[.tollgateCost] = entry.costNanoUSD.map(Money.format(nanoUSD:)) ?? "unpriced"
+        Self.addRouteHeaders(entry, model: model, to: &out)
         Self.addRateLimitHeaders(ticket, to: &out)
         return Response(status: .init(code: response.status), headers: out, body: .init(byteBuffer: body))
     }
@@ -92,6 +93,7 @@ extension Gateway {
         headers[.cacheControl] = "no-cache"
         headers[.tollgateRequestID] = forwarded.entry.id
         if let cache = forwarded.cache { headers[.tollgateCache] = cache.result.rawValue }
+        Self.addRouteHeaders(forwarded.entry, model: forwarded.outgoing.model, to: &headers)
         Self.addRateLimitHeaders(forwarded.streamGuard.ticket, to: &headers)
         let recorder = self.recorder
         let body = ResponseBody { writer in
@@ -110,11 +112,21 @@ extension Gateway {
                 try? await writer.write(ByteBuffer(string: event))
             }
             entry.durationMs = forwarded.call.elapsedMs
-            await recorder.finish(&entry, model: forwarded.outgoing.model, ticket: relay.streamGuard.ticket)
+            await recorder.finish(
+                &entry, model: forwarded.outgoing.model, ticket: relay.streamGuard.ticket, route: forwarded.outgoing.routing)
             if let answer = relay.assembler?.answer() { self.keep(answer, contentType: "application/json", entry: entry, forwarded: forwarded) }
             if !relay.clientGone { try? await writer.finish(nil) }
         }
         return Response(status: .init(code: response.status), headers: headers, body: body)
+    }
+
+    /// The call's routing headers, when routing or a downgrade chose its model: the model asked for, the
+    /// model that served it, and (once known) what the route saved.
+    static func addRouteHeaders(_ entry: LedgerEntry, model: GatewayRuntime.ResolvedModel, to headers: inout HTTPFields) {
+        guard let from = entry.routedFrom else { return }
+        headers[.tollgateRoutedFrom] = from
+        headers[.tollgateModel] = model.name
+        if entry.lever == "routing", let saved = entry.savedNanoUSD { headers[.tollgateSaved] = Money.format(nanoUSD: saved) }
     }
 
     /// The call's `x-ratelimit-*` headers, when a rate limit applies.

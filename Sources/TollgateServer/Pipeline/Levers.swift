@@ -11,6 +11,8 @@ struct OutgoingCall: Sendable {
     let probe: RequestProbe
     /// The model that serves the call.
     var model: GatewayRuntime.ResolvedModel
+    /// The routing rule's decision, when one moved the call to another model.
+    var routing: RouteDecision?
     /// The `max_tokens` the body must carry, when governance changes it.
     var maxTokens: Int?
     /// The body's bytes as they stand.
@@ -41,7 +43,8 @@ enum Levers {
     /// The call as it will be forwarded.
     static func apply(_ incoming: IncomingCall, admitted: Admitted, route: RouteKind) -> OutgoingCall {
         var call = OutgoingCall(
-            route: route, probe: incoming.probe, model: admitted.model, maxTokens: admitted.maxTokens, bytes: incoming.bytes,
+            route: route, probe: incoming.probe, model: admitted.model, routing: admitted.route,
+            maxTokens: admitted.maxTokens, bytes: incoming.bytes,
             received: incoming.body, notes: admitted.notes)
         if !admitted.redactors.isEmpty { Redaction(redactors: admitted.redactors).apply(to: &call) }
         BodyRewrite().apply(to: &call)

@@ -35,11 +35,29 @@ struct Recorder: Sendable {
     }
 
     /// Prices an entry, settles its reservations, counts it, and hands it to the journal.
-    func finish(_ entry: inout LedgerEntry, model: GatewayRuntime.ResolvedModel, ticket: GovernanceTicket?) async {
+    /// - Parameter route: The routing decision, when a rule served the call with another model than the one
+    ///   asked for: what that model would have cost with the same usage, less the cost, is what routing saved.
+    func finish(_ entry: inout LedgerEntry, model: GatewayRuntime.ResolvedModel, ticket: GovernanceTicket?, route: RouteDecision? = nil) async {
         pricer.price(&entry, priceModel: model.priceModel)
+        if let route {
+            Self.price(&entry, against: route.requested, served: model, catalog: pricer.catalog)
+            metrics.recordRoute(route, saved: entry.savedNanoUSD)
+        }
         if let ticket, ticket.holdsAnything { alerts.deliver(governor.settle(ticket, entry: entry)) }
         metrics.record(entry, model: model.name)
         await ledger.record(entry)
+    }
+
+    /// Records on a routed entry what the model asked for would have cost with the same usage, less the
+    /// cost, flagged as an estimate when that model is priced differently (its tokenizer and answer differ).
+    static func price(
+        _ entry: inout LedgerEntry, against requested: GatewayRuntime.ResolvedModel, served: GatewayRuntime.ResolvedModel, catalog: PriceCatalog
+    ) {
+        guard let cost = entry.costNanoUSD, entry.usage != TokenUsage() else { return }
+        guard case .priced(let counterfactual, _) = catalog.cost(model: requested.priceModel, usage: entry.usage, at: entry.timestampMs / 1_000)
+        else { return }
+        entry.savedNanoUSD = counterfactual.totalNanoUSD - cost
+        entry.savedEstimated = requested.priceModel != served.priceModel
     }
 
     /// Records a refused call as a `blocked` entry and builds the caller's error.

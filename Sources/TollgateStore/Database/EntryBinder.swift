@@ -112,6 +112,8 @@ enum EntryBinder {
             int(e.savedNanoUSD)
             text(e.sourceID)
             text(e.leversVersion)
+            text(e.leverRule)
+            int(e.savedEstimated.map { $0 ? 1 : 0 })
         }
     }
 }

@@ -110,6 +110,7 @@ extension LedgerDatabase: EntryStore, LedgerReader {
         + [
             "declared", "attemptCount", "attempts", "clientRetryCount", "error", "routedFrom", "governance", "redactions", "tags",
             "priceModel", "parentId", "lever", "savedNano", "sourceId", "leversVersion",
+            "leverRule", "savedEstimated",
         ]
 
     static let insertSQL =
@@ -132,6 +133,8 @@ extension LedgerDatabase: EntryStore, LedgerReader {
         entry.savedNanoUSD = row["savedNano"]
         entry.sourceID = row["sourceId"]
         entry.leversVersion = row["leversVersion"]
+        entry.leverRule = row["leverRule"]
+        entry.savedEstimated = (row["savedEstimated"] as Int64?).map { $0 != 0 }
         return entry
     }
 

@@ -139,6 +139,11 @@ public struct LedgerDatabase: Sendable {
                 try db.execute(sql: "ALTER TABLE ledgerEntry ADD COLUMN \(column)")
             }
         }
+        migrator.registerMigration("v8: routing") { db in
+            for column in ["leverRule TEXT", "savedEstimated INTEGER"] {
+                try db.execute(sql: "ALTER TABLE ledgerEntry ADD COLUMN \(column)")
+            }
+        }
         return migrator
     }
 }

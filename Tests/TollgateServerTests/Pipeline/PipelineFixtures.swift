@@ -57,7 +57,7 @@ enum PipelineFixtures {
     /// The admit stage over the runtime's rules.
     static func admitter(_ runtime: GatewayRuntime) throws -> Admitter {
         let governor = Governor(rules: runtime.governance, catalog: catalog)
-        return Admitter(governor: governor, intake: intake(runtime))
+        return Admitter(governor: governor, intake: intake(runtime), routing: ModelRouting(runtime.configuration.levers.routing))
     }
 
     static func call(_ route: RouteKind = .chatCompletions) -> CallContext {
