@@ -50,12 +50,14 @@ struct GatewayHarness: Sendable {
     /// Starts a simulator and a gateway, runs `body`, then stops both (draining the ledger).
     /// - Parameters:
     ///   - extraConfiguration: YAML appended to the template (e.g. a `governance:` section).
+    ///   - extraProviders: Provider lines added to the template's `providers:`.
     ///   - extraModels: Model lines (`  - {name: ..., provider: ...}`) added to the template's `models:`.
     ///   - ledgerPath: An existing ledger to reopen (restart tests); a fresh one by default.
     ///   - clock: The gateway's clock (the system's by default).
     static func run<T: Sendable>(
         simulator configuration: SimulatorConfiguration = SimulatorConfiguration(),
         extraConfiguration: String = "",
+        extraProviders: String = "",
         extraModels: String = "",
         ledgerPath existingLedger: String? = nil,
         clock: WallClock = .system,
@@ -64,6 +66,7 @@ struct GatewayHarness: Sendable {
         try await SimulatorHarness.run(configuration) { simulator in
             let ledgerPath = try existingLedger ?? Self.freshLedgerPath()
             let template = configurationTemplate.replacingOccurrences(of: "\nkeys:\n", with: "\n" + extraModels + "\nkeys:\n")
+                .replacingOccurrences(of: "\nmodels:\n", with: "\n" + extraProviders + "\nmodels:\n")
             let text = (template + "\n" + extraConfiguration).replacingOccurrences(of: "SIM_PORT", with: "\(simulator.port)")
                 .replacingOccurrences(of: "LEDGER", with: ledgerPath)
             let configurationPath = URL(fileURLWithPath: ledgerPath).deletingLastPathComponent().appendingPathComponent("tollgate.yaml").path

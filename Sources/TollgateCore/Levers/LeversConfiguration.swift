@@ -5,23 +5,27 @@ public struct LeversConfiguration: Sendable, Hashable, Decodable {
     public var cache: CacheConfiguration
     /// Model routing: rules, tiers and learned routers.
     public var routing: RoutingConfiguration
+    /// Fallback models and per-provider circuit breakers.
+    public var fallbacks: FallbackConfiguration
 
     /// Creates lever settings (all off by default).
-    public init(cache: CacheConfiguration = .init(), routing: RoutingConfiguration = .init()) {
+    public init(cache: CacheConfiguration = .init(), routing: RoutingConfiguration = .init(), fallbacks: FallbackConfiguration = .init()) {
         self.cache = cache
         self.routing = routing
+        self.fallbacks = fallbacks
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case cache, routing }
+    enum CodingKeys: String, CodingKey, CaseIterable { case cache, routing, fallbacks }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.fields(CodingKeys.self)
         cache = try c.decodeIfPresent(CacheConfiguration.self, forKey: .cache) ?? .init()
         routing = try c.decodeIfPresent(RoutingConfiguration.self, forKey: .routing) ?? .init()
+        fallbacks = try c.decodeIfPresent(FallbackConfiguration.self, forKey: .fallbacks) ?? .init()
     }
 
     /// Whether any lever is switched on for some calls.
-    public var isEmpty: Bool { cache.rules.isEmpty && routing.rules.isEmpty }
+    public var isEmpty: Bool { cache.rules.isEmpty && routing.rules.isEmpty && fallbacks.isEmpty }
 
     /// A short fingerprint of the levers in force (12 hex digits of a SHA-256 over their settings),
     /// recorded on every entry so that calls served under different lever settings can be told apart;
@@ -40,7 +44,7 @@ public struct LeversConfiguration: Sendable, Hashable, Decodable {
                 "cache rule name=\(rule.name) match=\(rule.match.text) ttl=\(ttl.seconds)s\(ttl.attoseconds)as scope=\(rule.scope.rawValue) "
                     + "any_temperature=\(rule.anyTemperature) tool_calls=\(rule.toolCalls)")
         }
-        return (lines + routing.canonicalText).joined(separator: "\n")
+        return (lines + routing.canonicalText + fallbacks.canonicalText).joined(separator: "\n")
     }
 }
 
@@ -170,5 +174,6 @@ extension LeversConfiguration {
             issues += rule.match.issues(models: models, providers: providers, path: "\(at).match")
         }
         return issues + routing.issues(models: models, providers: providers, path: "\(path).routing")
+            + fallbacks.issues(models: models, providers: providers, path: "\(path).fallbacks")
     }
 }

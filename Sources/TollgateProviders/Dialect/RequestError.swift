@@ -74,6 +74,8 @@ public struct RequestError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidCacheDirective = Code(rawValue: "invalid_cache_directive")
         /// `x-tollgate-cache: only-if-cached` and no cached answer.
         public static let cacheMiss = Code(rawValue: "cache_miss")
+        /// Every model that could serve the call is on a provider whose circuit breaker is open.
+        public static let providerUnavailable = Code(rawValue: "provider_unavailable")
     }
 
     /// What went wrong.

@@ -42,6 +42,7 @@ extension AdminAPI {
         group.get("/budgets") { try await self.listBudgets($0, $1, gateway: gateway) }
         group.get("/budgets/events") { try await self.listBudgetEvents($0, $1, gateway: gateway) }
         group.get("/audit") { try await self.listAudit($0, $1, gateway: gateway) }
+        group.get("/circuits") { try await self.listCircuits($0, $1, gateway: gateway) }
         group.post("/reload") { try await self.reloadConfiguration($0, $1, gateway: gateway) }
     }
 

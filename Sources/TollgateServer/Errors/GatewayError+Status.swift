@@ -14,7 +14,7 @@ extension GatewayError {
         case .unsupportedMediaType: 415
         case .internalError: 500
         case .unsupportedTransferEncoding: 501
-        case .ledgerUnavailable: 503
+        case .ledgerUnavailable, .providerUnavailable: 503
         case .cacheMiss: 504
         default: status(of: GovernanceRefusal.Code(rawValue: code.rawValue))
         }

@@ -123,25 +123,38 @@ public final class Gateway: Sendable {
         }
         let admission = Self.admission(incoming, admitted: admitted, attribution: attribution, call: call)
         try await recorder.admit(admission, call: call, holding: admitted.streamGuard)
-        guard let (outcome, attempts) = await forwarder.forward(outgoing, incoming: incoming.headers, requestID: call.id) else {
-            throw GatewayError(
-                dialect: call.dialect, RequestError(.internalError, "No upstream client for \(outgoing.model.name)."))
-        }
-        var entry = Self.entry(admission, outgoing: outgoing, routedFrom: admitted.routedFrom, attempts: attempts)
-        entry.leversVersion = levers.version
-        if let route = admitted.route {
-            entry.lever = "routing"
-            entry.leverRule = route.rule + ": " + route.reason
-        }
-        let forwarded = ForwardedCall(
-            call: call, incoming: incoming, outgoing: outgoing, streamGuard: admitted.streamGuard, cache: cache, entry: entry)
-        switch outcome {
+        let delivery = try await deliver(outgoing, incoming: incoming, admitted: admitted, principal: principal, attribution: attribution, call: call)
+        let forwarded = forwardedCall(delivery, admission: admission, incoming: incoming, cache: cache, call: call)
+        switch delivery.outcome {
         case .failure(let label, let timeout):
             throw await failed(forwarded, label: label, timeout: timeout)
         case .response(let response):
             if incoming.probe.stream && (200..<300).contains(response.status) { return stream(response, forwarded) }
             return try await answer(response, forwarded)
         }
+    }
+
+    /// The call as forwarded, with its entry before its ending is known: after a fallback, the entry names
+    /// the model that served it, and the fallback is its lever (unless routing already was).
+    func forwardedCall(_ delivery: Delivery, admission: Admission, incoming: IncomingCall, cache: CacheLookup?, call: CallContext) -> ForwardedCall {
+        var outgoing = delivery.outgoing
+        var served = admission
+        if delivery.fallback != nil {
+            served = Self.admission(incoming, admitted: delivery.admitted, attribution: admission.attribution, call: call)
+        }
+        var entry = Self.entry(served, outgoing: outgoing, routedFrom: delivery.admitted.routedFrom, attempts: delivery.attempts)
+        entry.leversVersion = levers.version
+        if let route = delivery.admitted.route {
+            entry.lever = "routing"
+            entry.leverRule = route.rule + ": " + route.reason
+        } else if let fallback = delivery.fallback {
+            entry.lever = "fallback"
+            entry.leverRule = fallback.rule + ": " + fallback.reason
+            outgoing.routing = fallback
+        }
+        return ForwardedCall(
+            call: call, incoming: incoming, outgoing: outgoing, streamGuard: delivery.admitted.streamGuard,
+            cache: delivery.fallback == nil ? cache : nil, entry: entry)
     }
 
     /// The admission a call's entry will complete.

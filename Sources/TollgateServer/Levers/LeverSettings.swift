@@ -8,12 +8,15 @@ final class LeverSettings: Sendable {
     let cache: ResponseCache
     /// Model routing.
     let routing: ModelRouting
+    /// Fallbacks and circuit breakers.
+    let breakers: ProviderBreakers
     private let fingerprint: Mutex<String?>
 
     /// The levers of a configuration.
     init(_ configuration: LeversConfiguration) {
         cache = ResponseCache(configuration.cache)
         routing = ModelRouting(configuration.routing)
+        breakers = ProviderBreakers(configuration.fallbacks)
         fingerprint = Mutex(configuration.version)
     }
 
@@ -24,6 +27,7 @@ final class LeverSettings: Sendable {
     func reload(_ configuration: LeversConfiguration) {
         cache.reload(configuration.cache)
         routing.reload(configuration.routing)
+        breakers.reload(configuration.fallbacks)
         fingerprint.withLock { $0 = configuration.version }
     }
 }

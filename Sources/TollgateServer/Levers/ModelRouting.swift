@@ -12,6 +12,8 @@ struct RouteDecision: Sendable {
     var requested: GatewayRuntime.ResolvedModel
     /// How the model was chosen, for the entry (`tier small: cheapest of 3 that fit`).
     var reason: String
+    /// The lever that decided: `routing`, or `fallback` when the first model could not serve the call.
+    var lever = "routing"
 }
 
 /// What a routing decision may consult about the gateway at admission.

@@ -126,7 +126,9 @@ extension Gateway {
         guard let from = entry.routedFrom else { return }
         headers[.tollgateRoutedFrom] = from
         headers[.tollgateModel] = model.name
-        if entry.lever == "routing", let saved = entry.savedNanoUSD { headers[.tollgateSaved] = Money.format(nanoUSD: saved) }
+        if entry.lever == "routing" || entry.lever == "fallback", let saved = entry.savedNanoUSD {
+            headers[.tollgateSaved] = Money.format(nanoUSD: saved)
+        }
     }
 
     /// The call's `x-ratelimit-*` headers, when a rate limit applies.

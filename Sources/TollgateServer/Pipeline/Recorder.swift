@@ -41,7 +41,7 @@ struct Recorder: Sendable {
         pricer.price(&entry, priceModel: model.priceModel)
         if let route {
             Self.price(&entry, against: route.requested, served: model, catalog: pricer.catalog)
-            metrics.recordRoute(route, saved: entry.savedNanoUSD)
+            if route.lever == "routing" { metrics.recordRoute(route, saved: entry.savedNanoUSD) }
         }
         if let ticket, ticket.holdsAnything { alerts.deliver(governor.settle(ticket, entry: entry)) }
         metrics.record(entry, model: model.name)
