@@ -156,8 +156,10 @@ func expectRollupsMatch(_ database: LedgerDatabase, _ entries: [LedgerEntry], pe
         let (source, path) = try temporaryLedger()
         try await source.write(entries: entries)
         // Without the columns later migrations added.
-        let v2Columns = LedgerDatabase.columns.filter { !["priceModel", "parentId", "lever", "savedNano", "sourceId", "leversVersion", "leverRule", "savedEstimated"].contains($0) }
-            .joined(separator: ", ")
+        let v2Columns = LedgerDatabase.columns.filter {
+            !["priceModel", "parentId", "lever", "savedNano", "sourceId", "leversVersion", "leverRule", "savedEstimated"].contains($0)
+        }
+        .joined(separator: ", ")
         try queue.inDatabase { db in
             try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [path])
             try db.execute(sql: "INSERT INTO ledgerEntry (\(v2Columns)) SELECT \(v2Columns) FROM source.ledgerEntry ORDER BY rowid")
