@@ -161,6 +161,9 @@ enum DemoScenario {
           cache:
             rules:
               - { name: \(DemoHistory.Rules.cache.name), match: { workflow: knowledge-bot }, ttl: 1h }
+          routing:
+            rules:
+              - { name: \(DemoHistory.Rules.routing.name), match: { workflow: support-copilot, model: gpt-4o }, max_input_tokens: 2500, to: gpt-4o-mini }
         governance:
           time_zone: UTC
           budgets:

@@ -102,7 +102,7 @@ public final class GatewayMetrics: Sendable {
         if entry.pricing == .estimated { s.estimated.increment() }
         // A reroute is governance serving the call with another model than the one asked for; an alias, an
         // `upstream_model` or a dated snapshot in the answer is the configured model, not a reroute.
-        if entry.routedFrom != nil { s.rerouted.increment() }
+        if entry.routedFrom != nil, entry.lever == nil { s.rerouted.increment() }
         let usage = entry.usage
         for (type, counter) in s.tokens {
             let count: Int64 =

@@ -71,7 +71,9 @@ extension DemoHistory {
             for step in 0..<steps {
                 let id = "demo-\(day)-\(index)-\(trace)-\(step)"
                 var entry = call(workflow: workflow, id: id, at: start, customer: customer, traceID: traceID, random: &random)
+                if day >= configuration.days - Rules.routingDays { route(&entry, workflow: workflow) }
                 pricer.price(&entry, priceModel: entry.requestedModel)
+                if entry.lever == "routing" { priceRoute(&entry) }
                 if workflow.name == "support-copilot", entry.status == .ok, random.nextUnit() < 0.04 { redact(&entry, random: &random) }
                 if Rules.cache.match.conditions[.workflow] == .equals(workflow.name), day >= configuration.days - Rules.cacheDays {
                     serveFromCache(&entry)
@@ -81,6 +83,31 @@ extension DemoHistory {
             }
             stopRunaway(&calls)
             return calls
+        }
+
+        /// Serves a call the routing rule covers with its target model, as the gateway records it.
+        func route(_ entry: inout LedgerEntry, workflow: Workflow) {
+            let rule = Rules.routing
+            guard rule.match.conditions[.workflow] == .equals(workflow.name), rule.match.conditions[.model] == .equals(entry.requestedModel),
+                rule.inputTokens?.contains(entry.usage.inputUncached + entry.usage.cacheRead + entry.usage.cacheWrite5m) == true,
+                case .model(let target) = rule.target
+            else { return }
+            entry.routedFrom = entry.requestedModel
+            entry.requestedModel = target
+            entry.servedModel = target
+            entry.lever = "routing"
+            entry.leverRule = "\(rule.name): to \(target)"
+            entry.leversVersion = Rules.levers.version
+            entry.governance = "routed from \(entry.routedFrom!) to \(target) by rule \(rule.name) (to \(target))"
+        }
+
+        /// What a routed call saved: the model asked for, priced with the call's usage, less its cost.
+        func priceRoute(_ entry: inout LedgerEntry) {
+            guard let from = entry.routedFrom, let cost = entry.costNanoUSD, entry.usage != .zero,
+                case .priced(let counterfactual, _) = pricer.catalog.cost(model: from, usage: entry.usage, at: entry.timestampMs / 1_000)
+            else { return }
+            entry.savedNanoUSD = counterfactual.totalNanoUSD - cost
+            entry.savedEstimated = true
         }
 
         /// Turns a successful call of the cached workflow into a cache hit (about ``Rules/cacheHitShare`` of them), as

@@ -61,8 +61,16 @@ extension DemoHistory {
         /// ``cacheDays`` days of the history; about ``cacheHitShare`` of its calls are served from the cache then.
         public static let cache = CacheRule(
             name: "knowledge-faq", match: GovernanceScope([.workflow: .equals("knowledge-bot")]), ttl: .seconds(3_600))
+        /// The routing rule of the last ``routingDays``: the support copilot's short gpt-4o calls go to gpt-4o-mini.
+        public static let routing = RoutingRule(
+            name: "copilot-short", match: GovernanceScope([.workflow: .equals("support-copilot"), .model: .equals("gpt-4o")]),
+            inputTokens: 0...2_500, target: .model("gpt-4o-mini"))
+        /// Days at the end of the history with the routing rule on.
+        public static let routingDays = 14
         /// The levers of the demo's configuration.
-        public static var levers: LeversConfiguration { LeversConfiguration(cache: CacheConfiguration(rules: [cache])) }
+        public static var levers: LeversConfiguration {
+            LeversConfiguration(cache: CacheConfiguration(rules: [cache]), routing: RoutingConfiguration(rules: [routing]))
+        }
         /// Days at the end of the history with the cache on.
         public static let cacheDays = 21
         /// Share of the knowledge bot's calls served from the cache once it is on.
