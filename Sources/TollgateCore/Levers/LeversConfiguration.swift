@@ -7,25 +7,32 @@ public struct LeversConfiguration: Sendable, Hashable, Decodable {
     public var routing: RoutingConfiguration
     /// Fallback models and per-provider circuit breakers.
     public var fallbacks: FallbackConfiguration
+    /// Context budgets, in order; the first rule that matches a call applies.
+    public var context: [ContextBudgetRule]
 
     /// Creates lever settings (all off by default).
-    public init(cache: CacheConfiguration = .init(), routing: RoutingConfiguration = .init(), fallbacks: FallbackConfiguration = .init()) {
+    public init(
+        cache: CacheConfiguration = .init(), routing: RoutingConfiguration = .init(), fallbacks: FallbackConfiguration = .init(),
+        context: [ContextBudgetRule] = []
+    ) {
         self.cache = cache
         self.routing = routing
         self.fallbacks = fallbacks
+        self.context = context
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case cache, routing, fallbacks }
+    enum CodingKeys: String, CodingKey, CaseIterable { case cache, routing, fallbacks, context }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.fields(CodingKeys.self)
         cache = try c.decodeIfPresent(CacheConfiguration.self, forKey: .cache) ?? .init()
         routing = try c.decodeIfPresent(RoutingConfiguration.self, forKey: .routing) ?? .init()
         fallbacks = try c.decodeIfPresent(FallbackConfiguration.self, forKey: .fallbacks) ?? .init()
+        context = try c.list(ContextBudgetRule.self, forKey: .context) ?? []
     }
 
     /// Whether any lever is switched on for some calls.
-    public var isEmpty: Bool { cache.rules.isEmpty && routing.rules.isEmpty && fallbacks.isEmpty }
+    public var isEmpty: Bool { cache.rules.isEmpty && routing.rules.isEmpty && fallbacks.isEmpty && context.isEmpty }
 
     /// A short fingerprint of the levers in force (12 hex digits of a SHA-256 over their settings),
     /// recorded on every entry so that calls served under different lever settings can be told apart;
@@ -44,7 +51,7 @@ public struct LeversConfiguration: Sendable, Hashable, Decodable {
                 "cache rule name=\(rule.name) match=\(rule.match.text) ttl=\(ttl.seconds)s\(ttl.attoseconds)as scope=\(rule.scope.rawValue) "
                     + "any_temperature=\(rule.anyTemperature) tool_calls=\(rule.toolCalls)")
         }
-        return (lines + routing.canonicalText + fallbacks.canonicalText).joined(separator: "\n")
+        return (lines + routing.canonicalText + fallbacks.canonicalText + context.map(\.canonicalText)).joined(separator: "\n")
     }
 }
 
@@ -175,5 +182,6 @@ extension LeversConfiguration {
         }
         return issues + routing.issues(models: models, providers: providers, path: "\(path).routing")
             + fallbacks.issues(models: models, providers: providers, path: "\(path).fallbacks")
+            + ContextBudgetRule.issues(context, path: "\(path).context", models: models)
     }
 }

@@ -14,4 +14,11 @@ public enum TokenEstimator {
     public static func tokens(byteCount: Int) -> Int64 {
         byteCount <= 0 ? 0 : Int64((byteCount + 3) / 4)
     }
+
+    /// The most bytes of UTF-8 text estimated at no more than `tokens` tokens.
+    public static func byteCount(tokens: Int) -> Int {
+        guard tokens > 0 else { return 0 }
+        let (bytes, overflow) = tokens.multipliedReportingOverflow(by: 4)
+        return overflow ? .max : bytes
+    }
 }

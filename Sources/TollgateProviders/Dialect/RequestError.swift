@@ -76,6 +76,8 @@ public struct RequestError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let cacheMiss = Code(rawValue: "cache_miss")
         /// Every model that could serve the call is on a provider whose circuit breaker is open.
         public static let providerUnavailable = Code(rawValue: "provider_unavailable")
+        /// A request over its context budget that the budget's strategies could not bring under it, refused.
+        public static let contextOverBudget = Code(rawValue: "context_over_budget")
     }
 
     /// What went wrong.

@@ -111,7 +111,7 @@ public struct JSONCursor: Sendable {
         let n = node
         guard n.kind == .string else { return nil }
         let inner = document.bytes[Int(n.start + 1)..<Int(n.end - 1)]
-        return n.escaped ? JSONStringDecoder.decode(inner).count : inner.count
+        return n.escaped ? JSONStringDecoder.decodedCount(inner) : inner.count
     }
 
     /// A number as an exact integer: `20`, `20.0` and `2e1` all read 20; nil for fractions, for values
@@ -215,36 +215,72 @@ enum JSONStringDecoder {
         out.reserveCapacity(raw.count)
         var i = raw.startIndex
         while i < raw.endIndex {
-            let byte = raw[i]
-            guard byte == UInt8(ascii: "\\"), i + 1 < raw.endIndex else {
-                out.append(byte)
-                i += 1
-                continue
+            // Copy the run up to the next escape at once; most of a string is plain text.
+            guard let slash = raw[i...].firstIndex(of: UInt8(ascii: "\\")), slash + 1 < raw.endIndex else {
+                out.append(contentsOf: raw[i...])
+                break
             }
-            let next = raw[i + 1]
-            i += 2
-            switch next {
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = hex4(raw, i)
-                i += 4
-                if (0xD800...0xDBFF).contains(scalar), i + 6 <= raw.endIndex, raw[i] == UInt8(ascii: "\\"), raw[i + 1] == UInt8(ascii: "u") {
-                    let low = hex4(raw, i + 2)
-                    if (0xDC00...0xDFFF).contains(low) {
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        i += 6
-                    }
-                }
-                let value = Unicode.Scalar(scalar) ?? "\u{FFFD}"
-                UTF8.encode(value) { out.append($0) }
-            default: out.append(next)
+            out.append(contentsOf: raw[i..<slash])
+            let (decoded, next) = escape(raw, at: slash)
+            switch decoded {
+            case .byte(let byte): out.append(byte)
+            case .scalar(let scalar): UTF8.encode(scalar) { out.append($0) }
             }
+            i = next
         }
         return out
+    }
+
+    /// The UTF-8 length of a string's decoded contents, counted without writing them out.
+    static func decodedCount(_ raw: ArraySlice<UInt8>) -> Int {
+        var count = 0
+        var i = raw.startIndex
+        while i < raw.endIndex {
+            guard let slash = raw[i...].firstIndex(of: UInt8(ascii: "\\")), slash + 1 < raw.endIndex else {
+                return count + raw.endIndex - i
+            }
+            count += slash - i
+            let (decoded, next) = escape(raw, at: slash)
+            switch decoded {
+            case .byte: count += 1
+            case .scalar(let scalar): count += UTF8.width(scalar)
+            }
+            i = next
+        }
+        return count
+    }
+
+    /// What one escape stands for.
+    enum Decoded {
+        /// One byte (`\n`, `\"`, ...).
+        case byte(UInt8)
+        /// A Unicode scalar (`\u00e9`, a surrogate pair; U+FFFD for a lone surrogate).
+        case scalar(Unicode.Scalar)
+    }
+
+    /// The escape whose backslash is at `i` (with at least one byte after it), and where the text goes on.
+    static func escape(_ raw: ArraySlice<UInt8>, at i: Int) -> (Decoded, next: Int) {
+        let next = raw[i + 1]
+        switch next {
+        case UInt8(ascii: "b"): return (.byte(0x08), i + 2)
+        case UInt8(ascii: "f"): return (.byte(0x0C), i + 2)
+        case UInt8(ascii: "n"): return (.byte(0x0A), i + 2)
+        case UInt8(ascii: "r"): return (.byte(0x0D), i + 2)
+        case UInt8(ascii: "t"): return (.byte(0x09), i + 2)
+        case UInt8(ascii: "u"):
+            var j = i + 2
+            var scalar = hex4(raw, j)
+            j += 4
+            if (0xD800...0xDBFF).contains(scalar), j + 6 <= raw.endIndex, raw[j] == UInt8(ascii: "\\"), raw[j + 1] == UInt8(ascii: "u") {
+                let low = hex4(raw, j + 2)
+                if (0xDC00...0xDFFF).contains(low) {
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    j += 6
+                }
+            }
+            return (.scalar(Unicode.Scalar(scalar) ?? "\u{FFFD}"), j)
+        default: return (.byte(next), i + 2)
+        }
     }
 
     /// The value of the four hex digits at `start` (U+FFFD when the text ends first).

@@ -23,6 +23,12 @@ struct JSONEdits {
         }
     }
 
+    /// Replaces the bytes in `range` (a value's span, or the separators around removed elements) with `bytes`;
+    /// the ranges of one set of edits must not overlap.
+    mutating func replace(_ range: Range<Int>, with bytes: [UInt8]) {
+        replacements.append((range, bytes))
+    }
+
     /// Inserts `"key":value` as the object's first member.
     mutating func insert(_ key: String, _ value: [UInt8], into object: JSONCursor) {
         let at = object.range.lowerBound + 1

@@ -37,8 +37,14 @@ enum OpenAIChatProbe {
         if let content = fields.value("content"), content.kind != .string, content.kind != .array {
             throw .invalidType(fields.name("content"), expected: "a string or an array of content parts")
         }
-        var bytes = PromptText.bytes(fields.value("content"))
-        for call in fields.value("tool_calls")?.elements ?? [] {
+        return promptTextBytes(message)
+    }
+
+    /// The bytes of a message's prompt text, as the input estimate counts them: its content's text and
+    /// its tool calls' arguments (the context budget measures with this too, so "fits" means the same).
+    static func promptTextBytes(_ message: JSONCursor) -> Int {
+        var bytes = PromptText.bytes(message["content"])
+        for call in message["tool_calls"]?.elements ?? [] {
             bytes += call["function"]?["arguments"]?.stringByteCount ?? 0
         }
         return bytes

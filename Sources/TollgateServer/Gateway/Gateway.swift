@@ -116,7 +116,8 @@ public final class Gateway: Sendable {
         case .success(let value): admitted = value
         case .failure(let refused): throw await recorder.refuse(refused, incoming: incoming, call: call)
         }
-        let outgoing = Levers.apply(incoming, admitted: admitted, route: route)
+        var outgoing = Levers.apply(incoming, admitted: admitted, route: route)
+        try await fitContext(&outgoing, incoming: incoming, admitted: admitted, attribution: attribution, call: call)
         let cache = try cacheLookup(outgoing, incoming: incoming, admitted: admitted, attribution: attribution, directive: directive, call: call)
         if let cache, let answer = cache.answer {
             return await served(cache, answer: answer, incoming: incoming, admitted: admitted, attribution: attribution, call: call)
@@ -143,14 +144,18 @@ public final class Gateway: Sendable {
             served = Self.admission(incoming, admitted: delivery.admitted, attribution: admission.attribution, call: call)
         }
         var entry = Self.entry(served, outgoing: outgoing, routedFrom: delivery.admitted.routedFrom, attempts: delivery.attempts)
-        entry.leversVersion = levers.version
+        entry.leversVersion = self.levers.version
+        var levers: [(lever: String, rule: String)] = []
         if let route = delivery.admitted.route {
-            entry.lever = "routing"
-            entry.leverRule = route.rule + ": " + route.reason
+            levers.append(("routing", route.rule + ": " + route.reason))
         } else if let fallback = delivery.fallback {
-            entry.lever = "fallback"
-            entry.leverRule = fallback.rule + ": " + fallback.reason
+            levers.append(("fallback", fallback.rule + ": " + fallback.reason))
             outgoing.routing = fallback
+        }
+        if let context = outgoing.context { levers.append(("context", context.note)) }
+        if !levers.isEmpty {
+            entry.lever = levers.map(\.lever).joined(separator: "+")
+            entry.leverRule = levers.map(\.rule).joined(separator: "; ")
         }
         return ForwardedCall(
             call: call, incoming: incoming, outgoing: outgoing, streamGuard: delivery.admitted.streamGuard,

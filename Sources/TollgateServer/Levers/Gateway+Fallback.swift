@@ -110,7 +110,13 @@ extension Gateway {
             let decision = RouteDecision(
                 rule: rule?.name ?? "-", model: model, requested: incoming.model, reason: "fallback after \(reason)", lever: "fallback")
             metrics.recordFallback(rule: decision.rule, from: current.model.name, to: model.name)
-            return (Levers.apply(incoming, admitted: next, route: call.route), next, decision)
+            var outgoing = Levers.apply(incoming, admitted: next, route: call.route)
+            do {
+                try await fitContext(&outgoing, incoming: incoming, admitted: next, attribution: attribution, call: call)
+            } catch {
+                continue
+            }
+            return (outgoing, next, decision)
         }
         return nil
     }

@@ -10,6 +10,8 @@ final class LeverSettings: Sendable {
     let routing: ModelRouting
     /// Fallbacks and circuit breakers.
     let breakers: ProviderBreakers
+    /// Context budgets.
+    let context: ContextBudgets
     private let fingerprint: Mutex<String?>
 
     /// The levers of a configuration.
@@ -17,6 +19,7 @@ final class LeverSettings: Sendable {
         cache = ResponseCache(configuration.cache)
         routing = ModelRouting(configuration.routing)
         breakers = ProviderBreakers(configuration.fallbacks)
+        context = ContextBudgets(configuration.context)
         fingerprint = Mutex(configuration.version)
     }
 
@@ -28,6 +31,7 @@ final class LeverSettings: Sendable {
         cache.reload(configuration.cache)
         routing.reload(configuration.routing)
         breakers.reload(configuration.fallbacks)
+        context.reload(configuration.context)
         fingerprint.withLock { $0 = configuration.version }
     }
 }

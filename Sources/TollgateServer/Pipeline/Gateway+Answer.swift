@@ -33,7 +33,9 @@ extension Gateway {
         var entry = forwarded.entry
         entry.durationMs = forwarded.call.elapsedMs
         entry.apply((timeout ? CallOutcome.timedOut(label: label) : .unreachable(label: label)).entryResult(forwarded.bounds))
-        await recorder.finish(&entry, model: forwarded.outgoing.model, ticket: forwarded.streamGuard.ticket, route: forwarded.outgoing.routing)
+        await recorder.finish(
+            &entry, model: forwarded.outgoing.model, ticket: forwarded.streamGuard.ticket, route: forwarded.outgoing.routing,
+            context: forwarded.outgoing.context)
         return GatewayError(
             status: entry.httpStatus, dialect: forwarded.call.dialect,
             RequestError(
@@ -56,7 +58,7 @@ extension Gateway {
             let (label, _) = UpstreamClient.classify(error)
             entry.durationMs = forwarded.call.elapsedMs
             entry.apply(CallOutcome.bodyCut(label: label).entryResult(forwarded.bounds))
-            await recorder.finish(&entry, model: model, ticket: ticket, route: forwarded.outgoing.routing)
+            await recorder.finish(&entry, model: model, ticket: ticket, route: forwarded.outgoing.routing, context: forwarded.outgoing.context)
             throw GatewayError(
                 status: entry.httpStatus, dialect: forwarded.call.dialect,
                 RequestError(
@@ -69,7 +71,7 @@ extension Gateway {
         if let served = metering.servedModel { entry.servedModel = served }
         let answer = CallOutcome.Answer(usage: metering.usage, generatedTextBytes: metering.generatedTextBytes, readable: metering.readable)
         entry.apply(CallOutcome.answered(status: response.status, answer).entryResult(forwarded.bounds))
-        await recorder.finish(&entry, model: model, ticket: ticket, route: forwarded.outgoing.routing)
+        await recorder.finish(&entry, model: model, ticket: ticket, route: forwarded.outgoing.routing, context: forwarded.outgoing.context)
         let contentType = response.headers.first(name: "content-type") ?? "application/json"
         keep(Array(body.readableBytesView), contentType: contentType, entry: entry, forwarded: forwarded)
 
@@ -113,7 +115,8 @@ extension Gateway {
             }
             entry.durationMs = forwarded.call.elapsedMs
             await recorder.finish(
-                &entry, model: forwarded.outgoing.model, ticket: relay.streamGuard.ticket, route: forwarded.outgoing.routing)
+                &entry, model: forwarded.outgoing.model, ticket: relay.streamGuard.ticket, route: forwarded.outgoing.routing,
+                context: forwarded.outgoing.context)
             if let answer = relay.assembler?.answer() { self.keep(answer, contentType: "application/json", entry: entry, forwarded: forwarded) }
             if !relay.clientGone { try? await writer.finish(nil) }
         }
@@ -123,10 +126,11 @@ extension Gateway {
     /// The call's routing headers, when routing or a downgrade chose its model: the model asked for, the
     /// model that served it, and (once known) what the route saved.
     static func addRouteHeaders(_ entry: LedgerEntry, model: GatewayRuntime.ResolvedModel, to headers: inout HTTPFields) {
-        guard let from = entry.routedFrom else { return }
-        headers[.tollgateRoutedFrom] = from
-        headers[.tollgateModel] = model.name
-        if entry.lever == "routing" || entry.lever == "fallback", let saved = entry.savedNanoUSD {
+        if let from = entry.routedFrom {
+            headers[.tollgateRoutedFrom] = from
+            headers[.tollgateModel] = model.name
+        }
+        if entry.lever != nil, let saved = entry.savedNanoUSD {
             headers[.tollgateSaved] = Money.format(nanoUSD: saved)
         }
     }

@@ -13,6 +13,8 @@ struct OutgoingCall: Sendable {
     var model: GatewayRuntime.ResolvedModel
     /// The routing rule's decision, when one moved the call to another model.
     var routing: RouteDecision?
+    /// What a context budget did to the body, when it shrank it.
+    var context: ContextApplied?
     /// The `max_tokens` the body must carry, when governance changes it.
     var maxTokens: Int?
     /// The body's bytes as they stand.

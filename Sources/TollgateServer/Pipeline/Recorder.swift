@@ -37,12 +37,18 @@ struct Recorder: Sendable {
     /// Prices an entry, settles its reservations, counts it, and hands it to the journal.
     /// - Parameter route: The routing decision, when a rule served the call with another model than the one
     ///   asked for: what that model would have cost with the same usage, less the cost, is what routing saved.
-    func finish(_ entry: inout LedgerEntry, model: GatewayRuntime.ResolvedModel, ticket: GovernanceTicket?, route: RouteDecision? = nil) async {
+    ///   - context: What a context budget removed from the body: those input tokens at the served model's price are
+    ///     what it saved (added to a route's saving; the cached prefix is never touched, so no cache read is lost).
+    func finish(
+        _ entry: inout LedgerEntry, model: GatewayRuntime.ResolvedModel, ticket: GovernanceTicket?, route: RouteDecision? = nil,
+        context: ContextApplied? = nil
+    ) async {
         pricer.price(&entry, priceModel: model.priceModel)
         if let route {
             Self.price(&entry, against: route.requested, served: model, catalog: pricer.catalog)
             if route.lever == "routing" { metrics.recordRoute(route, saved: entry.savedNanoUSD) }
         }
+        if let context { Self.price(&entry, removed: context, served: model, catalog: pricer.catalog) }
         if let ticket, ticket.holdsAnything { alerts.deliver(governor.settle(ticket, entry: entry)) }
         metrics.record(entry, model: model.name)
         await ledger.record(entry)
@@ -58,6 +64,17 @@ struct Recorder: Sendable {
         else { return }
         entry.savedNanoUSD = counterfactual.totalNanoUSD - cost
         entry.savedEstimated = requested.priceModel != served.priceModel
+    }
+
+    /// Adds to an entry what the input tokens a context budget removed would have cost on the served model
+    /// (uncached input: they follow the protected, cached prefix), flagged as an estimate.
+    static func price(_ entry: inout LedgerEntry, removed context: ContextApplied, served: GatewayRuntime.ResolvedModel, catalog: PriceCatalog) {
+        let removed = TokenUsage(inputUncached: max(0, context.tokensBefore - context.tokensAfter))
+        guard entry.costNanoUSD != nil, entry.usage != TokenUsage(),
+            case .priced(let cost, _) = catalog.cost(model: served.priceModel, usage: removed, at: entry.timestampMs / 1_000)
+        else { return }
+        entry.savedNanoUSD = (entry.savedNanoUSD ?? 0) + cost.totalNanoUSD
+        entry.savedEstimated = true
     }
 
     /// Records a refused call as a `blocked` entry and builds the caller's error.

@@ -32,7 +32,7 @@ import TollgateServer
             "t.yaml:\(l("tenant")): levers.cache.rules[0].scope: 'tenant' is not one of team, workflow, global",
             "t.yaml:\(l("temprature")): levers.cache.rules[1].any_temprature: unknown key 'any_temprature' (did you mean 'any_temperature'?)",
             "t.yaml:\(l("nowhere")): levers.cache.rules[2].name: required key is missing",
-            "t.yaml:\(l("semantic")): levers.semantic: unknown key 'semantic' (expected one of: cache, fallbacks, routing)",
+            "t.yaml:\(l("semantic")): levers.semantic: unknown key 'semantic' (expected one of: cache, context, fallbacks, routing)",
             "t.yaml:\(l("temprature")): levers.cache.rules[1].name: duplicate cache rule name 'a'",
             "t.yaml:\(l("temprature")): levers.cache.rules[1].match.model: unknown model 'gpt-9'",
             "t.yaml:\(l("nowhere")): levers.cache.rules[2].match.provider: unknown provider 'nowhere'",
