@@ -53,7 +53,7 @@ def main():
     sr = next((r for r in rows if r["kind"] == "stalled"), None)
     lookup = next((r for r in rows if r["kind"] == "cache-lookup"), None)
     held = next((r for r in rows if r["kind"] == "cache-held"), None)
-    cache = {(r["target"], r["conc"]): r for r in wrk if r["target"].startswith("tollgate-cache-")}
+    cache = {(r["target"], r["conc"]): r for r in wrk if r["target"].startswith("tollgate-cache-") or r["target"] == "tollgate-routed"}
     shared = [r for r in rows if r["kind"] == "shared"]
     limit = float(meta.get("noisy_limit") or 0.25)
 
@@ -130,13 +130,16 @@ def main():
                       ">= %s entries/s" % format(INGEST_PER_S, ","), verdict(eps >= INGEST_PER_S)))
     for c in sorted({c for _, c in cache}):
         off = gw.get(("nonstream", c))
-        for which in ("miss", "hit"):
-            r = cache.get(("tollgate-cache-" + which, c))
+        for which, target, what in (
+            ("cache miss", "tollgate-cache-miss", "looked up, forwarded and stored"),
+            ("cache hit", "tollgate-cache-hit", "answered from the cache"),
+            ("routed", "tollgate-routed", "a tier rule picks the cheapest fitting model"),
+        ):
+            r = cache.get((target, c))
             if not r or not off or r.get("cpu_ms_per_req") is None or off.get("cpu_ms_per_req") is None:
                 continue
             delta = r["cpu_ms_per_req"] - off["cpu_ms_per_req"]
-            what = "looked up, forwarded and stored" if which == "miss" else "answered from the cache"
-            t.append(("CPU per request, cache %s vs lever off, c=%d (%s)" % (which, c, what),
+            t.append(("CPU per request, %s vs lever off, c=%d (%s)" % (which, c, what),
                       "%s vs %s ms (%s)" % (f(r["cpu_ms_per_req"], 3), f(off["cpu_ms_per_req"], 3), f(delta, 3, True)), "(info)",
                       "info" + noisy(r, off)))
     if lookup:
@@ -155,7 +158,7 @@ def main():
 
     # ---------------------------------------------------------------- wrk
     w = []
-    order = {"direct": 0, "nginx-proxy": 1, "tollgate": 2, "tollgate-cache-miss": 3, "tollgate-cache-hit": 4}
+    order = {"direct": 0, "nginx-proxy": 1, "tollgate": 2, "tollgate-cache-miss": 3, "tollgate-cache-hit": 4, "tollgate-routed": 5}
     modes = {"nonstream": 0, "stream": 1, "paced": 2}
     for r in sorted(wrk, key=lambda r: (modes.get(r["mode"], 9), r["conc"], order.get(r["target"], 9))):
         d = direct.get((r["mode"], r["conc"]))

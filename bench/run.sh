@@ -38,7 +38,8 @@
 #                                 looked up, forwarded, stored) and tollgate-cache-hit (the same call: answered from the
 #                                 cache, with CACHE_FILL answers already held) at CACHE_CONCURRENCY="16 64", beside the
 #                                 lever-off tollgate rows; skipped for a binary without levers. Then tollgate bench-cache:
-#                                 CPU per lookup with 100,000 answers held
+#                                 CPU per lookup with 100,000 answers held. And tollgate-routed: calls a routing rule
+#                                 sends through a two-model tier (body read, candidates priced, the cheaper one chosen)
 #   SKIP_BUILD=0                  1 = use the existing binary
 #   SKIP_INSTALL=0                1 = never apt-get
 #   TOLLGATE_BIN=<repo>/.build/release/tollgate
@@ -280,6 +281,11 @@ levers:
     max_bytes: 268435456
     rules:
       - {name: bench-cache, match: {workflow: bench-cache}, ttl: 1h}
+  routing:
+    tiers:
+      bench: [gpt-4o-mini, sim-gpt-4o-mini]
+    rules:
+      - {name: bench-route, match: {workflow: bench-route, model: sim-gpt-4o-mini}, tier: bench}
 YAML
   if ! "$BIN" config check "$CFG" > "$OUT/levers-check.log" 2>&1; then
     log "this binary has no levers (see $OUT/levers-check.log): the cache rows are skipped"
@@ -354,7 +360,10 @@ run_wrk() {  # name base pids conc mode dur warmup(0|1) -> JSON line on stdout
   [ "$mode" = stream ] && stream=1
   [ "$mode" = paced ] && script="$HERE/load/paced.lua"
   local cache=""
-  case "$name" in tollgate-cache-*) script="$HERE/load/cache.lua"; cache="${name#tollgate-cache-}" ;; esac
+  case "$name" in
+    tollgate-cache-*) script="$HERE/load/cache.lua"; cache="${name#tollgate-cache-}" ;;
+    tollgate-routed) script="$HERE/load/cache.lua"; cache=route ;;
+  esac
   [ "$pids" = GW ] && pids="$GW_PID"
   # process snapshots outside the machine-wide bracket (the processes are idle between runs),
   # so the bracket [m0, m1] is just the wrk run and its wall time is the divisor for "other"
@@ -432,6 +441,7 @@ if [ "$LEVERS" = 1 ]; then
   # Misses first: they fill the cache, so the hits are looked up among every answer the misses stored.
   for c in $CACHE_CONCURRENCY; do measure nonstream "$c" "tollgate-cache-miss|http://127.0.0.1:$GATEWAY_PORT|GW"; done
   for c in $CACHE_CONCURRENCY; do measure nonstream "$c" "tollgate-cache-hit|http://127.0.0.1:$GATEWAY_PORT|GW"; done
+  for c in $CACHE_CONCURRENCY; do measure nonstream "$c" "tollgate-routed|http://127.0.0.1:$GATEWAY_PORT|GW"; done
   held="$(curl -sS -m 10 "http://127.0.0.1:$GATEWAY_PORT/metrics" | awk '$1 == "tollgate_cache_entries" {print $2}')"
   log "response cache: ${held:-?} answers held after the cache points"
   emit "$(python3 -c 'import json,sys; print(json.dumps({"kind": "cache-held", "entries": float(sys.argv[1] or 0)}))' "${held:-0}")"
