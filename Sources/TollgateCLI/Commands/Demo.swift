@@ -119,6 +119,19 @@ enum DemoScenario {
         return keys
     }
 
+    /// The demo's levers: the knowledge bot's response cache and the support copilot's routing rule.
+    static var leversYAML: String {
+        """
+        levers:
+          cache:
+            rules:
+              - { name: \(DemoHistory.Rules.cache.name), match: { workflow: knowledge-bot }, ttl: 1h }
+          routing:
+            rules:
+              - { name: \(DemoHistory.Rules.routing.name), match: { workflow: support-copilot, model: gpt-4o }, max_input_tokens: 2500, to: gpt-4o-mini }
+        """
+    }
+
     /// The demo's configuration: the simulator as both providers, the keys, and the governance the history plays out.
     static func configuration(port: Int, simulatorPort: Int, sqlitePath: String) -> String {
         """
@@ -157,13 +170,7 @@ enum DemoScenario {
           - { name: \(DemoHistory.Rules.unregisteredKey.name), key: \(batchKey), org: demo-corp, team: data, app: batch-eval, environment: prod, cost_center: CC-DATA }
         admin:
           key: \(adminKey)
-        levers:
-          cache:
-            rules:
-              - { name: \(DemoHistory.Rules.cache.name), match: { workflow: knowledge-bot }, ttl: 1h }
-          routing:
-            rules:
-              - { name: \(DemoHistory.Rules.routing.name), match: { workflow: support-copilot, model: gpt-4o }, max_input_tokens: 2500, to: gpt-4o-mini }
+        \(leversYAML)
         governance:
           time_zone: UTC
           budgets:
