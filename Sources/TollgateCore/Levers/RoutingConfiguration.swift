@@ -177,6 +177,8 @@ extension RoutingConfiguration {
             case .tier(let tier) where tiers[tier] == nil:
                 let known = tiers.keys.sorted().joined(separator: ", ")
                 issues.append(.init(path: "\(at).tier", message: "unknown tier '\(tier)' (tiers: \(known.isEmpty ? "none" : known))"))
+            case .router:
+                issues.append(.init(path: "\(at).router", message: "learned routers are not available in this version; use 'to' or 'tier'"))
             default: break
             }
         }

@@ -67,6 +67,7 @@ import TollgateServer
             "t.yaml:\(l("tiny")): levers.routing.rules[1].tier: unknown tier 'tiny' (tiers: empty, small)",
             "t.yaml:\(l("two targets")): levers.routing.rules[2]: give exactly one of 'to' (a model), 'tier' or 'router'",
             "t.yaml:\(l("1.5")): levers.routing.rules[3].threshold: must be between 0 and 1",
+            "t.yaml:\(l("1.5")): levers.routing.rules[3].router: learned routers are not available in this version; use 'to' or 'tier'",
             "t.yaml:\(l("0.5")): levers.routing.rules[4].threshold: applies only to a rule with a router",
             "t.yaml:\(l("0.5")): levers.routing.rules[4].max_input_tokens: must be at least min_input_tokens (0)",
             "t.yaml:\(l("gpt-5")): levers.routing.rules[5].tool: unknown key 'tool' (did you mean 'tools'?)",
