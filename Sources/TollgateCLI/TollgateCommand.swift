@@ -9,7 +9,7 @@ struct TollgateCommand: AsyncParsableCommand {
         subcommands: [
             Serve.self, Demo.self, Simulate.self, LedgerCommand.self, ReportCommand.self, PricesCommand.self,
             ConfigCommand.self, ExportCommand.self, OutcomesCommand.self, PolicyCommand.self, KeysCommand.self, KillSwitchCommand.self,
-            BudgetsCommand.self, BenchLedger.self, BenchReports.self, BenchCache.self,
+            BudgetsCommand.self, BenchLedger.self, BenchReports.self, BenchCache.self, RouterCommand.self,
         ]
     )
 }
