@@ -33,8 +33,12 @@ final class ContextBudgets: Sendable {
     }
 
     /// The first rule that applies to a request, if any.
-    func rule(for facts: RequestFacts) -> ContextBudgetRule? {
-        rules.withLock { rules in rules.isEmpty ? nil : rules.first { $0.match.key(for: facts) != nil } }
+    /// - Parameter facts: Built only when a rule is configured, so calls pay nothing while the lever is off.
+    func rule(for facts: @autoclosure () -> RequestFacts) -> ContextBudgetRule? {
+        let rules = rules.withLock { $0 }
+        guard !rules.isEmpty else { return nil }
+        let facts = facts()
+        return rules.first { $0.match.key(for: facts) != nil }
     }
 }
 
@@ -48,8 +52,10 @@ extension Gateway {
         _ outgoing: inout OutgoingCall, incoming: IncomingCall, admitted: Admitted, attribution: Attribution, call: CallContext
     ) async throws(GatewayError) {
         guard call.route == .chatCompletions || call.route == .messages else { return }
-        let facts = Admitter.facts(incoming, model: admitted.model, attribution: attribution, route: call.route, nowMs: call.startedMs)
-        guard let rule = levers.context.rule(for: facts), incoming.probe.estimatedInputTokens > Int64(rule.maxInputTokens) else { return }
+        func facts() -> RequestFacts {
+            Admitter.facts(incoming, model: admitted.model, attribution: attribution, route: call.route, nowMs: call.startedMs)
+        }
+        guard let rule = levers.context.rule(for: facts()), incoming.probe.estimatedInputTokens > Int64(rule.maxInputTokens) else { return }
         switch ContextCompactor.compact(outgoing.bytes, dialect: call.dialect, rule: rule) {
         case .fits:
             return
@@ -78,7 +84,7 @@ extension Gateway {
                     + "and its strategies brought it to \(result.tokensAfter) at best, so it was not sent.",
                 rule: "context:\(rule.name)")
             throw await recorder.refuse(
-                Refused(refusal: refusal, facts: facts, model: admitted.model, routedFrom: admitted.routedFrom), incoming: incoming, call: call)
+                Refused(refusal: refusal, facts: facts(), model: admitted.model, routedFrom: admitted.routedFrom), incoming: incoming, call: call)
         }
     }
 }

@@ -29,8 +29,8 @@ extension Gateway {
         call: CallContext
     ) async throws(GatewayError) -> Delivery {
         let breakers = levers.breakers
-        let facts = Admitter.facts(incoming, model: start.model, attribution: attribution, route: call.route, nowMs: call.startedMs)
-        let rule = breakers.rule(for: facts)
+        let rule = breakers.rule(
+            for: Admitter.facts(incoming, model: start.model, attribution: attribution, route: call.route, nowMs: call.startedMs))
         var queue = (rule?.models ?? []).filter { $0 != start.model.name }[...]
         var (outgoing, admitted) = (first, start)
         var fallback: RouteDecision?

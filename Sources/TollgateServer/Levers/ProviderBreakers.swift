@@ -25,8 +25,10 @@ final class ProviderBreakers: Sendable {
     }
 
     /// The fallback rule for a call, if any.
-    func rule(for facts: RequestFacts) -> FallbackRule? {
-        state.withLock { $0.configuration.rules.isEmpty ? nil : $0.configuration.rule(for: facts) }
+    /// - Parameter facts: Built only when a rule is configured, so calls pay nothing while the lever is off.
+    func rule(for facts: @autoclosure () -> RequestFacts) -> FallbackRule? {
+        let configuration = state.withLock { $0.configuration }
+        return configuration.rules.isEmpty ? nil : configuration.rule(for: facts())
     }
 
     /// Whether a call to `provider` may be sent now (always, without a breaker).
